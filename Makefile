@@ -1,0 +1,40 @@
+# Qyzmet: `make run` serves the whole system, `make test` passes the whole suite.
+# Both set everything up on a fresh machine that has Python >= 3.12 and make.
+
+VENV      := .venv
+BIN       := $(VENV)/bin
+STAMP     := $(VENV)/.installed
+HOST      ?= 127.0.0.1
+PORT      ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test check lint typecheck bench setup clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip==25.3
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+	$(BIN)/qyzmet setup
+
+run: setup
+	$(BIN)/qyzmet serve --host $(HOST) --port $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check: test
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) var/static var/*.sqlite3

@@ -1,0 +1,170 @@
+"""Structural rules of a definition that the schema alone cannot express.
+
+Each finding carries the location (a path into the YAML document) so the loader can
+turn it into a `file:line: message` line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qyzmet.catalog.schema import Channel, ServiceDefinition, Step, Text
+
+END = "end"
+Loc = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Finding:
+    loc: Loc
+    message: str
+
+
+@dataclass(frozen=True)
+class _Placed:
+    step: Step
+    loc: Loc
+
+
+def _placed_steps(definition: ServiceDefinition, index: int, channel: Channel) -> list[_Placed]:
+    placed = [_Placed(step, ("channels", index, "intake", i)) for i, step in enumerate(channel.intake)]
+    if channel.procedure and channel.procedure in definition.procedures:
+        steps = definition.procedures[channel.procedure].steps
+        placed += [_Placed(step, ("procedures", channel.procedure, "steps", i)) for i, step in enumerate(steps)]
+    placed += [_Placed(step, ("channels", index, "delivery", i)) for i, step in enumerate(channel.delivery)]
+    return placed
+
+
+def successors(steps: list[Step], position: int) -> list[str]:
+    """The ids a step can lead to ('end' included), following the default order."""
+    step = steps[position]
+    if step.branches:
+        return [branch.next for branch in step.branches]
+    if step.next:
+        return [step.next]
+    if step.end or position == len(steps) - 1:
+        return [END]
+    return [steps[position + 1].id]
+
+
+def _texts_need(text: Text, language: str, loc: Loc, what: str) -> Iterator[Finding]:
+    if text.get(language) is None:
+        yield Finding(loc, f"{what} has no original text in '{language}' (the seed's language)")
+
+
+def _check_channel(definition: ServiceDefinition, index: int, channel: Channel) -> Iterator[Finding]:
+    loc: Loc = ("channels", index)
+    if channel.procedure and channel.procedure not in definition.procedures:
+        yield Finding((*loc, "procedure"), f"channel '{channel.code}' names unknown procedure '{channel.procedure}'")
+    placed = _placed_steps(definition, index, channel)
+    if not placed:
+        yield Finding(loc, f"channel '{channel.code}' has no steps")
+        return
+    steps = [p.step for p in placed]
+    positions: dict[str, int] = {}
+    for position, item in enumerate(placed):
+        if item.step.id == END:
+            yield Finding((*item.loc, "id"), "'end' is reserved and cannot be a step id")
+        if item.step.id in positions:
+            yield Finding((*item.loc, "id"), f"duplicate step id '{item.step.id}' in channel '{channel.code}'")
+        positions.setdefault(item.step.id, position)
+    dangling = False
+    for position, item in enumerate(placed):
+        for target in successors(steps, position):
+            if target != END and target not in positions:
+                dangling = True
+                yield Finding(
+                    (*item.loc, "branches" if item.step.branches else "next"),
+                    f"step '{item.step.id}' points to '{target}', which is no step of channel '{channel.code}'",
+                )
+    if dangling:
+        return
+    yield from _check_reachability(placed, positions, channel)
+
+
+def _check_reachability(placed: list[_Placed], positions: dict[str, int], channel: Channel) -> Iterator[Finding]:
+    steps = [p.step for p in placed]
+    seen: set[int] = set()
+    stack = [0]
+    while stack:
+        position = stack.pop()
+        if position in seen:
+            continue
+        seen.add(position)
+        stack.extend(positions[t] for t in successors(steps, position) if t != END)
+    for position, item in enumerate(placed):
+        if position not in seen:
+            yield Finding((*item.loc, "id"), f"step '{item.step.id}' cannot be reached in channel '{channel.code}'")
+    # Depth-first search for a back edge: a cycle would make a case run forever.
+    state: dict[int, int] = {}
+
+    def visit(position: int) -> int | None:
+        state[position] = 1
+        for target in successors(steps, position):
+            if target == END:
+                continue
+            nxt = positions[target]
+            if state.get(nxt) == 1:
+                return position
+            if nxt not in state:
+                found = visit(nxt)
+                if found is not None:
+                    return found
+        state[position] = 2
+        return None
+
+    culprit = visit(0)
+    if culprit is not None:
+        item = placed[culprit]
+        yield Finding((*item.loc, "next"), f"step '{item.step.id}' closes a cycle in channel '{channel.code}'")
+
+
+def _check_steps(definition: ServiceDefinition, language: str) -> Iterator[Finding]:
+    document_ids = {d.id for d in definition.documents}
+    located: list[tuple[Step, Loc]] = []
+    for index, channel in enumerate(definition.channels):
+        located += [(s, ("channels", index, "intake", i)) for i, s in enumerate(channel.intake)]
+        located += [(s, ("channels", index, "delivery", i)) for i, s in enumerate(channel.delivery)]
+    for name, procedure in definition.procedures.items():
+        located += [(s, ("procedures", name, "steps", i)) for i, s in enumerate(procedure.steps)]
+        if procedure.budget is not None:
+            for i, step in enumerate(procedure.steps):
+                if step.duration is not None:
+                    yield Finding(
+                        ("procedures", name, "steps", i, "duration"),
+                        f"step '{step.id}' has its own duration inside procedure '{name}', which has one shared budget",
+                    )
+        if not any(c.procedure == name for c in definition.channels):
+            yield Finding(("procedures", name), f"procedure '{name}' is used by no channel")
+    for step, loc in located:
+        yield from _texts_need(step.action, language, (*loc, "action"), f"step '{step.id}' action")
+        if step.next and step.branches:
+            yield Finding((*loc, "next"), f"step '{step.id}' has both 'next' and 'branches'")
+        for document in step.produces:
+            if document not in document_ids:
+                yield Finding((*loc, "produces"), f"step '{step.id}' produces unknown document '{document}'")
+
+
+def lint_definition(definition: ServiceDefinition) -> Iterator[Finding]:
+    """Yield every structural problem of one definition."""
+    language = definition.source.language.value
+    for key in ("kk", "ru"):
+        if definition.title.get(key) is None:
+            yield Finding(("title",), f"missing title in '{key}'")
+    if definition.effective_to and definition.effective_to < definition.effective_from:
+        yield Finding(("effective_to",), "effective_to is before effective_from")
+    document_ids = [d.id for d in definition.documents]
+    for i, document_id in enumerate(document_ids):
+        if document_id in document_ids[:i]:
+            yield Finding(("documents", i, "id"), f"duplicate document id '{document_id}'")
+    for i, rule in enumerate(definition.outcomes):
+        for document in rule.documents:
+            if document not in document_ids:
+                yield Finding(("outcomes", i, "documents"), f"outcome '{rule.outcome}' names unknown document '{document}'")
+    codes = [c.code for c in definition.channels]
+    for index, channel in enumerate(definition.channels):
+        if channel.code in codes[:index]:
+            yield Finding(("channels", index, "code"), f"duplicate channel '{channel.code}'")
+        yield from _check_channel(definition, index, channel)
+    yield from _check_steps(definition, language)

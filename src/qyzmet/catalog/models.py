@@ -1,0 +1,54 @@
+"""The catalogue as stored: each service and each version of its definition.
+
+Files are the source of truth; `catalog_sync` copies them in so cases can point at the
+exact version (and its content hash) in force when they were filed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Q
+
+
+class Service(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    field = models.CharField(max_length=32)
+    title_kk = models.TextField()
+    title_ru = models.TextField()
+    title_en = models.TextField(blank=True)
+    seed = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def title(self, language: str) -> str:
+        titles = {"kk": self.title_kk, "ru": self.title_ru, "en": self.title_en}
+        return titles.get(language) or self.title_ru
+
+
+class ServiceVersion(models.Model):
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    effective_to = models.DateField(null=True, blank=True)
+    definition: models.JSONField[Any] = models.JSONField()
+    sha256 = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["service__slug", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "version"], name="catalog_service_version_unique"),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+                name="catalog_version_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.slug} v{self.version}"

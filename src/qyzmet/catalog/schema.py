@@ -1,0 +1,373 @@
+"""The regulation schema: one service definition, in the regulation's own terms.
+
+A definition file is YAML; these pydantic models are its schema (published as JSON
+Schema by `qyzmet catalog schema`). Structural rules that a JSON Schema cannot say
+(step references, reachability, cycles) live in `lint.py`.
+
+Texts (`Text`) carry the original wording under the key of the seed's language
+(`source.language`); every other language key holds a translation made here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", max_length=80)]
+NonEmpty = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Language(StrEnum):
+    KK = "kk"
+    RU = "ru"
+
+
+class Text(Strict):
+    """A text in kk/ru/en. The seed's language holds the original; the others are translations."""
+
+    kk: NonEmpty | None = None
+    ru: NonEmpty | None = None
+    en: NonEmpty | None = None
+
+    def get(self, language: str) -> str | None:
+        value: str | None = getattr(self, language, None)
+        return value
+
+    def as_dict(self) -> dict[str, str]:
+        return {key: value for key, value in self.model_dump().items() if value is not None}
+
+
+class ServiceField(StrEnum):
+    FAMILY_CHILDREN = "family_children"
+    SOCIAL_LABOUR = "social_labour"
+    PRESCHOOL = "preschool"
+
+
+class ProviderKind(StrEnum):
+    LOCAL_EXECUTIVE_BODY = "local_executive_body"
+    EDUCATION_DEPARTMENT = "education_department"
+    EDUCATION_ORGANIZATION = "education_organization"
+    RURAL_AKIM = "rural_akim"
+    UNSPECIFIED = "unspecified"
+
+
+class Recipient(StrEnum):
+    INDIVIDUALS = "individuals"
+    LEGAL_ENTITIES = "legal_entities"
+
+
+class Cost(StrEnum):
+    FREE = "free"
+    NOT_STATED = "not_stated"
+
+
+class ServiceForm(StrEnum):
+    ELECTRONIC_FULLY_AUTOMATED = "electronic_fully_automated"
+    ELECTRONIC_PARTIALLY_AUTOMATED = "electronic_partially_automated"
+    ELECTRONIC = "electronic"
+    PAPER = "paper"
+
+
+class DocumentKind(StrEnum):
+    CERTIFICATE = "certificate"
+    DECISION = "decision"
+    CONTRACT = "contract"
+    REFERRAL = "referral"
+    DIRECTION = "direction"
+    CONCLUSION = "conclusion"
+    NOTIFICATION = "notification"
+    QUEUE_NUMBER = "queue_number"
+    QUEUE_TICKET = "queue_ticket"
+    AKIMAT_RESOLUTION = "akimat_resolution"
+    PERMISSION = "permission"
+    MOTIVATED_REFUSAL = "motivated_refusal"
+    HOUSING_ACT = "housing_act"
+    COVER_LETTER = "cover_letter"
+    DRAFT = "draft"
+    RECEIPT = "receipt"
+    REFUSAL_RECEIPT = "refusal_receipt"
+
+
+class ChannelCode(StrEnum):
+    PROVIDER_OFFICE = "provider_office"
+    STATE_CORPORATION = "state_corporation"
+    PORTAL = "portal"
+    RURAL_AKIM = "rural_akim"
+
+
+class Role(StrEnum):
+    """Who acts. Staff roles match the identity module's roles; `system` is an information system."""
+
+    APPLICANT = "applicant"
+    OFFICE_CLERK = "office_clerk"
+    HEAD = "head"
+    EXECUTOR = "executor"
+    SC_OPERATOR = "sc_operator"
+    AKIM_OFFICE_SPECIALIST = "akim_office_specialist"
+    AKIM = "akim"
+    AKIMAT = "akimat"
+    SYSTEM = "system"
+
+
+class Organization(StrEnum):
+    """Where the actor sits."""
+
+    APPLICANT = "applicant"
+    PROVIDER = "provider"
+    STATE_CORPORATION = "state_corporation"
+    RURAL_AKIM = "rural_akim"
+    DISTRICT_AKIMAT = "district_akimat"
+    E_GOV_PORTAL = "e_gov_portal"
+    E_GOV_GATEWAY = "e_gov_gateway"
+    REGIONAL_GATEWAY = "regional_gateway"
+    SC_INFORMATION_SYSTEM = "sc_information_system"
+    STATE_REGISTRIES = "state_registries"
+
+
+class Verb(StrEnum):
+    """What a step does, in the engine's vocabulary (the text says it in `action`)."""
+
+    # people at the provider, the akim's office and the akimat
+    ACCEPT = "accept"  # receive the package (and register it in the same step)
+    REGISTER = "register"
+    RESOLVE = "resolve"  # the head's resolution (резолюция / бұрыштама) naming the executor
+    PREPARE = "prepare"  # the executor prepares the result or a motivated refusal
+    INSPECT = "inspect"  # housing-conditions study and its act
+    SIGN = "sign"
+    FORWARD = "forward"  # send on to another organization (cover letter, package to akimat)
+    ADOPT = "adopt"  # the akimat adopts its resolution
+    ISSUE = "issue"  # hand over / deliver the result
+    ENQUEUE = "enqueue"  # put in a waiting list
+    # the portal and State Corporation processes
+    AUTHENTICATE = "authenticate"
+    FILL_REQUEST = "fill_request"
+    SIGN_REQUEST = "sign_request"
+    QUERY_REGISTRY = "query_registry"
+    CHECK = "check"  # a condition ("условие N" / "N-шарт")
+    NOTIFY_REFUSAL = "notify_refusal"  # a refusal message that ends the flow
+    SEND = "send"  # e-document through the gateway
+    RECEIVE_RESULT = "receive_result"
+
+
+class Unit(StrEnum):
+    MINUTES = "minutes"
+    HOURS = "hours"
+    WORKING_DAYS = "working_days"
+    CALENDAR_DAYS = "calendar_days"
+
+
+class Duration(Strict):
+    value: Annotated[int, Field(gt=0, description="A positive whole number of units.")]
+    unit: Unit
+
+
+class Registry(StrEnum):
+    GBD_FL = "gbd_fl"
+    GBD_UL = "gbd_ul"
+    ENIS = "enis"
+
+
+class Confirmation(StrEnum):
+    EDS = "eds"
+    OTP = "otp"
+    PROVIDER_EDS = "provider_eds"
+    OPERATOR_EDS = "operator_eds"
+
+
+class Delivery(StrEnum):
+    IN_PERSON_AT_PROVIDER = "in_person_at_provider"
+    STATE_CORPORATION = "state_corporation"
+    PERSONAL_CABINET = "personal_cabinet"
+    RURAL_AKIM = "rural_akim"
+
+
+class Outcome(StrEnum):
+    ISSUED = "issued"
+    REFUSED = "refused"
+    QUEUED = "queued"
+
+
+class LegalStatus(StrEnum):
+    IN_FORCE = "in_force"
+    REPEALED = "repealed"
+    NOT_STATED = "not_stated"
+
+
+class ActRef(Strict):
+    body: NonEmpty
+    kind: NonEmpty = Field(description="resolution, order, …, in the act's language")
+    number: NonEmpty | None
+    date: dt.date | None
+    title: NonEmpty | None = None
+
+
+class Registration(Strict):
+    number: NonEmpty
+    date: dt.date | None = None
+    body: NonEmpty | None = None
+
+
+class LegalAct(ActRef):
+    registration: Registration | None = None
+    status: LegalStatus
+    repealed_by: ActRef | None = None
+    amended_by: list[ActRef] = []
+
+
+class Source(Strict):
+    seed: Annotated[str, StringConstraints(pattern=r"^\d{3}_[0-9a-f]{16}\.txt$")]
+    title: NonEmpty = Field(description="The service title exactly as written in the seed.")
+    language: Language
+    oblast: Text
+    act: LegalAct
+    standard: ActRef | None = None
+    quote_start: NonEmpty | None = Field(
+        default=None, description="A short verbatim phrase that locates the regulation in the seed."
+    )
+
+
+class Provider(Strict):
+    kind: ProviderKind
+    name: Text | None = Field(description="As written in the seed; null where the seed names none.")
+
+
+class ResultDocument(Strict):
+    id: Slug
+    kind: DocumentKind
+    title: Text
+    form: NonEmpty | None = Field(default=None, description="The form it follows, e.g. 'Standard app. 2'.")
+    intermediate: bool = False
+    note: NonEmpty | None = None
+
+
+class OutcomeRule(Strict):
+    """Which documents make up the result for an outcome; several documents form a composite result."""
+
+    outcome: Outcome
+    documents: Annotated[list[Slug], Field(min_length=1)]
+    channels: list[ChannelCode] | None = Field(default=None, description="Restrict to these channels.")
+    condition: Text | None = None
+
+
+class RefusalToAccept(Strict):
+    """Refusal to accept an incomplete (or expired) package: no case is opened."""
+
+    grounds: Annotated[list[Literal["incomplete_package", "expired_documents"]], Field(min_length=1)]
+    by: Annotated[list[Literal["provider", "state_corporation"]], Field(min_length=1)]
+    receipt: ResultDocument | None = Field(description="The receipt form the regulation names, or null.")
+    quote: NonEmpty
+
+
+class AcceptanceReceipt(Strict):
+    title: Text
+    form: NonEmpty | None = None
+    originals_compared_and_returned: bool = False
+    quote: NonEmpty | None = None
+
+
+class Branch(Strict):
+    when: Slug = Field(description="The outcome that takes this branch, e.g. positive / negative / found.")
+    next: Slug = Field(description="A step id, or 'end'.")
+    label: Text | None = None
+
+
+class Step(Strict):
+    id: Slug
+    number: NonEmpty | None = Field(default=None, description="Numbering in the text: '3', 'process 4', …")
+    role: Role
+    organization: Organization
+    does: Verb
+    action: Text = Field(description="The action, in the text's own words (original language).")
+    duration: Duration | None = Field(description="Maximum duration, or null where the text gives none.")
+    result: Text | None = Field(default=None, description="The step result that starts the next step.")
+    next: Slug | None = Field(default=None, description="Next step id or 'end'; default: the following step.")
+    branches: list[Branch] | None = None
+    produces: list[Slug] = []
+    decides: bool = Field(default=False, description="The outcome (issued/refused/queued) is chosen here.")
+    end: bool = False
+
+
+class Procedure(Strict):
+    """An ordered procedure of the provider's units (section 2 of a regulation)."""
+
+    steps: Annotated[list[Step], Field(min_length=1)]
+    budget: Duration | None = Field(
+        default=None, description="A single time budget shared by all the steps (they then carry no duration)."
+    )
+    budget_quote: NonEmpty | None = None
+
+
+class ChannelCondition(Strict):
+    code: Literal["no_provider_at_residence"]
+    text: Text
+
+
+class Channel(Strict):
+    """One way in: intake steps, then a named procedure, then delivery steps."""
+
+    code: ChannelCode
+    intake: list[Step] = []
+    procedure: Slug | None = Field(default=None, description="Key of `procedures` run after intake.")
+    delivery: list[Step] = []
+    result_delivery: Annotated[list[Delivery], Field(min_length=1)]
+    confirmation: list[Confirmation] = []
+    registries: list[Registry] = []
+    condition: ChannelCondition | None = None
+    note: NonEmpty | None = None
+
+
+class SourceNote(Strict):
+    topic: NonEmpty
+    quote: NonEmpty | None = Field(default=None, description="The text as written, verbatim.")
+    reconciliation: NonEmpty
+
+
+class ServiceDefinition(Strict):
+    """One regulated public service (one regulation, one version)."""
+
+    schema_: Literal["qyzmet/regulation/v1"] = Field(alias="schema", serialization_alias="schema")
+    id: Slug
+    version: Annotated[int, Field(ge=1)]
+    title: Text
+    field: ServiceField
+    providers: Annotated[list[Provider], Field(min_length=1)]
+    source: Source
+    effective_from: dt.date
+    effective_to: dt.date | None
+    recipients: Annotated[list[Recipient], Field(min_length=1)]
+    cost: Cost
+    forms: Annotated[list[ServiceForm], Field(min_length=1)]
+    documents: Annotated[list[ResultDocument], Field(min_length=1)]
+    outcomes: Annotated[list[OutcomeRule], Field(min_length=1)]
+    acceptance_receipt: AcceptanceReceipt | None = None
+    refusal_to_accept: RefusalToAccept | None
+    procedures: dict[Slug, Procedure] = {}
+    channels: Annotated[list[Channel], Field(min_length=1)]
+    source_notes: list[SourceNote] = []
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    def channel(self, code: ChannelCode | str) -> Channel:
+        for channel in self.channels:
+            if channel.code == code:
+                return channel
+        raise KeyError(code)
+
+    def channel_steps(self, code: ChannelCode | str) -> list[Step]:
+        """The channel's steps in order: intake, the named procedure, delivery."""
+        channel = self.channel(code)
+        procedure = self.procedures[channel.procedure].steps if channel.procedure else []
+        return [*channel.intake, *procedure, *channel.delivery]
+
+    def document(self, document_id: str) -> ResultDocument:
+        for document in self.documents:
+            if document.id == document_id:
+                return document
+        raise KeyError(document_id)

@@ -1,0 +1,58 @@
+"""Writes of the catalogue: copying the definition files into the database."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+
+from qyzmet.catalog.models import Service, ServiceVersion
+from qyzmet.catalog.registry import Catalog, definition_normalised
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    created: int
+    updated: int
+    unchanged: int
+
+
+@transaction.atomic
+def catalog_sync(*, catalog: Catalog, now: datetime) -> SyncReport:
+    """Store every definition version of `catalog`; safe to run again.
+
+    Side effects: creates Service / ServiceVersion rows and updates service titles. A stored
+    version whose file changed is updated in place (the content hash records which text it was).
+    """
+    created = updated = unchanged = 0
+    for definition in catalog.definitions:
+        data = definition_normalised(definition)
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+        service, _ = Service.objects.update_or_create(
+            slug=definition.id,
+            defaults={
+                "field": definition.field.value,
+                "title_kk": definition.title.kk or "",
+                "title_ru": definition.title.ru or "",
+                "title_en": definition.title.en or "",
+                "seed": definition.source.seed,
+            },
+        )
+        stored = ServiceVersion.objects.filter(service=service, version=definition.version).first()
+        if stored is None:
+            ServiceVersion.objects.create(
+                service=service, version=definition.version, effective_from=definition.effective_from,
+                effective_to=definition.effective_to, definition=data, sha256=digest, loaded_at=now,
+            )
+            created += 1
+        elif stored.sha256 != digest:
+            stored.definition, stored.sha256, stored.loaded_at = data, digest, now
+            stored.effective_from, stored.effective_to = definition.effective_from, definition.effective_to
+            stored.save(update_fields=["definition", "sha256", "loaded_at", "effective_from", "effective_to"])
+            updated += 1
+        else:
+            unchanged += 1
+    return SyncReport(created=created, updated=updated, unchanged=unchanged)

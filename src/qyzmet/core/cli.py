@@ -1,0 +1,54 @@
+"""Platform commands: set up the database, serve, and pass through to Django's manage commands."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def django_setup() -> None:
+    import django
+
+    django.setup()
+
+
+def _setup(args: argparse.Namespace) -> int:
+    django_setup()
+    from qyzmet.core.setup import platform_setup
+
+    platform_setup(verbose=not args.quiet)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    django_setup()
+    from waitress import serve
+
+    from qyzmet.wsgi import application
+
+    print(f"Qyzmet is serving at http://{args.host}:{args.port}/", flush=True)
+    serve(application, host=args.host, port=args.port, threads=args.threads)
+    return 0
+
+
+def _manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["qyzmet manage", *args.rest])
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    setup = subparsers.add_parser("setup", help="migrate the database and load the catalogue and demo data")
+    setup.add_argument("--quiet", action="store_true")
+    setup.set_defaults(handler=_setup)
+
+    serve = subparsers.add_parser("serve", help="serve the web application")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--threads", type=int, default=8)
+    serve.set_defaults(handler=_serve)
+
+    manage = subparsers.add_parser("manage", help="run a Django management command", add_help=False)
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=_manage)
