@@ -17,6 +17,9 @@ from collections.abc import Sequence
 COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.core.cli",
     "qyzmet.catalog.cli",
+    "qyzmet.calendar.cli",
+    "qyzmet.identity.cli",
+    "qyzmet.signatures.cli",
 )
 
 

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "qyzmet.core",
     "qyzmet.catalog",
+    "qyzmet.identity",
+    "qyzmet.signatures",
     "qyzmet.web",
 ]
 

@@ -161,7 +161,8 @@ def lint_definition(definition: ServiceDefinition) -> Iterator[Finding]:
     for i, rule in enumerate(definition.outcomes):
         for document in rule.documents:
             if document not in document_ids:
-                yield Finding(("outcomes", i, "documents"), f"outcome '{rule.outcome}' names unknown document '{document}'")
+                message = f"outcome '{rule.outcome}' names unknown document '{document}'"
+                yield Finding(("outcomes", i, "documents"), message)
     codes = [c.code for c in definition.channels]
     for index, channel in enumerate(definition.channels):
         if channel.code in codes[:index]:

@@ -11,6 +11,8 @@ from django.utils import timezone
 # Loaders run in order after migrations; each is `(dotted path, description)` and must be idempotent.
 SETUP_STEPS: tuple[tuple[str, str], ...] = (
     ("qyzmet.core.setup.load_catalogue", "regulation catalogue"),
+    ("qyzmet.signatures.setup.load_pki", "test national CA"),
+    ("qyzmet.identity.demo.load_demo", "demo organizations, staff and citizens"),
 )
 
 

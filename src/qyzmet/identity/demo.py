@@ -1,0 +1,5 @@
+"""Demo data loader (being written)."""
+
+
+def load_demo() -> str:
+    return "not yet available"
