@@ -41,6 +41,10 @@ def test_sync_keeps_the_normalised_definition_and_its_hash() -> None:
     # then
     assert stored.definition["id"] == "wko-2015-patronat-payment"
     assert [s["role"] for s in stored.definition["channels"][0]["steps"]] == [
-        "office_clerk", "head", "executor", "head", "office_clerk",
+        "office_clerk",
+        "head",
+        "executor",
+        "head",
+        "office_clerk",
     ]
     assert len(stored.sha256) == 64

@@ -39,8 +39,13 @@ def minimal() -> dict[str, Any]:
             "title": "Регламент тестовой услуги",
             "language": "ru",
             "oblast": {"ru": "Область"},
-            "act": {"body": "Акимат", "kind": "постановление", "number": "1", "date": "2019-01-01",
-                    "status": "not_stated"},
+            "act": {
+                "body": "Акимат",
+                "kind": "постановление",
+                "number": "1",
+                "date": "2019-01-01",
+                "status": "not_stated",
+            },
         },
         "effective_from": "2019-01-01",
         "effective_to": None,
@@ -51,8 +56,9 @@ def minimal() -> dict[str, Any]:
         "outcomes": [{"outcome": "issued", "documents": ["certificate"]}],
         "refusal_to_accept": None,
         "procedures": {"back_office": {"steps": [_step("register"), _step("issue", does="issue")]}},
-        "channels": [{"code": "provider_office", "procedure": "back_office",
-                      "result_delivery": ["in_person_at_provider"]}],
+        "channels": [
+            {"code": "provider_office", "procedure": "back_office", "result_delivery": ["in_person_at_provider"]}
+        ],
     }
 
 
@@ -287,7 +293,9 @@ def test_validate_command_accepts_valid_files(tmp_path: Path, capsys: pytest.Cap
     assert capsys.readouterr().out == ""
 
 
-def test_two_files_with_the_same_service_version_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_two_files_with_the_same_service_version_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     # given
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(yaml.safe_dump(minimal(), allow_unicode=True), encoding="utf-8")

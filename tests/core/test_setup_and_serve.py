@@ -56,8 +56,9 @@ def test_serve_answers_with_the_landing_page(tmp_path: Path) -> None:
     # given
     subprocess.run([*QYZMET, "setup", "--quiet"], env=_env(tmp_path), check=True, timeout=300)
     port = _free_port()
-    server = subprocess.Popen([*QYZMET, "serve", "--port", str(port)], env=_env(tmp_path),
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [*QYZMET, "serve", "--port", str(port)], env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         # when
         response = None

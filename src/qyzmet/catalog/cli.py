@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from qyzmet.catalog.diagrams.bpmn import bpmn_document
+from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
 from qyzmet.catalog.registry import (
     ServiceNotFound,
     catalog_check,
@@ -16,6 +18,8 @@ from qyzmet.catalog.registry import (
     definition_summary,
     json_schema_text,
 )
+from qyzmet.catalog.render import render
+from qyzmet.catalog.schema import ServiceDefinition
 
 
 def _print_json(data: Any) -> None:
@@ -37,8 +41,10 @@ def _list(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     catalog = catalog_default()
     try:
-        definition = catalog.versions(args.id)[-1] if args.version is None else next(
-            (d for d in catalog.versions(args.id) if d.version == args.version), None
+        definition = (
+            catalog.versions(args.id)[-1]
+            if args.version is None
+            else next((d for d in catalog.versions(args.id) if d.version == args.version), None)
         )
     except ServiceNotFound as exc:
         print(f"qyzmet catalog show: {exc}", file=sys.stderr)
@@ -77,6 +83,73 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _definition_and_channel(command: str, args: argparse.Namespace) -> tuple[ServiceDefinition, str] | None:
+    try:
+        definition = catalog_default().latest(args.id)
+    except ServiceNotFound as exc:
+        print(f"qyzmet catalog {command}: {exc}", file=sys.stderr)
+        return None
+    codes = [c.code.value for c in definition.channels]
+    channel = args.channel or codes[0]
+    if channel not in codes:
+        print(
+            f"qyzmet catalog {command}: service '{args.id}' has no channel '{channel}' (it has: {', '.join(codes)})",
+            file=sys.stderr,
+        )
+        return None
+    return definition, channel
+
+
+def _write(data: bytes, out: str | None) -> None:
+    if out:
+        Path(out).write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _diagram(args: argparse.Namespace) -> int:
+    found = _definition_and_channel("diagram", args)
+    if found is None:
+        return 2
+    definition, channel = found
+    try:
+        if args.kind == "interaction":
+            svg = interaction_svg(definition, channel, args.lang)
+        else:
+            svg = diagram_svg(definition, channel, args.lang)
+    except ValueError as exc:
+        print(f"qyzmet catalog diagram: {exc}", file=sys.stderr)
+        return 2
+    if args.format == "png":
+        import cairosvg
+
+        png: bytes = cairosvg.svg2png(bytestring=svg.encode("utf-8"))
+        _write(png, args.out)
+    else:
+        _write(svg.encode("utf-8"), args.out)
+    return 0
+
+
+def _bpmn(args: argparse.Namespace) -> int:
+    found = _definition_and_channel("bpmn", args)
+    if found is None:
+        return 2
+    definition, channel = found
+    _write(bpmn_document(definition, channel, args.lang), args.out)
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    try:
+        definition = catalog_default().latest(args.id)
+    except ServiceNotFound as exc:
+        print(f"qyzmet catalog render: {exc}", file=sys.stderr)
+        return 2
+    _write(render(definition, args.lang, args.format), args.out)
+    return 0
+
+
 def _schema(args: argparse.Namespace) -> int:
     sys.stdout.write(json_schema_text())
     return 0
@@ -99,6 +172,29 @@ def register(subparsers: Any) -> None:
     validate = sub.add_parser("validate", help="validate definition files (default: the built-in catalogue)")
     validate.add_argument("paths", nargs="*")
     validate.set_defaults(handler=_validate)
+
+    diagram = sub.add_parser("diagram", help="draw the business-process reference (or the IS interaction)")
+    diagram.add_argument("id")
+    diagram.add_argument("--channel")
+    diagram.add_argument("--lang", choices=["kk", "ru", "en"], default="ru")
+    diagram.add_argument("--format", choices=["svg", "png"], default="svg")
+    diagram.add_argument("--kind", choices=["process", "interaction"], default="process")
+    diagram.add_argument("--out")
+    diagram.set_defaults(handler=_diagram)
+
+    bpmn = sub.add_parser("bpmn", help="write a BPMN 2.0 document (with BPMNDI) of a channel")
+    bpmn.add_argument("id")
+    bpmn.add_argument("--channel")
+    bpmn.add_argument("--lang", choices=["kk", "ru", "en"], default="ru")
+    bpmn.add_argument("--out")
+    bpmn.set_defaults(handler=_bpmn)
+
+    render_ = sub.add_parser("render", help="write the regulation text generated from the definition")
+    render_.add_argument("id")
+    render_.add_argument("--lang", choices=["kk", "ru", "en"], required=True)
+    render_.add_argument("--format", choices=["md", "html", "pdf"], default="md")
+    render_.add_argument("--out")
+    render_.set_defaults(handler=_render)
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a definition file")
     schema.set_defaults(handler=_schema)

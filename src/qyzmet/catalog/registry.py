@@ -78,8 +78,11 @@ def _cross_file_problems(loaded: list[Loaded]) -> list[Problem]:
         key = (item.definition.id, item.definition.version)
         if key in seen:
             problems.append(
-                Problem(str(item.path), item.lines.get(("version",), 1),
-                        f"service '{key[0]}' version {key[1]} is also defined in {seen[key].path}")
+                Problem(
+                    str(item.path),
+                    item.lines.get(("version",), 1),
+                    f"service '{key[0]}' version {key[1]} is also defined in {seen[key].path}",
+                )
             )
         seen[key] = item
     return problems

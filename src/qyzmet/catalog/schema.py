@@ -200,22 +200,22 @@ class LegalStatus(StrEnum):
     NOT_STATED = "not_stated"
 
 
-class ActRef(Strict):
-    body: NonEmpty
-    kind: NonEmpty = Field(description="resolution, order, …, in the act's language")
-    number: NonEmpty | None
-    date: dt.date | None
-    title: NonEmpty | None = None
-
-
 class Registration(Strict):
     number: NonEmpty
     date: dt.date | None = None
     body: NonEmpty | None = None
 
 
+class ActRef(Strict):
+    body: NonEmpty
+    kind: NonEmpty = Field(description="resolution, order, …, in the act's language")
+    number: NonEmpty | None
+    date: dt.date | None
+    title: NonEmpty | None = None
+    registration: Registration | None = Field(default=None, description="State registration by the justice body.")
+
+
 class LegalAct(ActRef):
-    registration: Registration | None = None
     status: LegalStatus
     repealed_by: ActRef | None = None
     amended_by: list[ActRef] = []
@@ -320,6 +320,7 @@ class Channel(Strict):
     confirmation: list[Confirmation] = []
     registries: list[Registry] = []
     condition: ChannelCondition | None = None
+    application_form: NonEmpty | None = Field(default=None, description="The application form, e.g. 'Standard app. 2'.")
     note: NonEmpty | None = None
 
 

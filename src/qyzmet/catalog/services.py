@@ -44,8 +44,13 @@ def catalog_sync(*, catalog: Catalog, now: datetime) -> SyncReport:
         stored = ServiceVersion.objects.filter(service=service, version=definition.version).first()
         if stored is None:
             ServiceVersion.objects.create(
-                service=service, version=definition.version, effective_from=definition.effective_from,
-                effective_to=definition.effective_to, definition=data, sha256=digest, loaded_at=now,
+                service=service,
+                version=definition.version,
+                effective_from=definition.effective_from,
+                effective_to=definition.effective_to,
+                definition=data,
+                sha256=digest,
+                loaded_at=now,
             )
             created += 1
         elif stored.sha256 != digest:

@@ -28,7 +28,8 @@ def service_rows_by_field() -> dict[str, list[ServiceRow]]:
         if latest is None:
             continue
         channels = tuple(c["code"] for c in latest.definition.get("channels", []))
-        row = ServiceRow(service.slug, service.title_kk, service.title_ru, service.title_en,
-                         service.seed, channels, latest.version)
+        row = ServiceRow(
+            service.slug, service.title_kk, service.title_ru, service.title_en, service.seed, channels, latest.version
+        )
         grouped.setdefault(service.field, []).append(row)
     return grouped
