@@ -92,6 +92,7 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "identity.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -101,6 +102,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# Where one-time passwords go: the default stores them in the SMS outbox table (shown by the demo).
+QYZMET_SMS_BACKEND = os.environ.get("QYZMET_SMS_BACKEND", "qyzmet.identity.sms.OutboxSmsBackend")
 
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
@@ -124,3 +128,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# PKI and electronic digital signatures (qyzmet.signatures). The test national CA lives in
+# QYZMET_PKI_DIR (never committed); its CRL and OCSP addresses point at QYZMET_PKI_BASE_URL.
+QYZMET_PKI_DIR = Path(os.environ.get("QYZMET_PKI_DIR", VAR_DIR / "pki")).resolve()
+QYZMET_PKI_BASE_URL = os.environ.get("QYZMET_PKI_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Extra trusted root (or issuing) CA certificates, PEM or DER files, separated by os.pathsep;
+# files dropped into QYZMET_PKI_DIR / "trust" are trusted as well.
+QYZMET_TRUSTED_ROOTS = [p for p in os.environ.get("QYZMET_TRUSTED_ROOTS", "").split(os.pathsep) if p.strip()]
+QYZMET_SIGNATURE_VERIFIER = os.environ.get(
+    "QYZMET_SIGNATURE_VERIFIER", "qyzmet.signatures.backends.local.LocalVerifier"
+)
+# Revocation sources the local verifier asks, in order: "ocsp", "crl".
+QYZMET_SIGNATURE_REVOCATION_SOURCES = ("ocsp", "crl")
