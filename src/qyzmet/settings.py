@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "qyzmet.catalog",
     "qyzmet.identity",
     "qyzmet.signatures",
+    "qyzmet.cases",
     "qyzmet.web",
+    "qyzmet.backoffice",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,8 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
+# Password logins go through citizen_authenticate: lockout after repeated failures, audited attempts.
+AUTHENTICATION_BACKENDS = ["qyzmet.identity.backends.IinLockoutBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -32,7 +32,9 @@ K = OrganizationKind
 R = Role
 
 PROVIDER_ROLES: Final = (R.OFFICE_CLERK, R.HEAD, R.EXECUTOR)
-RURAL_ROLES: Final = (R.AKIM_OFFICE_SPECIALIST, R.AKIM, R.EXECUTOR)
+# A rural okrug akim's office is itself the provider of some services (free school transport, the
+# preschool queue), run by its clerk, head (the akim's deputy) and executor as the regulation names them.
+RURAL_ROLES: Final = (R.AKIM_OFFICE_SPECIALIST, R.AKIM, R.EXECUTOR, R.OFFICE_CLERK, R.HEAD)
 OBLAST_ROLES: Final = (R.QUALITY_MONITOR, R.ADMINISTRATOR)
 SC_ROLES: Final = (R.SC_OPERATOR, R.HEAD)
 

@@ -1,0 +1,255 @@
+"""Writes of the identity module: accounts, log-in, organizations, staff roles, the personal-data log.
+
+One-time passwords are in `otp.py` (re-exported here). Every function takes `now`; none
+reads the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Final, NoReturn
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.password_validation import validate_password
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.identity.identifiers import bin_validate, iin_validate, mobile_normalise
+from qyzmet.identity.models import (
+    LoginAttempt,
+    Organization,
+    OrganizationKind,
+    PersonalDataAccess,
+    Role,
+    StaffRole,
+    User,
+)
+from qyzmet.identity.office_hours import DEFAULT_OFFICE_HOURS, OfficeHours
+from qyzmet.identity.otp import otp_send, otp_verify
+
+__all__ = [
+    "AccountExists",
+    "AccountLocked",
+    "AuthenticationFailed",
+    "RoleNotAllowed",
+    "citizen_authenticate",
+    "citizen_register",
+    "organization_create",
+    "otp_send",
+    "otp_verify",
+    "personal_data_access_record",
+    "staff_role_grant",
+    "staff_role_revoke",
+    "user_mobile_link",
+    "user_mobile_unlink",
+]
+
+LOCKOUT_THRESHOLD: Final = 5
+LOCKOUT_DURATION: Final = timedelta(minutes=15)
+
+INVALID_CREDENTIALS_MESSAGES: Final = {
+    "kk": "ЖСН немесе құпия сөз қате.",
+    "ru": "Неверный ИИН или пароль.",
+    "en": "Wrong IIN or password.",
+}
+ACCOUNT_LOCKED_MESSAGES: Final = {
+    "kk": "Қате енгізу тым көп болды: есептік жазба {until} дейін бұғатталды.",
+    "ru": "Слишком много неудачных попыток: учётная запись заблокирована до {until}.",
+    "en": "Too many failed attempts: the account is locked until {until}.",
+}
+ACCOUNT_EXISTS_MESSAGES: Final = {
+    "kk": "Бұл ЖСН-мен есептік жазба бұрыннан бар.",
+    "ru": "Учётная запись с этим ИИН уже существует.",
+    "en": "An account with this IIN already exists.",
+}
+ROLE_NOT_ALLOWED_MESSAGES: Final = {
+    "kk": "«{role}» рөлін «{kind}» түріндегі ұйымда беруге болмайды.",
+    "ru": "Роль «{role}» нельзя назначить в организации вида «{kind}».",
+    "en": "The role '{role}' cannot be held in an organization of kind '{kind}'.",
+}
+
+# Roles bound to one kind of body; every other role may be held anywhere.
+ROLE_ORGANIZATION_KINDS: Final[dict[str, frozenset[str]]] = {
+    Role.SC_OPERATOR: frozenset({OrganizationKind.STATE_CORPORATION_BRANCH}),
+    Role.AKIM: frozenset({OrganizationKind.RURAL_AKIM_OFFICE}),
+    Role.AKIM_OFFICE_SPECIALIST: frozenset({OrganizationKind.RURAL_AKIM_OFFICE}),
+    Role.AKIMAT: frozenset({OrganizationKind.OBLAST, OrganizationKind.DISTRICT_AKIMAT, OrganizationKind.CITY_AKIMAT}),
+}
+
+
+class AuthenticationFailed(LocalizedError):
+    """Unknown IIN, wrong password or inactive account: deliberately the same error for all three."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid_credentials", INVALID_CREDENTIALS_MESSAGES)
+
+
+class AccountLocked(LocalizedError):
+    """Too many failed attempts; `until` is when the next attempt will be heard."""
+
+    def __init__(self, until: datetime) -> None:
+        shown = timezone.localtime(until).strftime("%d.%m.%Y %H:%M")
+        super().__init__("account_locked", render_messages(ACCOUNT_LOCKED_MESSAGES, until=shown))
+        self.until = until
+
+
+class AccountExists(LocalizedError):
+    def __init__(self) -> None:
+        super().__init__("account_exists", ACCOUNT_EXISTS_MESSAGES)
+
+
+class RoleNotAllowed(LocalizedError):
+    def __init__(self, role: str, kind: str) -> None:
+        super().__init__("role_not_allowed", render_messages(ROLE_NOT_ALLOWED_MESSAGES, role=role, kind=kind))
+
+
+def citizen_register(
+    *, iin: str, password: str, surname: str, given_name: str, patronymic: str = "", mobile: str = "",
+    now: datetime,
+) -> User:
+    """Create an account for a person identified by IIN, with a password and optionally a mobile number.
+
+    Raises InvalidIdentifier, InvalidMobile, AccountExists, or Django's ValidationError for a weak password.
+    Side effects: none beyond the new user row.
+    """
+    user = User(
+        iin=iin_validate(iin), surname=surname.strip(), given_name=given_name.strip(),
+        patronymic=patronymic.strip(), mobile=mobile_normalise(mobile) if mobile.strip() else "", created_at=now,
+    )
+    if User.objects.filter(iin=user.iin).exists():
+        raise AccountExists()
+    validate_password(password, user)
+    user.set_password(password)
+    try:
+        with transaction.atomic():
+            user.save(force_insert=True)
+    except IntegrityError as error:  # registered concurrently
+        raise AccountExists() from error
+    return user
+
+
+def user_mobile_link(*, user: User, mobile: str) -> User:
+    """Link a mobile number (any usual spelling, stored as +7XXXXXXXXXX) to the account.
+
+    Codes already sent to another number stop working (`otp_verify` checks the number).
+    Side effects: updates the user row.
+    """
+    user.mobile = mobile_normalise(mobile)
+    user.save(update_fields=["mobile"])
+    return user
+
+
+def user_mobile_unlink(*, user: User) -> User:
+    """Remove the mobile number; one-time passwords are then refused. Side effects: updates the user row."""
+    user.mobile = ""
+    user.save(update_fields=["mobile"])
+    return user
+
+
+def citizen_authenticate(*, iin: str, password: str, now: datetime) -> User:
+    """Check an IIN and password; return the user, or raise AuthenticationFailed / AccountLocked.
+
+    Unknown IIN, wrong password and inactive account give the same error (and cost the same
+    password hashing). After LOCKOUT_THRESHOLD consecutive failures the account is locked for
+    LOCKOUT_DURATION; the failure count is kept with conditional updates, so concurrent
+    attempts cannot slip past it. Not atomic on purpose: the audit row and the failure count
+    must stay written when the error propagates, so do not call it inside a transaction that
+    a failure rolls back.
+    Side effects: writes one LoginAttempt row per call; updates the failure count, the lock
+    and `last_login`.
+    """
+    typed = iin.strip()[:32]
+    user = User.objects.filter(iin=typed).first()
+    if user is None or not user.is_active:
+        make_password(password)  # same cost as a real check, so timing does not reveal the IIN is unknown
+        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS, now=now)
+        raise AuthenticationFailed()
+    if user.locked_until is not None and user.is_locked(now):
+        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED, now=now)
+        raise AccountLocked(user.locked_until)
+    if not user.check_password(password):
+        _login_failure(user=user, typed=typed, now=now)
+    User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=now)
+    user.failed_login_count, user.locked_until, user.last_login = 0, None, now
+    _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.SUCCESS, now=now)
+    return user
+
+
+def _login_failure(*, user: User, typed: str, now: datetime) -> NoReturn:
+    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+    until = now + LOCKOUT_DURATION
+    # Only the attempt that crosses the threshold matches; resetting the count lets the lock expire cleanly.
+    locked = User.objects.filter(pk=user.pk, failed_login_count__gte=LOCKOUT_THRESHOLD).update(
+        failed_login_count=0, locked_until=until,
+    )
+    if locked:
+        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED_NOW, now=now)
+        raise AccountLocked(until)
+    _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS, now=now)
+    raise AuthenticationFailed()
+
+
+def _login_attempt_record(*, iin: str, user: User | None, outcome: str, now: datetime) -> LoginAttempt:
+    return LoginAttempt.objects.create(iin=iin, user=user, outcome=outcome, at=now)
+
+
+def organization_create(
+    *, code: str, bin: str, name_kk: str, name_ru: str, kind: str, parent: Organization | None = None,
+    name_en: str = "", office_hours: OfficeHours = DEFAULT_OFFICE_HOURS,
+) -> Organization:
+    """Create an organization under `parent` (None: a root such as an oblast); the BIN must be valid.
+
+    Side effects: none beyond the new row.
+    """
+    return Organization.objects.create(
+        code=code, bin=bin_validate(bin), name_kk=name_kk, name_ru=name_ru, name_en=name_en,
+        kind=OrganizationKind(kind), parent=parent, path=f"{parent.path if parent else ''}{code}/",
+        opens_at=office_hours.open, closes_at=office_hours.close,
+        lunch_starts_at=office_hours.lunch_start, lunch_ends_at=office_hours.lunch_end,
+    )
+
+
+def staff_role_grant(*, user: User, organization: Organization, role: str, now: datetime) -> StaffRole:
+    """Let `user` act as `role` in `organization`; granting a role already held returns the existing row.
+
+    Raises RoleNotAllowed when the role belongs to another kind of body (an SC operator outside
+    a State Corporation branch, an akim outside a rural akim's office, …).
+    Side effects: creates a StaffRole row.
+    """
+    role = Role(role)
+    allowed_kinds = ROLE_ORGANIZATION_KINDS.get(role)
+    if allowed_kinds is not None and organization.kind not in allowed_kinds:
+        raise RoleNotAllowed(role.value, organization.kind)
+    staff_role, _ = StaffRole.objects.get_or_create(
+        user=user, organization=organization, role=role, defaults={"granted_at": now},
+    )
+    return staff_role
+
+
+def staff_role_revoke(*, user: User, organization: Organization, role: str) -> bool:
+    """Withdraw a role; returns whether the user held it. Side effects: deletes the StaffRole row."""
+    deleted, _ = StaffRole.objects.filter(user=user, organization=organization, role=Role(role)).delete()
+    return deleted > 0
+
+
+def personal_data_access_record(
+    *, subject_iin: str, actor: User | None, purpose: str, source: str, now: datetime, reference: str = "",
+) -> PersonalDataAccess:
+    """Log that `actor` (None: an automated process) looked up the personal data of `subject_iin`.
+
+    Call it for every registry look-up (e.g. source="gbd_fl") with the purpose in words and,
+    when there is one, the application number as `reference`. The subject IIN is recorded as
+    given (12 digits) even if its check digit is wrong: a log must not refuse to record.
+    Side effects: writes one PersonalDataAccess row.
+    """
+    subject = subject_iin.strip()
+    if len(subject) != 12 or not (subject.isascii() and subject.isdigit()):
+        raise ValueError(f"subject_iin must be 12 digits, got {subject_iin!r}")
+    if not purpose.strip() or not source.strip():
+        raise ValueError("a personal-data look-up needs a purpose and a source")
+    return PersonalDataAccess.objects.create(
+        subject_iin=subject, actor=actor, purpose=purpose.strip(), source=source.strip(),
+        reference=reference.strip(), at=now,
+    )

@@ -1,0 +1,87 @@
+"""The local verifier: RSA (and ECDSA) CMS signatures checked in-process with `cryptography`.
+
+It cannot check GOST signatures (OpenSSL and `cryptography` cannot load GOST keys); those get
+UNSUPPORTED_ALGORITHM, and a GOST-capable back-end is to be plugged in by setting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+import httpx
+from django.conf import settings
+
+from qyzmet.signatures.profile import Purpose
+from qyzmet.signatures.sources import CrlSource, OcspSource, RevocationSource
+from qyzmet.signatures.transport import PlatformTransport, platform_mount_key
+from qyzmet.signatures.trust import TrustStore, trust_store_load
+from qyzmet.signatures.verify import Verdict, signature_verify
+
+HTTP_TIMEOUT: Final = 10.0
+UNKNOWN_SOURCE: Final = "unknown revocation source {name!r}; use 'ocsp' and/or 'crl'"
+
+
+def trust_store_from_settings() -> TrustStore:
+    """The test CA's root, its `trust/` folder and settings.QYZMET_TRUSTED_ROOTS."""
+    return trust_store_load(
+        pki_directory=settings.QYZMET_PKI_DIR, extra_files=[Path(p) for p in settings.QYZMET_TRUSTED_ROOTS]
+    )
+
+
+def platform_client() -> httpx.Client:
+    """An httpx client that answers the platform's own /pki/ addresses in-process and the rest over the network."""
+    mounts = {platform_mount_key(settings.QYZMET_PKI_BASE_URL): PlatformTransport()}
+    return httpx.Client(mounts=mounts, timeout=HTTP_TIMEOUT)
+
+
+class LocalVerifier:
+    """Verify with the trust store and revocation sources from settings, unless given others."""
+
+    def __init__(
+        self,
+        *,
+        trust: TrustStore | None = None,
+        client: httpx.Client | None = None,
+        revocation_sources: Sequence[str] | None = None,
+    ) -> None:
+        self._trust = trust
+        self._client = client
+        self._source_names = tuple(
+            settings.QYZMET_SIGNATURE_REVOCATION_SOURCES if revocation_sources is None else revocation_sources
+        )
+        for name in self._source_names:
+            if name not in {"ocsp", "crl"}:
+                raise ValueError(UNKNOWN_SOURCE.format(name=name))
+
+    def verify(
+        self,
+        content: bytes | None,
+        signature: bytes,
+        *,
+        expected_iin: str | None = None,
+        expected_bin: str | None = None,
+        purpose: Purpose = Purpose.SIGN,
+        now: datetime | None = None,
+    ) -> Verdict:
+        """Verify a CMS `signature` over `content` (None: the content attached to the signature)."""
+        trust = self._trust if self._trust is not None else trust_store_from_settings()
+        with self._http() as client:
+            return signature_verify(
+                content, signature, trust=trust, revocation_sources=self._sources(client),
+                now=now or datetime.now(UTC), expected_iin=expected_iin, expected_bin=expected_bin, purpose=purpose,
+            )
+
+    def _sources(self, client: httpx.Client) -> list[RevocationSource]:
+        return [OcspSource(client) if name == "ocsp" else CrlSource(client) for name in self._source_names]
+
+    @contextmanager
+    def _http(self) -> Iterator[httpx.Client]:
+        if self._client is not None:
+            yield self._client
+            return
+        with platform_client() as client:
+            yield client
