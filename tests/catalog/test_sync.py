@@ -8,6 +8,7 @@ import pytest
 
 from qyzmet.catalog.models import Service, ServiceVersion
 from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.services import catalog_sync
 
 NOW = datetime(2025, 3, 20, 9, 0, tzinfo=UTC)
@@ -39,8 +40,9 @@ def test_sync_keeps_the_normalised_definition_and_its_hash() -> None:
     stored = ServiceVersion.objects.get(service__slug="wko-2015-patronat-payment", version=1)
 
     # then
-    assert stored.definition["id"] == "wko-2015-patronat-payment"
-    assert [s["role"] for s in stored.definition["channels"][0]["steps"]] == [
+    definition = ServiceDefinition.model_validate(stored.definition)
+    assert definition == catalog.latest("wko-2015-patronat-payment")
+    assert [s.role.value for s in definition.channel_steps("provider_office")] == [
         "office_clerk",
         "head",
         "executor",

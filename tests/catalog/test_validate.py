@@ -33,6 +33,7 @@ def minimal() -> dict[str, Any]:
         "version": 1,
         "title": {"kk": "Сынақ қызметі", "ru": "Тестовая услуга"},
         "field": "family_children",
+        "jurisdiction": "wko",
         "providers": [{"kind": "local_executive_body", "name": {"ru": "Акимат"}}],
         "source": {
             "seed": "002_00054b1e3eac58b3.txt",

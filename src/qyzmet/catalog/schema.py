@@ -338,6 +338,7 @@ class ServiceDefinition(Strict):
     version: Annotated[int, Field(ge=1)]
     title: Text
     field: ServiceField
+    jurisdiction: Slug = Field(description="Code of the oblast whose akimat approved the regulation, e.g. 'wko'.")
     providers: Annotated[list[Provider], Field(min_length=1)]
     source: Source
     effective_from: dt.date

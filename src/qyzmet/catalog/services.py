@@ -10,7 +10,7 @@ from datetime import datetime
 from django.db import transaction
 
 from qyzmet.catalog.models import Service, ServiceVersion
-from qyzmet.catalog.registry import Catalog, definition_normalised
+from qyzmet.catalog.registry import Catalog
 
 
 @dataclass(frozen=True)
@@ -22,14 +22,14 @@ class SyncReport:
 
 @transaction.atomic
 def catalog_sync(*, catalog: Catalog, now: datetime) -> SyncReport:
-    """Store every definition version of `catalog`; safe to run again.
+    """Store every definition version of `catalog` (as its validated JSON); safe to run again.
 
     Side effects: creates Service / ServiceVersion rows and updates service titles. A stored
     version whose file changed is updated in place (the content hash records which text it was).
     """
     created = updated = unchanged = 0
     for definition in catalog.definitions:
-        data = definition_normalised(definition)
+        data = definition.model_dump(mode="json", by_alias=True)
         digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
         service, _ = Service.objects.update_or_create(
             slug=definition.id,

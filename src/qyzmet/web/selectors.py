@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qyzmet.catalog.diagrams.svg import number_label, text_in
 from qyzmet.catalog.models import Service
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.vocabulary import CHANNELS, ORGANIZATIONS, ROLES, duration_phrase, name
 
 FIELD_ORDER = ("family_children", "social_labour", "preschool")
 
@@ -33,3 +36,77 @@ def service_rows_by_field() -> dict[str, list[ServiceRow]]:
         )
         grouped.setdefault(service.field, []).append(row)
     return grouped
+
+
+@dataclass(frozen=True)
+class StepRow:
+    number: str
+    role: str
+    organization: str
+    action: str
+    duration: str
+
+
+@dataclass(frozen=True)
+class ChannelBlock:
+    code: str
+    name: str
+    has_processes: bool
+    steps: tuple[StepRow, ...]
+    condition: str
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    id: str
+    version: int
+    title: str
+    original_title: str
+    seed: str
+    act: str
+    channels: tuple[ChannelBlock, ...]
+    results: tuple[str, ...]
+
+
+def service_page(definition: ServiceDefinition, language: str) -> ServicePage:
+    """What a citizen (or a clerk) reads about one service: channels, steps with durations, results."""
+    original = definition.source.language.value
+    channels = []
+    for channel in definition.channels:
+        steps = tuple(
+            StepRow(
+                number=number_label(step.number, language) if step.number else "",
+                role=name(ROLES, step.role.value, language),
+                organization=name(ORGANIZATIONS, step.organization.value, language),
+                action=text_in(step.action, language, original),
+                duration=duration_phrase(step.duration.value, step.duration.unit.value, language)
+                if step.duration
+                else "—",
+            )
+            for step in definition.channel_steps(channel.code)
+        )
+        condition = text_in(channel.condition.text, language, original) if channel.condition else ""
+        channels.append(
+            ChannelBlock(
+                channel.code.value,
+                name(CHANNELS, channel.code.value, language),
+                bool(channel.intake or channel.delivery),
+                steps,
+                condition,
+            )
+        )
+    results = tuple(
+        " + ".join(text_in(definition.document(d).title, language, original) for d in rule.documents)
+        for rule in definition.outcomes
+    )
+    act = definition.source.act
+    return ServicePage(
+        id=definition.id,
+        version=definition.version,
+        title=text_in(definition.title, language, original),
+        original_title=definition.source.title,
+        seed=definition.source.seed,
+        act=f"{act.body}, {act.kind} № {act.number}" + (f", {act.date.isoformat()}" if act.date else ""),
+        channels=tuple(channels),
+        results=results,
+    )

@@ -1,13 +1,39 @@
-"""Public pages: the landing page with the service list, and a health check."""
+"""Public pages: the landing page, a page per service with its diagrams and regulation, a health check."""
 
 from __future__ import annotations
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from qyzmet.web.selectors import service_rows_by_field
+from qyzmet.catalog.diagrams.bpmn import bpmn_document
+from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
+from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.render import render as render_regulation
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.web.selectors import service_page, service_rows_by_field
+
+CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
+
+
+def _language() -> str:
+    language = get_language() or "kk"
+    return language if language in {"kk", "ru", "en"} else "kk"
+
+
+def _definition(service_id: str) -> ServiceDefinition:
+    try:
+        return catalog_default().latest(service_id)
+    except ServiceNotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _channel(definition: ServiceDefinition, channel: str) -> str:
+    if channel not in {c.code.value for c in definition.channels}:
+        raise Http404(f"service '{definition.id}' has no channel '{channel}'")
+    return channel
 
 
 @require_GET
@@ -15,6 +41,49 @@ def landing(request: HttpRequest) -> HttpResponse:
     groups = service_rows_by_field()
     total = sum(len(rows) for rows in groups.values())
     return render(request, "web/landing.html", {"groups": groups, "total": total})
+
+
+@require_GET
+def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
+    page = service_page(_definition(service_id), _language())
+    return render(request, "web/service.html", {"page": page})
+
+
+@require_GET
+def service_diagram(request: HttpRequest, service_id: str, channel: str) -> HttpResponse:
+    definition = _definition(service_id)
+    return HttpResponse(
+        diagram_svg(definition, _channel(definition, channel), _language()), content_type="image/svg+xml"
+    )
+
+
+@require_GET
+def service_interaction(request: HttpRequest, service_id: str, channel: str) -> HttpResponse:
+    definition = _definition(service_id)
+    try:
+        svg = interaction_svg(definition, _channel(definition, channel), _language())
+    except ValueError as exc:
+        raise Http404(str(exc)) from exc
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+@require_GET
+def service_bpmn(request: HttpRequest, service_id: str, channel: str) -> HttpResponse:
+    definition = _definition(service_id)
+    response = HttpResponse(
+        bpmn_document(definition, _channel(definition, channel), _language()), content_type="application/xml"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{service_id}-{channel}.bpmn"'
+    return response
+
+
+@require_GET
+def service_regulation(request: HttpRequest, service_id: str, output_format: str) -> HttpResponse:
+    if output_format not in CONTENT_TYPES:
+        raise Http404(f"unknown format '{output_format}'")
+    definition = _definition(service_id)
+    body = render_regulation(definition, _language(), output_format)
+    return HttpResponse(body, content_type=CONTENT_TYPES[output_format])
 
 
 @require_GET

@@ -1,0 +1,49 @@
+"""Back-office pages for administrators: the regulation definitions beside their diagrams and text."""
+
+from __future__ import annotations
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.render import regulation_document, render_html
+
+
+def _language() -> str:
+    language = get_language() or "kk"
+    return language if language in {"kk", "ru", "en"} else "kk"
+
+
+@require_GET
+@staff_member_required
+def regulation_list(request: HttpRequest) -> HttpResponse:
+    catalog = catalog_default()
+    rows = [(d, catalog.files[(d.id, d.version)].name) for d in catalog.latest_all()]
+    return render(request, "backoffice/regulations.html", {"rows": rows})
+
+
+@require_GET
+@staff_member_required
+def regulation_compare(request: HttpRequest, service_id: str) -> HttpResponse:
+    """The definition file, its diagrams and its rendered regulation text, side by side."""
+    catalog = catalog_default()
+    try:
+        definition = catalog.latest(service_id)
+    except ServiceNotFound as exc:
+        raise Http404(str(exc)) from exc
+    language = request.GET.get("lang") or _language()
+    if language not in {"kk", "ru", "en"}:
+        raise Http404(f"unknown language '{language}'")
+    path = catalog.files[(definition.id, definition.version)]
+    context = {
+        "definition": definition,
+        "language": language,
+        "file_name": path.name,
+        "source": path.read_text(encoding="utf-8"),
+        "channels": [c.code.value for c in definition.channels],
+        "regulation_html": render_html(regulation_document(definition, language, diagrams=False), language),
+    }
+    return render(request, "backoffice/regulation_compare.html", context)

@@ -1,0 +1,317 @@
+"""Intake through the provider's office, the portal and the rural okrug akim; refusal to accept.
+
+Each intake checks what its channel's regulation says (the clerk's role, the applicant's EDS
+or one-time password, the rural-akim condition), then hands a `Filing` to `case_file`. A
+failed check raises an `IntakeRefused` (kk/ru/en) and creates nothing; an incomplete package
+gets a receipt of refusal to accept and no case.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Final
+
+from django.db import transaction
+
+from qyzmet.cases import errors
+from qyzmet.cases.models import Case, Receipt
+from qyzmet.cases.numbers import number_next
+from qyzmet.cases.services import Filing, case_file
+from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.identity.access import user_has_role
+from qyzmet.identity.errors import render_messages
+from qyzmet.identity.models import Organization, OrganizationKind, User
+from qyzmet.identity.otp import otp_verify
+from qyzmet.signatures.backends import get_verifier
+from qyzmet.signatures.canonical import canonical_json
+
+EDS_NOT_CONFIRMED: Final = {
+    "kk": "ЭЦҚ түпнұсқалығының расталмауына байланысты мемлекеттік қызметті көрсетуден бас тартылды: {detail}",
+    "ru": "Отказ в оказании услуги в связи с неподтверждением подлинности ЭЦП: {detail}",
+    "en": "The service is refused because the EDS is not confirmed: {detail}",
+}
+CONFIRMATION_NOT_OFFERED: Final = {
+    "kk": "Бұл қызмет үшін «{confirmation}» тәсілімен растау қарастырылмаған",
+    "ru": "Подтверждение способом «{confirmation}» для этой услуги не предусмотрено",
+    "en": "Confirmation by '{confirmation}' is not offered for this service",
+}
+NOT_STAFF_HERE: Final = {
+    "kk": "Сізде «{organization}» ұйымында «{role}» рөлі жоқ",
+    "ru": "У вас нет роли «{role}» в организации «{organization}»",
+    "en": "You do not hold the role '{role}' in '{organization}'",
+}
+ORIGINALS_NOT_COMPARED: Final = {
+    "kk": "Көшірмелер түпнұсқалармен салыстырылып, түпнұсқалар қайтарылуы тиіс",
+    "ru": "Копии должны быть сверены с оригиналами, а оригиналы возвращены",
+    "en": "The copies must be compared with the originals and the originals returned",
+}
+
+
+def _refused(code: str, templates: dict[str, str], **values: str) -> errors.IntakeRefused:
+    return errors.IntakeRefused(code, render_messages(templates, **values))
+
+
+def _definition(version: ServiceVersion) -> ServiceDefinition:
+    return ServiceDefinition.model_validate(version.definition)
+
+
+def _ensure_channel(definition: ServiceDefinition, channel: str) -> None:
+    if channel not in {c.code.value for c in definition.channels}:
+        raise errors.channel_unavailable(channel)
+
+
+def _ensure_role(user: User, role: str, organization: Organization) -> None:
+    if not user_has_role(user, role, organization):
+        raise _refused("not_staff_here", NOT_STAFF_HERE, role=role, organization=organization.code)
+
+
+@dataclass(frozen=True)
+class Applicant:
+    iin: str
+    name: str
+    user: User | None = None
+    representative_iin: str = ""
+
+
+@dataclass(frozen=True)
+class Application:
+    """The form data and attachments (name and SHA-256 of each file) of an application."""
+
+    form: dict[str, Any] = field(default_factory=dict)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+
+
+def application_bytes(
+    *, version: ServiceVersion, provider: Organization, applicant_iin: str, application: Application
+) -> bytes:
+    """The exact bytes an applicant signs on the portal (canonical JSON)."""
+    return canonical_json(
+        {
+            "service": version.service.slug,
+            "version": version.version,
+            "provider": provider.bin,
+            "applicant": applicant_iin,
+            "form": application.form,
+            "attachments": application.attachments,
+        }
+    )
+
+
+# --- refusal to accept ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def intake_refuse(
+    *,
+    version: ServiceVersion,
+    channel: str,
+    organization: Organization,
+    applicant: Applicant,
+    grounds: list[str],
+    missing: list[str],
+    actor: User,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Receipt:
+    """Refuse to accept an incomplete (or expired) package: a receipt of refusal, no case.
+
+    The receipt follows the form the regulation names (Standard app. N), when it names one.
+    """
+    if idempotency_key:
+        existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    definition = _definition(version)
+    _ensure_channel(definition, channel)
+    role = (
+        "sc_operator"
+        if channel == "state_corporation"
+        else ("akim_office_specialist" if channel == "rural_akim" else "office_clerk")
+    )
+    _ensure_role(actor, role, organization)
+    rule = definition.refusal_to_accept
+    allowed = {"incomplete_package", "expired_documents"}
+    unknown = [g for g in grounds if g not in allowed]
+    if not grounds or unknown:
+        raise errors.TransitionNotAllowed("decision_required", choices=", ".join(sorted(allowed)))
+    form = rule.receipt.form if rule is not None and rule.receipt is not None and rule.receipt.form else ""
+    return Receipt.objects.create(
+        number=number_next(organization=organization, series="X", now=now),
+        kind=Receipt.Kind.REFUSAL_TO_ACCEPT,
+        service_version=version,
+        channel=channel,
+        organization=organization,
+        applicant_iin=applicant.iin,
+        applicant_name=applicant.name,
+        issued_by=actor,
+        form=form,
+        grounds=grounds,
+        missing=missing,
+        idempotency_key=idempotency_key,
+        issued_at=now,
+    )
+
+
+# --- provider's office ------------------------------------------------------------------------------
+
+
+def intake_office(
+    *,
+    version: ServiceVersion,
+    provider: Organization,
+    clerk: User,
+    applicant: Applicant,
+    application: Application,
+    originals_compared: bool,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Case:
+    """A paper application handed in at the provider's office, registered by its clerk.
+
+    Where the regulation says copies are compared with originals and the originals returned, the
+    clerk must confirm it. Side effects: the case, its first task and, where the regulation gives
+    one, the receipt of acceptance with the incoming number.
+    """
+    definition = _definition(version)
+    _ensure_channel(definition, "provider_office")
+    _ensure_role(clerk, "office_clerk", provider)
+    receipt_rule = definition.acceptance_receipt
+    if receipt_rule is not None and receipt_rule.originals_compared_and_returned and not originals_compared:
+        raise _refused("originals_not_compared", ORIGINALS_NOT_COMPARED)
+    filing = Filing(
+        service_version=version,
+        channel="provider_office",
+        provider=provider,
+        applicant_iin=applicant.iin,
+        applicant_name=applicant.name,
+        applicant=applicant.user,
+        representative_iin=applicant.representative_iin,
+        form=application.form,
+        attachments=application.attachments,
+        confirmation="paper",
+        idempotency_key=idempotency_key,
+    )
+    return case_file(filing=filing, actor=clerk, now=now)
+
+
+# --- portal -------------------------------------------------------------------------------------------
+
+
+def _otp_purpose(content: bytes) -> str:
+    return "application:" + hashlib.sha256(content).hexdigest()
+
+
+def portal_otp_purpose(
+    *, version: ServiceVersion, provider: Organization, applicant: User, application: Application
+) -> str:
+    """What a one-time password for this application is bound to (send it with identity's otp_send)."""
+    content = application_bytes(
+        version=version, provider=provider, applicant_iin=applicant.iin, application=application
+    )
+    return _otp_purpose(content)
+
+
+def intake_portal(
+    *,
+    version: ServiceVersion,
+    provider: Organization,
+    applicant: User,
+    application: Application,
+    now: datetime,
+    signature: str | None = None,
+    otp_code: str | None = None,
+    idempotency_key: str | None = None,
+) -> Case:
+    """A citizen's e-application, signed with their EDS or confirmed with a one-time password.
+
+    The portal's condition 2: the certificate's validity, its absence from the revocation lists and
+    the IIN match (the signature verifier's checks); a failure refuses with its own message.
+    """
+    definition = _definition(version)
+    _ensure_channel(definition, "portal")
+    channel = definition.channel("portal")
+    offered = {c.value for c in channel.confirmation} or {"eds"}
+    content = application_bytes(
+        version=version, provider=provider, applicant_iin=applicant.iin, application=application
+    )
+    if signature is not None:
+        if not offered & {"eds", "provider_eds"}:
+            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="eds")
+        try:
+            signature_bytes = base64.b64decode(signature, validate=True)
+        except ValueError:
+            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="MALFORMED_CMS") from None
+        verdict = get_verifier().verify(content, signature_bytes, expected_iin=applicant.iin, now=now)
+        if not verdict.is_valid:
+            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail=verdict.code or "")
+        confirmation = "eds"
+    elif otp_code is not None:
+        if "otp" not in offered:
+            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="otp")
+        otp_verify(user=applicant, purpose=_otp_purpose(content), code=otp_code, now=now)
+        confirmation = "otp"
+    else:
+        raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="NO_SIGNATURE")
+    filing = Filing(
+        service_version=version,
+        channel="portal",
+        provider=provider,
+        applicant_iin=applicant.iin,
+        applicant_name=applicant.full_name,
+        applicant=applicant,
+        form=application.form,
+        attachments=application.attachments,
+        confirmation=confirmation,
+        idempotency_key=idempotency_key,
+        signature=signature or "",
+    )
+    return case_file(filing=filing, actor=applicant, now=now)
+
+
+# --- rural okrug akim ------------------------------------------------------------------------------
+
+
+def intake_rural_akim(
+    *,
+    version: ServiceVersion,
+    akim_office: Organization,
+    provider: Organization,
+    specialist: User,
+    applicant: Applicant,
+    application: Application,
+    residence: Organization,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> Case:
+    """An application handed to the rural okrug akim's office, which forwards it to the provider.
+
+    Offered only where the definition's condition holds: with `no_provider_at_residence`, the
+    applicant must live in a rural okrug (where no provider sits), not in a district or city.
+    """
+    definition = _definition(version)
+    _ensure_channel(definition, "rural_akim")
+    if akim_office.kind != OrganizationKind.RURAL_AKIM_OFFICE:
+        raise errors.provider_unsuitable(akim_office.code)
+    _ensure_role(specialist, "akim_office_specialist", akim_office)
+    condition = definition.channel("rural_akim").condition
+    if condition is not None and residence.kind != OrganizationKind.RURAL_AKIM_OFFICE:
+        raise errors.condition_not_met()
+    filing = Filing(
+        service_version=version,
+        channel="rural_akim",
+        provider=provider,
+        applicant_iin=applicant.iin,
+        applicant_name=applicant.name,
+        applicant=applicant.user,
+        representative_iin=applicant.representative_iin,
+        intake_office=akim_office,
+        form={**application.form, "residence": residence.code},
+        attachments=application.attachments,
+        confirmation="paper",
+        idempotency_key=idempotency_key,
+    )
+    return case_file(filing=filing, actor=specialist, now=now)

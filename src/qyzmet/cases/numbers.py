@@ -1,0 +1,27 @@
+"""Registration numbers: per organization, year and series; stable and unique."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from qyzmet.calendar import local_time
+from qyzmet.cases.models import NumberSequence
+from qyzmet.identity.models import Organization
+
+
+def number_next(*, organization: Organization, series: str, now: datetime) -> str:
+    """The next number, e.g. 'WKO-TEREKTI-2025-000042' (series 'C') or 'WKO-TEREKTI-2025-R000007'.
+
+    Side effects: increments the organization's sequence under a row lock.
+    """
+    year = local_time(now).year
+    with transaction.atomic():
+        sequence, _ = NumberSequence.objects.select_for_update().get_or_create(
+            organization=organization, year=year, series=series
+        )
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+    prefix = "" if series == "C" else series
+    return f"{organization.code.upper()}-{year}-{prefix}{sequence.last:06d}"

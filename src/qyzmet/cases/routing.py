@@ -1,0 +1,97 @@
+"""Which organization does a step, and which organizations may provide a service.
+
+Staff roles resolve by who holds them in the regulation: State Corporation operators sit in the
+branch that took the application, the rural akim's staff in the akim's office, the akimat above
+the provider; the provider's clerk, head and executor in the provider (or, where the step says
+`rural_akim`, in the akim's office).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from django.db.models import QuerySet
+
+from qyzmet.calendar import OfficeHours as CalendarOfficeHours
+from qyzmet.cases.models import Case
+from qyzmet.catalog.schema import ServiceDefinition, Step
+from qyzmet.identity.models import Organization, OrganizationKind, StaffRole
+from qyzmet.identity.selectors import organization_ancestors, organization_office_hours, organization_subtree
+
+K = OrganizationKind
+AKIMATS: Final = frozenset({K.DISTRICT_AKIMAT, K.CITY_AKIMAT})
+PROVIDER_KINDS: Final[dict[str, frozenset[str]]] = {
+    "local_executive_body": frozenset(
+        {K.DISTRICT_AKIMAT, K.CITY_AKIMAT, K.EDUCATION_DEPARTMENT, K.EMPLOYMENT_SOCIAL_DEPARTMENT}
+    ),
+    "education_department": frozenset({K.EDUCATION_DEPARTMENT}),
+    "education_organization": frozenset({K.EDUCATION_DEPARTMENT, K.DISTRICT_AKIMAT, K.CITY_AKIMAT}),
+    "rural_akim": frozenset({K.RURAL_AKIM_OFFICE}),
+    "unspecified": frozenset({K.DISTRICT_AKIMAT, K.CITY_AKIMAT, K.EDUCATION_DEPARTMENT}),
+}
+FIELD_PREFERENCE: Final[dict[str, str]] = {
+    "family_children": K.EDUCATION_DEPARTMENT,
+    "preschool": K.EDUCATION_DEPARTMENT,
+    "social_labour": K.EMPLOYMENT_SOCIAL_DEPARTMENT,
+}
+
+
+class RoutingError(LookupError):
+    pass
+
+
+def calendar_hours(organization: Organization) -> CalendarOfficeHours:
+    """The organization's office hours as the calendar's value object (no lunch: an empty break)."""
+    hours = organization_office_hours(organization)
+    lunch_start = hours.lunch_start or hours.open
+    lunch_end = hours.lunch_end or hours.open
+    return CalendarOfficeHours(hours.open, hours.close, lunch_start, lunch_end)
+
+
+def akimat_over(organization: Organization) -> Organization:
+    """The district or city akimat that the organization is, or belongs to."""
+    for candidate in [organization, *reversed(organization_ancestors(organization))]:
+        if candidate.kind in AKIMATS:
+            return candidate
+    raise RoutingError(f"no district or city akimat above {organization.code}")
+
+
+def organization_for_step(case: Case, step: Step) -> Organization:
+    role = step.role.value
+    if role == "sc_operator":
+        if case.intake_office is None:
+            raise RoutingError(f"case {case.number} has no State Corporation branch")
+        return case.intake_office
+    if role == "akimat":
+        return akimat_over(case.provider)
+    if role in {"akim_office_specialist", "akim"} or step.organization.value == "rural_akim":
+        if case.intake_office is not None and case.intake_office.kind == K.RURAL_AKIM_OFFICE:
+            return case.intake_office
+        return case.provider
+    return case.provider
+
+
+def providers_for(definition: ServiceDefinition) -> QuerySet[Organization]:
+    """Organizations in the regulation's oblast that provide the service (and have an office clerk)."""
+    oblast = Organization.objects.filter(code=definition.jurisdiction, parent=None).first()
+    if oblast is None:
+        return Organization.objects.none()
+    kinds = set().union(*(PROVIDER_KINDS[p.kind.value] for p in definition.providers))
+    with_clerks = StaffRole.objects.filter(role="office_clerk").values("organization_id")
+    candidates = organization_subtree(oblast).filter(kind__in=kinds, pk__in=with_clerks)
+    preferred = FIELD_PREFERENCE.get(definition.field.value)
+    if preferred and candidates.filter(kind=preferred).exists():
+        return candidates.filter(kind=preferred)
+    return candidates
+
+
+def state_corporation_branches(definition: ServiceDefinition) -> QuerySet[Organization]:
+    oblast = Organization.objects.filter(code=definition.jurisdiction, parent=None).first()
+    if oblast is None:
+        return Organization.objects.none()
+    return organization_subtree(oblast).filter(kind=K.STATE_CORPORATION_BRANCH)
+
+
+def rural_akim_offices(provider: Organization) -> QuerySet[Organization]:
+    """The rural okrug akims' offices under the provider's akimat."""
+    return organization_subtree(akimat_over(provider)).filter(kind=K.RURAL_AKIM_OFFICE)

@@ -1,0 +1,84 @@
+"""Reads of the case engine shaped for screens, the API and the demo."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Q, QuerySet
+
+from qyzmet.calendar import DEFAULT_OFFICE_HOURS, Duration, Unit, elapsed, remaining
+from qyzmet.cases.models import Case, QueueEntry, Task
+from qyzmet.cases.routing import calendar_hours
+from qyzmet.identity.models import StaffRole, User
+
+
+def task_queue_for_user(user: User | AnonymousUser) -> QuerySet[Task]:
+    """Open tasks the user may act on: their role, in the organization where they hold it."""
+    if not user.is_authenticated:
+        return Task.objects.none()
+    condition = Q(pk__in=[])
+    for organization_id, role in StaffRole.objects.filter(user_id=user.pk).values_list("organization_id", "role"):
+        condition |= Q(organization_id=organization_id, role=role)
+    return Task.objects.open().filter(condition).select_related("case", "organization").order_by("due_at", "pk")
+
+
+@dataclass(frozen=True)
+class TimeLeft:
+    """How much of a task's term is used and left, in the term's own unit (working units)."""
+
+    unit: str
+    used: int
+    left: int
+    overdue: bool
+
+
+def task_time_left(task: Task, now: datetime) -> TimeLeft | None:
+    if task.due_at is None or not task.duration_unit:
+        return None
+    unit = Unit(task.duration_unit)
+    if unit is Unit.CALENDAR_DAYS:
+        unit = Unit.WORKING_DAYS  # reported in working days: calendar days are counted to a working day's end
+    hours = calendar_hours(task.organization) if task.organization else DEFAULT_OFFICE_HOURS
+    end = task.completed_at or now
+    used = elapsed(task.started_at, end, unit, hours=hours)
+    left = remaining(task.due_at, end, unit, hours=hours)
+    return TimeLeft(unit.value, used, left, left < 0)
+
+
+def queue_position(entry: QueueEntry) -> int | None:
+    """The entry's place among those still waiting in its locality and age group (1 = next)."""
+    if entry.status != QueueEntry.Status.WAITING:
+        return None
+    ahead = QueueEntry.objects.filter(
+        locality=entry.locality, age_group=entry.age_group, status=QueueEntry.Status.WAITING
+    ).filter(Q(registered_at__lt=entry.registered_at) | Q(registered_at=entry.registered_at, pk__lt=entry.pk))
+    return ahead.count() + 1
+
+
+def case_timeline(case: Case) -> list[dict[str, object]]:
+    """Every step of the case so far: step, role, organization, start, deadline, completion, branch."""
+    rows = []
+    for task in case.tasks.select_related("organization", "completed_by").order_by("sequence"):
+        rows.append(
+            {
+                "sequence": task.sequence,
+                "step": task.step_id,
+                "phase": task.phase,
+                "role": task.role,
+                "does": task.does,
+                "organization": task.organization.code if task.organization else None,
+                "duration": {"value": task.duration_value, "unit": task.duration_unit} if task.duration_value else None,
+                "started": task.started_at,
+                "deadline": task.due_at,
+                "completed": task.completed_at,
+                "status": task.status,
+                "branch": task.branch or None,
+                "overdue": task.overdue_at is not None,
+            }
+        )
+    return rows
+
+
+__all__ = ["Duration", "TimeLeft", "case_timeline", "queue_position", "task_queue_for_user", "task_time_left"]

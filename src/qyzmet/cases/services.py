@@ -1,0 +1,588 @@
+"""Writes of the case engine: filing a case, acting on its tasks, signing and issuing, the sweeper.
+
+Every function here is one transaction that writes its own event rows. The engine reads the
+case's pinned definition and never names a service: a service's behaviour is its definition.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from django.db import transaction
+
+from qyzmet.calendar import Duration as CalendarDuration
+from qyzmet.calendar import Unit as CalendarUnit
+from qyzmet.calendar import deadline
+from qyzmet.cases import errors
+from qyzmet.cases.events import case_event_record
+from qyzmet.cases.models import Case, CaseStatus, QueueEntry, Receipt, ResultDocument, Task, TaskStatus
+from qyzmet.cases.numbers import number_next
+from qyzmet.cases.routing import calendar_hours, organization_for_step
+from qyzmet.cases.workflow import (
+    DELIVERING_VERBS,
+    SIGNING_VERBS,
+    PlacedStep,
+    Route,
+    ends_with_refusal_message,
+    is_automatic,
+)
+from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.schema import Duration, ServiceDefinition
+from qyzmet.identity.access import user_has_role
+from qyzmet.identity.models import Organization, User
+from qyzmet.signatures.backends import get_verifier
+from qyzmet.signatures.canonical import canonical_json
+
+OUTCOME_STATUS = {"issued": CaseStatus.ISSUED, "refused": CaseStatus.REFUSED, "queued": CaseStatus.QUEUED}
+DELIVERY_BY_CHANNEL = {
+    "provider_office": "in_person_at_provider",
+    "state_corporation": "state_corporation",
+    "portal": "personal_cabinet",
+    "rural_akim": "rural_akim",
+}
+
+
+def definition_of(case: Case) -> ServiceDefinition:
+    version = case.service_version
+    return _definition_parsed(version.pk, version.sha256, version)
+
+
+@lru_cache(maxsize=256)
+def _definition_parsed(pk: int, sha256: str, version: ServiceVersion) -> ServiceDefinition:
+    # Keyed by the content hash: a re-synced definition is parsed again, an unchanged one never.
+    return ServiceDefinition.model_validate(version.definition)
+
+
+def route_of(case: Case) -> Route:
+    return Route(definition_of(case), case.channel)
+
+
+# --- deadlines -------------------------------------------------------------------------------------
+
+
+def _due(organization: Organization | None, start: datetime, duration: Duration | None) -> datetime | None:
+    if duration is None:
+        return None
+    term = CalendarDuration(duration.value, CalendarUnit(duration.unit.value))
+    if organization is None:
+        return deadline(start, term)
+    return deadline(start, term, hours=calendar_hours(organization))
+
+
+def _task_due(case: Case, placed: PlacedStep, organization: Organization | None, now: datetime) -> datetime | None:
+    """The step's own deadline, or the procedure's single shared budget counted from its first task."""
+    if placed.budget is None:
+        return _due(organization, now, placed.step.duration)
+    earlier = Task.objects.filter(case=case, phase="procedure").exclude(due_at=None).order_by("sequence").first()
+    return earlier.due_at if earlier else _due(organization, now, placed.budget)
+
+
+# --- starting and advancing -----------------------------------------------------------------------
+
+
+def _task_open(case: Case, placed: PlacedStep, *, now: datetime) -> Task:
+    step = placed.step
+    organization = None if is_automatic(step) else organization_for_step(case, step)
+    last = Task.objects.filter(case=case).order_by("-sequence").first()
+    task = Task.objects.create(
+        case=case,
+        sequence=(last.sequence + 1) if last else 1,
+        step_id=step.id,
+        phase=placed.phase,
+        role=step.role.value,
+        does=step.does.value,
+        organization=organization,
+        started_at=now,
+        duration_value=step.duration.value if step.duration else None,
+        duration_unit=step.duration.unit.value if step.duration else "",
+        due_at=_task_due(case, placed, organization, now),
+    )
+    return task
+
+
+def _advance(
+    case: Case, route: Route, placed: PlacedStep | None, *, now: datetime, decisions: dict[str, str]
+) -> Task | None:
+    """Open tasks from `placed` on, completing automatic steps, until a person must act or the flow ends."""
+    while placed is not None:
+        task = _task_open(case, placed, now=now)
+        if not is_automatic(placed.step):
+            _signing_documents_prepare(case, route, placed, now=now)
+            case_event_record(
+                case=case,
+                kind="task_opened",
+                at=now,
+                role=task.role,
+                organization=task.organization,
+                step_id=task.step_id,
+                data={"due_at": task.due_at},
+            )
+            return task
+        branch = decisions.get(placed.step.id) or route.default_branch(placed.step)
+        _task_close(task, actor=None, branch=branch or "", now=now)
+        case_event_record(
+            case=case,
+            kind="step_completed",
+            at=now,
+            role=task.role,
+            step_id=task.step_id,
+            data={"automatic": True, "branch": branch},
+        )
+        _after_step(case, route, placed, now=now, actor=None)
+        if placed.step.end or ends_with_refusal_message(placed.step):
+            _case_close(case, route, placed, now=now)
+            return None
+        placed = route.next_of(placed.step.id, branch)
+    _case_close(case, route, None, now=now)
+    return None
+
+
+def _task_close(task: Task, *, actor: User | None, branch: str, now: datetime) -> None:
+    task.status = TaskStatus.DONE
+    task.completed_at = now
+    task.completed_by = actor
+    task.branch = branch
+    task.save(update_fields=["status", "completed_at", "completed_by", "branch"])
+
+
+def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: datetime) -> None:
+    before = case.status
+    if placed is not None and ends_with_refusal_message(placed.step):
+        case.status = CaseStatus.ENDED
+    else:
+        case.status = OUTCOME_STATUS.get(case.outcome, CaseStatus.ISSUED)
+    case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    case_event_record(
+        case=case,
+        kind="case_closed",
+        at=now,
+        state_before=before,
+        state_after=case.status,
+        step_id=placed.step.id if placed else "",
+        data={"outcome": case.outcome},
+    )
+
+
+# --- documents ---------------------------------------------------------------------------------------
+
+
+def _document_create(
+    case: Case, definition: ServiceDefinition, document_id: str, *, now: datetime, details: dict[str, Any]
+) -> ResultDocument:
+    existing = ResultDocument.objects.filter(case=case, document_id=document_id).first()
+    if existing is not None:
+        return existing
+    spec = definition.document(document_id)
+    original = definition.source.language.value
+    title = spec.title.get(original) or spec.title.get("ru") or document_id
+    content = canonical_json(
+        {
+            "document": document_id,
+            "kind": spec.kind.value,
+            "form": spec.form,
+            "title": spec.title.as_dict(),
+            "case": case.number,
+            "service": definition.id,
+            "version": definition.version,
+            "applicant": {"iin": case.applicant_iin, "name": case.applicant_name},
+            "provider": {"bin": case.provider.bin, "name": case.provider.name_ru},
+            "outcome": case.outcome,
+            "ground": case.refusal_ground or None,
+            "details": details,
+            "date": now.isoformat(),
+        }
+    )
+    document = ResultDocument.objects.create(
+        case=case,
+        document_id=document_id,
+        kind=spec.kind.value,
+        title=title,
+        intermediate=spec.intermediate,
+        content=content,
+        verification_code=secrets.token_hex(8),
+        created_at=now,
+    )
+    case_event_record(case=case, kind="document_created", at=now, data={"document": document_id})
+    return document
+
+
+def _after_step(
+    case: Case,
+    route: Route,
+    placed: PlacedStep,
+    *,
+    now: datetime,
+    actor: User | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Documents a step makes (intermediate acts, cover letters) and delivery of the result."""
+    definition = route.definition
+    step = placed.step
+    decided = case.outcome != ""
+    for document_id in step.produces:
+        makes_it = definition.document(document_id).intermediate or (
+            decided and _document_in_outcome(route, case, document_id)
+        )
+        if makes_it:
+            _document_create(case, definition, document_id, now=now, details=details or {})
+    if step.does.value in DELIVERING_VERBS and decided:
+        _documents_issue(case, now=now, actor=actor)
+
+
+def _signing_documents_prepare(case: Case, route: Route, placed: PlacedStep, *, now: datetime) -> None:
+    """A signing step that makes its own result (the akimat's resolution) drafts it when it opens,
+    so the signer signs bytes that already exist."""
+    if placed.step.does.value not in SIGNING_VERBS or not case.outcome:
+        return
+    for document_id in placed.step.produces:
+        if _document_in_outcome(route, case, document_id):
+            _document_create(case, route.definition, document_id, now=now, details={})
+
+
+def _document_in_outcome(route: Route, case: Case, document_id: str) -> bool:
+    return any(document_id in rule.documents for rule in route.outcome_rules(case.outcome))
+
+
+def _documents_issue(case: Case, *, now: datetime, actor: User | None) -> None:
+    delivered_to = DELIVERY_BY_CHANNEL[case.channel]
+    pending = ResultDocument.objects.filter(case=case, intermediate=False, issued_at=None)
+    for document in pending:
+        document.issued_at = now
+        document.delivered_to = delivered_to
+        document.save(update_fields=["issued_at", "delivered_to"])
+        case_event_record(
+            case=case,
+            kind="document_issued",
+            at=now,
+            actor=actor,
+            data={"document": document.document_id, "to": delivered_to},
+        )
+
+
+def _documents_sign(
+    case: Case, *, actor: User, organization: Organization | None, signatures: dict[str, str], now: datetime
+) -> list[str]:
+    """Verify and store the actor's signature on every unsigned result document; return what was signed."""
+    unsigned = list(ResultDocument.objects.filter(case=case, signature=None, intermediate=False))
+    verifier = get_verifier()
+    signed = []
+    for document in unsigned:
+        encoded = signatures.get(document.document_id)
+        if not encoded:
+            raise errors.TransitionNotAllowed("signature_required", document=document.document_id)
+        try:
+            signature = base64.b64decode(encoded, validate=True)
+        except ValueError as exc:
+            raise errors.TransitionNotAllowed(
+                "signature_invalid", document=document.document_id, detail="base64"
+            ) from exc
+        verdict = verifier.verify(bytes(document.content), signature, expected_iin=actor.iin, now=now)
+        if not verdict.is_valid:
+            raise errors.TransitionNotAllowed(
+                "signature_invalid", document=document.document_id, detail=verdict.code or ""
+            )
+        document.signature = signature
+        document.signed_by = actor
+        document.signed_at = now
+        document.save(update_fields=["signature", "signed_by", "signed_at"])
+        case_event_record(
+            case=case,
+            kind="document_signed",
+            at=now,
+            actor=actor,
+            organization=organization,
+            data={"document": document.document_id},
+            signature=encoded,
+        )
+        signed.append(document.document_id)
+    return signed
+
+
+# --- filing ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What an intake channel hands to the engine once its own checks have passed."""
+
+    service_version: ServiceVersion
+    channel: str
+    provider: Organization
+    applicant_iin: str
+    applicant_name: str
+    applicant: User | None = None
+    intake_office: Organization | None = None
+    representative_iin: str = ""
+    form: dict[str, Any] = field(default_factory=dict)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    confirmation: str = ""
+    decisions: dict[str, str] = field(default_factory=dict)
+    idempotency_key: str | None = None
+    signature: str = ""
+
+
+@transaction.atomic
+def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
+    """Open a case for an accepted application and start its first steps.
+
+    The same `idempotency_key` always returns the case it first created, so a retried request
+    never makes two cases. Side effects: writes the case, its first tasks and events, and for
+    channels whose regulation gives a receipt of acceptance, the receipt with the incoming number.
+    """
+    if filing.idempotency_key:
+        existing = Case.objects.filter(idempotency_key=filing.idempotency_key).first()
+        if existing is not None:
+            return existing
+    version = filing.service_version
+    definition = _definition_parsed(version.pk, version.sha256, version)
+    codes = [c.code.value for c in definition.channels]
+    if filing.channel not in codes:
+        raise errors.channel_unavailable(filing.channel)
+    case = Case.objects.create(
+        number=number_next(organization=filing.provider, series="C", now=now),
+        service_version=filing.service_version,
+        service_slug=definition.id,
+        channel=filing.channel,
+        applicant=filing.applicant,
+        applicant_iin=filing.applicant_iin,
+        applicant_name=filing.applicant_name,
+        representative_iin=filing.representative_iin,
+        provider=filing.provider,
+        intake_office=filing.intake_office,
+        form=filing.form,
+        attachments=filing.attachments,
+        confirmation=filing.confirmation,
+        idempotency_key=filing.idempotency_key,
+        filed_at=now,
+    )
+    case_event_record(
+        case=case,
+        kind="case_filed",
+        at=now,
+        actor=actor,
+        state_after=case.status,
+        data={
+            "service": definition.id,
+            "version": definition.version,
+            "channel": filing.channel,
+            "confirmation": filing.confirmation,
+        },
+        signature=filing.signature,
+    )
+    if definition.acceptance_receipt is not None and filing.channel in {"provider_office", "rural_akim"}:
+        receipt_office = filing.intake_office or filing.provider
+        receipt = Receipt.objects.create(
+            number=number_next(organization=receipt_office, series="R", now=now),
+            kind=Receipt.Kind.ACCEPTANCE,
+            case=case,
+            service_version=filing.service_version,
+            channel=filing.channel,
+            organization=receipt_office,
+            applicant_iin=filing.applicant_iin,
+            applicant_name=filing.applicant_name,
+            issued_by=actor,
+            form=definition.acceptance_receipt.form or "",
+            issued_at=now,
+        )
+        case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
+    route = Route(definition, filing.channel)
+    _advance(case, route, route.first(), now=now, decisions=filing.decisions)
+    return case
+
+
+# --- acting on a task --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaskAction:
+    """What the person completing a task says: the branch, the decision and its ground, signatures."""
+
+    branch: str | None = None
+    decision: str | None = None
+    ground: str = ""
+    documents: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
+    signatures: dict[str, str] = field(default_factory=dict)
+
+
+def task_ensure_allowed(task: Task, actor: User) -> None:
+    """Refuse (TransitionNotAllowed) unless the task is open and the actor holds its role there."""
+    if task.status != TaskStatus.OPEN or task.case.status != CaseStatus.IN_PROGRESS:
+        raise errors.TransitionNotAllowed("task_closed")
+    if task.organization is None or not user_has_role(actor, task.role, task.organization):
+        raise errors.TransitionNotAllowed("wrong_role", role=task.role)
+
+
+def _apply_decision(case: Case, route: Route, placed: PlacedStep, action: TaskAction, *, now: datetime) -> None:
+    choices = route.allowed_outcomes()
+    if action.decision not in choices:
+        raise errors.TransitionNotAllowed("decision_required", choices=", ".join(choices))
+    if action.decision == "refused" and not action.ground.strip():
+        raise errors.TransitionNotAllowed("ground_required")
+    rules = route.outcome_rules(action.decision)
+    if action.documents:
+        rules = [r for r in rules if set(action.documents) <= set(r.documents)] or rules[:0]
+        if not rules:
+            raise errors.TransitionNotAllowed(
+                "decision_required",
+                choices=", ".join(d for r in route.outcome_rules(action.decision) for d in r.documents),
+            )
+    case.outcome = action.decision
+    case.refusal_ground = action.ground.strip() if action.decision == "refused" else ""
+    case.save(update_fields=["outcome", "refusal_ground"])
+    for document_id in rules[0].documents:
+        _document_create(case, route.definition, document_id, now=now, details=action.details)
+    for document_id in placed.step.produces:
+        if route.definition.document(document_id).intermediate:
+            _document_create(case, route.definition, document_id, now=now, details=action.details)
+    if action.decision == "queued":
+        _queue_enter(case, now=now)
+
+
+@transaction.atomic
+def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime) -> Task | None:
+    """Complete a task as the regulation's step says, then open the next one(s).
+
+    Guards: the task is open, the actor holds its role in its organization, a branching step gets
+    one of its branches, the deciding step gets an allowed decision (a refusal with its ground),
+    and a signing step gets a valid EDS signature of every unsigned result document by the actor.
+    A refused action raises TransitionNotAllowed and changes nothing. Returns the next open task.
+    """
+    task = Task.objects.select_for_update().select_related("case", "organization").get(pk=task.pk)
+    case = Case.objects.select_for_update().get(pk=task.case_id)
+    task.case = case
+    task_ensure_allowed(task, actor)
+    route = route_of(case)
+    placed = route.get(task.step_id)
+    step = placed.step
+    branch = action.branch
+    if step.branches:
+        names = [b.when for b in step.branches]
+        if branch not in names:
+            raise errors.TransitionNotAllowed("branch_required", choices=", ".join(names))
+    elif branch:
+        raise errors.TransitionNotAllowed("unexpected_input", field="branch")
+    if step.decides:
+        _apply_decision(case, route, placed, action, now=now)
+    elif action.decision:
+        raise errors.TransitionNotAllowed("unexpected_input", field="decision")
+    signed: list[str] = []
+    if step.does.value in SIGNING_VERBS:
+        signed = _documents_sign(
+            case, actor=actor, organization=task.organization, signatures=action.signatures, now=now
+        )
+    _task_close(task, actor=actor, branch=branch or "", now=now)
+    case_event_record(
+        case=case,
+        kind="step_completed",
+        at=now,
+        actor=actor,
+        role=task.role,
+        organization=task.organization,
+        step_id=task.step_id,
+        data={
+            "branch": branch,
+            "decision": action.decision if step.decides else None,
+            "ground": action.ground if step.decides and action.decision == "refused" else None,
+            "signed": signed,
+        },
+    )
+    if not step.decides:
+        _after_step(case, route, placed, now=now, actor=actor, details=action.details)
+    elif step.does.value in DELIVERING_VERBS:
+        _documents_issue(case, now=now, actor=actor)
+    if step.end or ends_with_refusal_message(step):
+        _case_close(case, route, placed, now=now)
+        return None
+    return _advance(case, route, route.next_of(step.id, branch), now=now, decisions={})
+
+
+# --- queue -------------------------------------------------------------------------------------------
+
+
+def _queue_enter(case: Case, *, now: datetime) -> QueueEntry:
+    age_group = str(case.form.get("age_group") or "unspecified")
+    entry = QueueEntry.objects.create(
+        case=case,
+        locality=case.provider,
+        age_group=age_group,
+        child_iin=str(case.form.get("child_iin") or case.applicant_iin),
+        registered_at=now,
+    )
+    case_event_record(
+        case=case, kind="queue_entered", at=now, data={"locality": case.provider.code, "age_group": age_group}
+    )
+    return entry
+
+
+@transaction.atomic
+def queue_direct_next(*, locality: Organization, age_group: str, actor: User, now: datetime) -> Case | None:
+    """Direct the first waiting child of a locality and age group to a freed place.
+
+    Side effects: the entry becomes directed (everyone behind moves up one place), the case gets
+    the direction document, issued, and its status becomes issued.
+    """
+    if not user_has_role(actor, "office_clerk", locality):
+        raise errors.TransitionNotAllowed("wrong_role", role="office_clerk")
+    entry = (
+        QueueEntry.objects.select_for_update()
+        .filter(locality=locality, age_group=age_group, status=QueueEntry.Status.WAITING)
+        .order_by("registered_at", "pk")
+        .first()
+    )
+    if entry is None:
+        return None
+    entry.status = QueueEntry.Status.DIRECTED
+    entry.directed_at = now
+    entry.save(update_fields=["status", "directed_at"])
+    case = Case.objects.select_for_update().get(pk=entry.case_id)
+    route = route_of(case)
+    before = case.status
+    case.outcome = "issued"
+    case.status = CaseStatus.ISSUED
+    case.save(update_fields=["outcome", "status"])
+    for document_id in route.outcome_rules("issued")[0].documents:
+        _document_create(case, route.definition, document_id, now=now, details={"directed_from_queue": True})
+    _documents_issue(case, now=now, actor=actor)
+    case_event_record(
+        case=case,
+        kind="queue_directed",
+        at=now,
+        actor=actor,
+        organization=locality,
+        state_before=before,
+        state_after=case.status,
+    )
+    return case
+
+
+# --- the deadline sweeper ----------------------------------------------------------------------------
+
+
+def tasks_mark_overdue(*, now: datetime, batch: int = 500) -> int:
+    """Mark open tasks past their deadline as overdue. Safe to run from several workers at once."""
+    marked = 0
+    candidates = Task.objects.open().due_before(now).filter(overdue_at=None).values_list("pk", "case_id")[:batch]
+    for task_id, _case_id in list(candidates):
+        with transaction.atomic():
+            claimed = Task.objects.filter(pk=task_id, overdue_at=None, status=TaskStatus.OPEN).update(overdue_at=now)
+            if claimed != 1:
+                continue  # another worker got there first, or the task was just completed
+            task = Task.objects.select_related("case").get(pk=task_id)
+            case_event_record(
+                case=task.case,
+                kind="task_overdue",
+                at=now,
+                role=task.role,
+                organization=task.organization,
+                step_id=task.step_id,
+                data={"due_at": task.due_at},
+            )
+        marked += 1
+    return marked

@@ -1,0 +1,86 @@
+"""What may happen next in a case, read from its regulation definition (no service-specific code).
+
+A channel's steps run in order unless a step names `next`, `branches` or `end`. Steps of the
+applicant and of information systems complete by themselves when reached (their checks were
+made at intake); every other step waits for a person holding the step's role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from qyzmet.catalog.lint import END, successors
+from qyzmet.catalog.schema import Duration, OutcomeRule, ServiceDefinition, Step
+
+AUTOMATIC_ROLES: Final = frozenset({"applicant", "system"})
+SIGNING_VERBS: Final = frozenset({"sign", "adopt"})
+DELIVERING_VERBS: Final = frozenset({"issue", "receive_result"})
+
+
+@dataclass(frozen=True)
+class PlacedStep:
+    """A step with where it sits: its phase and, for a procedure step, the procedure's shared budget."""
+
+    step: Step
+    phase: str
+    procedure: str | None
+    budget: Duration | None
+
+
+class Route:
+    """The steps of one channel of one definition, with lookups the engine needs."""
+
+    def __init__(self, definition: ServiceDefinition, channel: str) -> None:
+        self.definition = definition
+        self.channel = definition.channel(channel)
+        placed: list[PlacedStep] = [PlacedStep(s, "intake", None, None) for s in self.channel.intake]
+        if self.channel.procedure:
+            procedure = definition.procedures[self.channel.procedure]
+            placed += [PlacedStep(s, "procedure", self.channel.procedure, procedure.budget) for s in procedure.steps]
+        placed += [PlacedStep(s, "delivery", None, None) for s in self.channel.delivery]
+        self.placed = placed
+        self.steps = [p.step for p in placed]
+        self._index = {p.step.id: i for i, p in enumerate(placed)}
+
+    def first(self) -> PlacedStep:
+        return self.placed[0]
+
+    def get(self, step_id: str) -> PlacedStep:
+        return self.placed[self._index[step_id]]
+
+    def next_of(self, step_id: str, branch: str | None) -> PlacedStep | None:
+        """The step after `step_id` (taking `branch` where it branches), or None at the end."""
+        position = self._index[step_id]
+        step = self.steps[position]
+        if step.branches:
+            chosen = next((b for b in step.branches if b.when == branch), None)
+            if chosen is None:
+                raise ValueError(f"step '{step_id}' has no branch '{branch}'")
+            target = chosen.next
+        else:
+            target = successors(self.steps, position)[0]
+        return None if target == END else self.get(target)
+
+    def default_branch(self, step: Step) -> str | None:
+        """The first branch is the one taken when every check passes (the convention of the definitions)."""
+        return step.branches[0].when if step.branches else None
+
+    def outcome_rules(self, outcome: str) -> list[OutcomeRule]:
+        code = self.channel.code
+        return [
+            r for r in self.definition.outcomes if r.outcome == outcome and (r.channels is None or code in r.channels)
+        ]
+
+    def allowed_outcomes(self) -> list[str]:
+        return sorted(
+            {r.outcome.value for r in self.definition.outcomes if r.channels is None or self.channel.code in r.channels}
+        )
+
+
+def is_automatic(step: Step) -> bool:
+    return step.role.value in AUTOMATIC_ROLES
+
+
+def ends_with_refusal_message(step: Step) -> bool:
+    return step.does.value == "notify_refusal"

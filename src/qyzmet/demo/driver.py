@@ -1,0 +1,268 @@
+"""Drive one service through one channel, acting as each role in turn on a virtual clock.
+
+Used by `qyzmet demo` and by the end-to-end tests. Every action goes through the same services
+the web interfaces and the API call: intake, `task_complete` with the right person, EDS signatures
+made with demo keys from the test national CA.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from qyzmet.calendar import Duration, Unit, deadline
+from qyzmet.cases.intake import (
+    Applicant,
+    Application,
+    application_bytes,
+    intake_office,
+    intake_portal,
+    intake_rural_akim,
+)
+from qyzmet.cases.models import Case, ResultDocument, Task
+from qyzmet.cases.routing import calendar_hours, providers_for, rural_akim_offices, state_corporation_branches
+from qyzmet.cases.selectors import case_timeline
+from qyzmet.cases.services import Filing, TaskAction, case_file, route_of, task_complete
+from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.demo.keys import demo_key_for, demo_sign
+from qyzmet.identity.models import Organization, StaffRole, User
+
+DEMO_APPLICANT_IIN = "880314412019"
+REFUSAL_GROUND = "Құжаттар Стандарттың 9-тармағына сәйкес емес / Документы не соответствуют пункту 9 Стандарта"
+
+
+class DriverError(RuntimeError):
+    pass
+
+
+@dataclass
+class Run:
+    service: str
+    channel: str
+    case: Case
+    steps: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        definition = route_of(self.case).definition
+        placed = {p.step.id: p.step for p in route_of(self.case).placed}
+        steps = []
+        for row in case_timeline(self.case):
+            step = placed[str(row["step"])]
+            steps.append(
+                {
+                    "step": row["step"],
+                    "role": row["role"],
+                    "organization": row["organization"],
+                    "duration": step.duration.model_dump(mode="json") if step.duration else None,
+                    "started": _iso(row["started"]),
+                    "deadline": _iso(row["deadline"]),
+                    "completed": _iso(row["completed"]),
+                    "branch": row["branch"],
+                }
+            )
+        documents = list(self.case.documents.filter(intermediate=False).order_by("pk"))
+        return {
+            "service": self.service,
+            "channel": self.channel,
+            "case": self.case.number,
+            "version": definition.version,
+            "outcome": _outcome(self.case),
+            "steps": steps,
+            "result_document": [
+                {
+                    "id": d.document_id,
+                    "kind": d.kind,
+                    "title": d.title,
+                    "signed": d.signature is not None,
+                    "delivered_to": d.delivered_to or None,
+                }
+                for d in documents
+            ],
+        }
+
+
+def _iso(moment: object) -> str | None:
+    return moment.isoformat() if isinstance(moment, datetime) else None
+
+
+def _outcome(case: Case) -> str:
+    """issued / refused / queued; a case that ended with a refusal message reports 'refused'."""
+    return "refused" if case.status == "ended" else str(case.status)
+
+
+def staff_member(role: str, organization: Organization) -> User:
+    found = StaffRole.objects.filter(role=role, organization=organization).select_related("user").first()
+    if found is None:
+        raise DriverError(f"no {role} in {organization.code}")
+    return found.user
+
+
+def _version(definition: ServiceDefinition) -> ServiceVersion:
+    return ServiceVersion.objects.select_related("service").get(service__slug=definition.id, version=definition.version)
+
+
+def _provider(definition: ServiceDefinition) -> Organization:
+    provider = providers_for(definition).first()
+    if provider is None:
+        raise DriverError(f"no provider with an office clerk for {definition.id} in {definition.jurisdiction}")
+    return provider
+
+
+def _applicant() -> User:
+    user = User.objects.filter(iin=DEMO_APPLICANT_IIN).first()
+    if user is None:
+        user = User.objects.filter(staff_roles__isnull=True, is_active=True).order_by("iin").first()
+    if user is None:
+        raise DriverError("no citizen in the database; run `qyzmet setup` first")
+    return user
+
+
+def case_open(
+    definition: ServiceDefinition,
+    channel: str,
+    *,
+    now: datetime,
+    form: dict[str, Any] | None = None,
+    applicant: User | None = None,
+) -> Case:
+    """File an application through `channel` as the demo citizen and the intake staff."""
+    version = _version(definition)
+    provider = _provider(definition)
+    citizen = applicant or _applicant()
+    person = Applicant(iin=citizen.iin, name=citizen.full_name, user=citizen)
+    application = Application(form=form or {"demo": True}, attachments=[])
+    if channel == "provider_office":
+        return intake_office(
+            version=version,
+            provider=provider,
+            clerk=staff_member("office_clerk", provider),
+            applicant=person,
+            application=application,
+            originals_compared=True,
+            now=now,
+        )
+    if channel == "portal":
+        key = demo_key_for(citizen, now=now)
+        content = application_bytes(
+            version=version, provider=provider, applicant_iin=citizen.iin, application=application
+        )
+        signature = base64.b64encode(demo_sign(key, content, at=now)).decode("ascii")
+        return intake_portal(
+            version=version, provider=provider, applicant=citizen, application=application, signature=signature, now=now
+        )
+    if channel == "rural_akim":
+        office = rural_akim_offices(provider).filter(staff_roles__role="akim_office_specialist").first()
+        if office is None:
+            raise DriverError(f"no rural akim office under {provider.code}")
+        return intake_rural_akim(
+            version=version,
+            akim_office=office,
+            provider=provider,
+            specialist=staff_member("akim_office_specialist", office),
+            applicant=person,
+            application=application,
+            residence=office,
+            now=now,
+        )
+    if channel == "state_corporation":
+        branch = state_corporation_branches(definition).first()
+        if branch is None:
+            raise DriverError(f"no State Corporation branch in {definition.jurisdiction}")
+        operator = staff_member("sc_operator", branch)
+        filing = Filing(
+            service_version=version,
+            channel=channel,
+            provider=provider,
+            applicant_iin=citizen.iin,
+            applicant_name=citizen.full_name,
+            applicant=citizen,
+            intake_office=branch,
+            form=application.form,
+            confirmation="operator_eds",
+        )
+        return case_file(filing=filing, actor=operator, now=now)
+    raise DriverError(f"unknown channel {channel}")
+
+
+def _completion(task: Task, now: datetime) -> datetime:
+    """When the demo person finishes: half the step's term (at least one office minute) after it started."""
+    start = max(now, task.started_at)
+    hours = calendar_hours(task.organization) if task.organization else None
+    if task.duration_value:
+        unit = Unit(task.duration_unit)
+        half = max(1, task.duration_value // 2)
+        if unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS) and task.duration_value == 1:
+            half, unit = 60, Unit.MINUTES
+        term = Duration(half, unit)
+    else:
+        term = Duration(5, Unit.MINUTES)
+    moment = deadline(start, term, hours=hours) if hours else deadline(start, term)
+    if task.due_at is not None and moment > task.due_at:
+        moment = max(start, task.due_at - timedelta(minutes=1))
+    return moment
+
+
+def _action(case: Case, task: Task, actor: User, *, outcome: str, at: datetime, branches: dict[str, str]) -> TaskAction:
+    step = route_of(case).get(task.step_id).step
+    branch = branches.get(step.id) or (step.branches[0].when if step.branches else None)
+    decision = ground = None
+    if step.decides:
+        decision = outcome
+        ground = REFUSAL_GROUND if outcome == "refused" else ""
+    signatures: dict[str, str] = {}
+    if step.does.value in {"sign", "adopt"}:
+        key = demo_key_for(actor, organization=task.organization, now=at)
+        signatures = {
+            d.document_id: base64.b64encode(demo_sign(key, bytes(d.content), at=at)).decode("ascii")
+            for d in ResultDocument.objects.filter(case=case, signature=None, intermediate=False)
+        }
+    return TaskAction(branch=branch, decision=decision, ground=ground or "", signatures=signatures)
+
+
+def case_drive(
+    case: Case, *, now: datetime, outcome: str = "issued", branches: dict[str, str] | None = None, max_steps: int = 60
+) -> datetime:
+    """Act on every open task of the case, as the person holding its role, until none is left."""
+    clock = now
+    for _ in range(max_steps):
+        task = Task.objects.filter(case=case, status=Task.Status.OPEN).select_related("organization").first()
+        if task is None:
+            return clock
+        if task.organization is None:
+            raise DriverError(f"task {task.step_id} has no organization")
+        actor = staff_member(task.role, task.organization)
+        clock = _completion(task, clock)
+        action = _action(case, task, actor, outcome=outcome, at=clock, branches=branches or {})
+        task_complete(task=task, actor=actor, action=action, now=clock)
+        case.refresh_from_db()
+    raise DriverError(f"case {case.number} did not finish in {max_steps} steps")
+
+
+def run(service_id: str, channel: str, *, start: datetime, outcome: str = "issued") -> Run:
+    definition = catalog_default().latest(service_id)
+    case = case_open(definition, channel, now=start)
+    case_drive(case, now=start, outcome=outcome)
+    case.refresh_from_db()
+    return Run(service_id, channel, case)
+
+
+def runs_all(*, start: datetime, service: str | None = None, channel: str | None = None) -> list[Run]:
+    """Every service through every channel its regulation names (or the ones asked for)."""
+    results = []
+    clock = start
+    for definition in catalog_default().latest_all():
+        if service and definition.id != service:
+            continue
+        for code in [c.code.value for c in definition.channels]:
+            if channel and code != channel:
+                continue
+            results.append(run(definition.id, code, start=clock))
+            clock += timedelta(minutes=7)
+    return results
+
+
+__all__ = ["DriverError", "Run", "case_drive", "case_open", "run", "runs_all", "staff_member"]
