@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -158,6 +158,9 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
         case.status = OUTCOME_STATUS.get(case.outcome, CaseStatus.ISSUED)
     case.closed_at = now
     case.save(update_fields=["status", "closed_at"])
+    if case.status != CaseStatus.ENDED:
+        # Nothing half-done: a result not yet handed over by a delivery step is delivered on closing.
+        _documents_issue(case, now=now, actor=None)
     case_event_record(
         case=case,
         kind="case_closed",
@@ -172,6 +175,34 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
 # --- documents ---------------------------------------------------------------------------------------
 
 
+def document_content(
+    case: Case, definition: ServiceDefinition, document_id: str, *, outcome: str, ground: str, details: dict[str, Any]
+) -> bytes:
+    """The exact bytes of a result document (canonical JSON), the same whenever it is computed.
+
+    They carry no creation time, so a signer can sign them before the step that makes them
+    completes; when it was signed is in the signature (signingTime) and in the event log.
+    """
+    spec = definition.document(document_id)
+    return canonical_json(
+        {
+            "document": document_id,
+            "kind": spec.kind.value,
+            "form": spec.form,
+            "title": spec.title.as_dict(),
+            "case": case.number,
+            "filed": case.filed_at.astimezone(UTC).isoformat(),
+            "service": definition.id,
+            "version": definition.version,
+            "applicant": {"iin": case.applicant_iin, "name": case.applicant_name},
+            "provider": {"bin": case.provider.bin, "name": case.provider.name_ru},
+            "outcome": outcome,
+            "ground": ground or None,
+            "details": details,
+        }
+    )
+
+
 def _document_create(
     case: Case, definition: ServiceDefinition, document_id: str, *, now: datetime, details: dict[str, Any]
 ) -> ResultDocument:
@@ -181,22 +212,8 @@ def _document_create(
     spec = definition.document(document_id)
     original = definition.source.language.value
     title = spec.title.get(original) or spec.title.get("ru") or document_id
-    content = canonical_json(
-        {
-            "document": document_id,
-            "kind": spec.kind.value,
-            "form": spec.form,
-            "title": spec.title.as_dict(),
-            "case": case.number,
-            "service": definition.id,
-            "version": definition.version,
-            "applicant": {"iin": case.applicant_iin, "name": case.applicant_name},
-            "provider": {"bin": case.provider.bin, "name": case.provider.name_ru},
-            "outcome": case.outcome,
-            "ground": case.refusal_ground or None,
-            "details": details,
-            "date": now.isoformat(),
-        }
+    content = document_content(
+        case, definition, document_id, outcome=case.outcome, ground=case.refusal_ground, details=details
     )
     document = ResultDocument.objects.create(
         case=case,
@@ -210,6 +227,24 @@ def _document_create(
     )
     case_event_record(case=case, kind="document_created", at=now, data={"document": document_id})
     return document
+
+
+def decision_documents_preview(case: Case, step_id: str, action: TaskAction) -> dict[str, bytes]:
+    """The result documents a decision at `step_id` would make, with their exact bytes (to sign first)."""
+    route = route_of(case)
+    rules = _decision_rules(route, action)
+    ground = action.ground.strip() if action.decision == "refused" else ""
+    return {
+        document_id: document_content(
+            case, route.definition, document_id, outcome=action.decision or "", ground=ground, details=action.details
+        )
+        for document_id in rules[0].documents
+    }
+
+
+def decision_needs_signature(case: Case, step_id: str, branch: str | None) -> bool:
+    """Whether the person deciding must sign the result: no signing step lies ahead on the path taken."""
+    return not route_of(case).signing_ahead(step_id, branch)
 
 
 def _after_step(
@@ -419,7 +454,7 @@ def task_ensure_allowed(task: Task, actor: User) -> None:
         raise errors.TransitionNotAllowed("wrong_role", role=task.role)
 
 
-def _apply_decision(case: Case, route: Route, placed: PlacedStep, action: TaskAction, *, now: datetime) -> None:
+def _decision_rules(route: Route, action: TaskAction) -> list[Any]:
     choices = route.allowed_outcomes()
     if action.decision not in choices:
         raise errors.TransitionNotAllowed("decision_required", choices=", ".join(choices))
@@ -427,13 +462,18 @@ def _apply_decision(case: Case, route: Route, placed: PlacedStep, action: TaskAc
         raise errors.TransitionNotAllowed("ground_required")
     rules = route.outcome_rules(action.decision)
     if action.documents:
-        rules = [r for r in rules if set(action.documents) <= set(r.documents)] or rules[:0]
+        rules = [r for r in rules if set(action.documents) <= set(r.documents)]
         if not rules:
             raise errors.TransitionNotAllowed(
                 "decision_required",
                 choices=", ".join(d for r in route.outcome_rules(action.decision) for d in r.documents),
             )
-    case.outcome = action.decision
+    return rules
+
+
+def _apply_decision(case: Case, route: Route, placed: PlacedStep, action: TaskAction, *, now: datetime) -> None:
+    rules = _decision_rules(route, action)
+    case.outcome = action.decision or ""
     case.refusal_ground = action.ground.strip() if action.decision == "refused" else ""
     case.save(update_fields=["outcome", "refusal_ground"])
     for document_id in rules[0].documents:
@@ -473,7 +513,8 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     elif action.decision:
         raise errors.TransitionNotAllowed("unexpected_input", field="decision")
     signed: list[str] = []
-    if step.does.value in SIGNING_VERBS:
+    signs_here = step.does.value in SIGNING_VERBS or (step.decides and not route.signing_ahead(step.id, branch))
+    if signs_here:
         signed = _documents_sign(
             case, actor=actor, organization=task.organization, signatures=action.signatures, now=now
         )

@@ -62,6 +62,15 @@ class Route:
             target = successors(self.steps, position)[0]
         return None if target == END else self.get(target)
 
+    def signing_ahead(self, step_id: str, branch: str | None) -> bool:
+        """Whether a signing step lies on the path after `step_id` (taking `branch`, then first branches)."""
+        placed = self.next_of(step_id, branch)
+        while placed is not None:
+            if placed.step.does.value in SIGNING_VERBS:
+                return True
+            placed = self.next_of(placed.step.id, self.default_branch(placed.step))
+        return False
+
     def default_branch(self, step: Step) -> str | None:
         """The first branch is the one taken when every check passes (the convention of the definitions)."""
         return step.branches[0].when if step.branches else None

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from qyzmet.calendar import Duration, Unit, deadline
+from qyzmet.calendar import Duration, Unit, deadline, local_time
 from qyzmet.cases.intake import (
     Applicant,
     Application,
@@ -24,7 +24,15 @@ from qyzmet.cases.intake import (
 from qyzmet.cases.models import Case, ResultDocument, Task
 from qyzmet.cases.routing import calendar_hours, providers_for, rural_akim_offices, state_corporation_branches
 from qyzmet.cases.selectors import case_timeline
-from qyzmet.cases.services import Filing, TaskAction, case_file, route_of, task_complete
+from qyzmet.cases.services import (
+    Filing,
+    TaskAction,
+    case_file,
+    decision_documents_preview,
+    decision_needs_signature,
+    route_of,
+    task_complete,
+)
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
@@ -86,7 +94,8 @@ class Run:
 
 
 def _iso(moment: object) -> str | None:
-    return moment.isoformat() if isinstance(moment, datetime) else None
+    """ISO 8601 in Asia/Almaty, with its offset."""
+    return local_time(moment).isoformat() if isinstance(moment, datetime) else None
 
 
 def _outcome(case: Case) -> str:
@@ -219,6 +228,13 @@ def _action(case: Case, task: Task, actor: User, *, outcome: str, at: datetime, 
         signatures = {
             d.document_id: base64.b64encode(demo_sign(key, bytes(d.content), at=at)).decode("ascii")
             for d in ResultDocument.objects.filter(case=case, signature=None, intermediate=False)
+        }
+    elif step.decides and decision_needs_signature(case, step.id, branch):
+        key = demo_key_for(actor, organization=task.organization, now=at)
+        draft = TaskAction(branch=branch, decision=decision, ground=ground or "")
+        signatures = {
+            document_id: base64.b64encode(demo_sign(key, content, at=at)).decode("ascii")
+            for document_id, content in decision_documents_preview(case, step.id, draft).items()
         }
     return TaskAction(branch=branch, decision=decision, ground=ground or "", signatures=signatures)
 

@@ -38,7 +38,12 @@ def demo_key_for(
     authority = pki_default()
     if path.exists():
         bundle = pki.pkcs12_load(path.read_bytes(), password=DEMO_KEY_PASSWORD)
-        if IssuedCertificate.objects.filter(serial_number=pki.serial_hex(bundle.certificate.serial_number)).exists():
+        issued_here = bundle.certificate.issuer == authority.issuing.certificate.subject
+        if issued_here:
+            serial = pki.serial_hex(bundle.certificate.serial_number)
+            if not IssuedCertificate.objects.filter(serial_number=serial).exists():
+                # A fresh database beside an existing key folder: register the key again, don't remake it.
+                certificate_record_issued(pki=authority, certificate=bundle.certificate, purpose=purpose, now=now)
             return bundle
     holder = Holder(
         iin=user.iin,

@@ -1,0 +1,41 @@
+"""A back-dated test CA, the catalogue and the demo organizations, staff and citizens."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.conf import settings
+
+from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.services import catalog_sync
+from qyzmet.identity.demo import load_demo
+from qyzmet.signatures.pki import pki_init
+
+ALMATY = ZoneInfo("Asia/Almaty")
+# A Tuesday well inside the back-dated CA's validity.
+START = datetime(2026, 9, 1, 9, 30, tzinfo=ALMATY)
+
+
+@pytest.fixture(scope="session")
+def pki_directory(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("cases-pki")
+    pki_init(directory, base_url=settings.QYZMET_PKI_BASE_URL, now=datetime.now(UTC) - timedelta(days=365))
+    return directory
+
+
+@pytest.fixture(autouse=True)
+def _pki_settings(settings: Any, pki_directory: Path) -> Iterator[None]:
+    settings.QYZMET_PKI_DIR = pki_directory
+    yield
+
+
+@pytest.fixture
+def platform() -> None:
+    """The catalogue and the demo data in the test database (use with the django_db marker)."""
+    catalog_sync(catalog=catalog_default(), now=START)
+    load_demo()

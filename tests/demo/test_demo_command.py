@@ -1,0 +1,67 @@
+"""`qyzmet demo` runs services through channels on a fresh database and prints their timelines."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+
+from qyzmet.catalog.registry import catalog_default
+
+QYZMET = [sys.executable, "-m", "qyzmet"]
+
+
+def _demo(*arguments: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "QYZMET_VAR_DIR"}}
+    return subprocess.run([*QYZMET, "demo", *arguments], env=env, capture_output=True, text=True, timeout=600)
+
+
+def test_demo_of_one_service_channel_prints_its_timeline_as_json() -> None:
+    # when
+    done = _demo("--service", "wko-2019-guardianship-establishment", "--channel", "state_corporation", "--json")
+
+    # then
+    assert done.returncode == 0, done.stderr
+    [run] = json.loads(done.stdout)
+    assert (run["service"], run["channel"], run["outcome"]) == (
+        "wko-2019-guardianship-establishment",
+        "state_corporation",
+        "issued",
+    )
+    definition = catalog_default().latest(run["service"])
+    steps = definition.channel_steps("state_corporation")
+    by_id = {s.id: s for s in steps}
+    for step in run["steps"]:
+        assert step["role"] == by_id[step["step"]].role.value
+        expected = by_id[step["step"]].duration
+        assert step["duration"] == (expected.model_dump(mode="json") if expected else None)
+        started = datetime.fromisoformat(step["started"])
+        completed = datetime.fromisoformat(step["completed"])
+        assert started.utcoffset() is not None and started <= completed
+        if step["deadline"]:
+            assert completed <= datetime.fromisoformat(step["deadline"])
+    assert [d["kind"] for d in run["result_document"]] == ["akimat_resolution"]
+
+
+def test_demo_refuses_an_unknown_service() -> None:
+    done = _demo("--service", "no-such-service")
+    assert done.returncode == 2
+    assert "no service with id 'no-such-service'" in done.stderr
+
+
+@pytest.mark.slow
+def test_demo_runs_every_service_through_every_channel() -> None:
+    # when
+    done = _demo("--json")
+
+    # then
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = json.loads(done.stdout)
+    expected = {(d.id, c.code.value) for d in catalog_default().latest_all() for c in d.channels}
+    assert {(r["service"], r["channel"]) for r in runs} == expected
+    assert all(r["outcome"] in {"issued", "refused", "queued"} for r in runs)
+    assert all(r["result_document"] and all(d["signed"] for d in r["result_document"]) for r in runs)
