@@ -119,6 +119,8 @@ TIME_ZONE = "Asia/Almaty"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise reads this folder at start-up; `qyzmet setup` fills it (collectstatic).
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

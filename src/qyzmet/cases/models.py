@@ -44,7 +44,7 @@ class Case(models.Model):
 
     Status = CaseStatus
 
-    number = models.CharField(max_length=40, unique=True, help_text=_("registration number shown to the applicant"))
+    number = models.CharField(max_length=80, unique=True, help_text=_("registration number shown to the applicant"))
     service_version = models.ForeignKey(ServiceVersion, on_delete=models.PROTECT, related_name="cases")
     service_slug = models.SlugField(max_length=80, db_index=True)
     channel = models.CharField(max_length=32)
@@ -223,7 +223,7 @@ class Receipt(models.Model):
         ACCEPTANCE = "acceptance", _("receipt of acceptance")
         REFUSAL_TO_ACCEPT = "refusal_to_accept", _("receipt of refusal to accept")
 
-    number = models.CharField(max_length=40, unique=True)
+    number = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="receipts")
     service_version = models.ForeignKey(ServiceVersion, on_delete=models.PROTECT, related_name="receipts")

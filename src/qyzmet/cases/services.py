@@ -494,7 +494,7 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     and a signing step gets a valid EDS signature of every unsigned result document by the actor.
     A refused action raises TransitionNotAllowed and changes nothing. Returns the next open task.
     """
-    task = Task.objects.select_for_update().select_related("case", "organization").get(pk=task.pk)
+    task = Task.objects.select_for_update(of=("self",)).select_related("case", "organization").get(pk=task.pk)
     case = Case.objects.select_for_update().get(pk=task.case_id)
     task.case = case
     task_ensure_allowed(task, actor)
