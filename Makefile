@@ -8,7 +8,7 @@ HOST      ?= 127.0.0.1
 PORT      ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint typecheck bench setup clean
+.PHONY: run test check lint typecheck bench setup clean browser
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -28,7 +28,10 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+browser: $(STAMP)
+	scripts/ensure-chromium
+
+test: lint typecheck browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check: test
