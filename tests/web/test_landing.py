@@ -32,13 +32,17 @@ def test_landing_lists_every_service_in_kazakh_and_russian(client: Client) -> No
 
 @pytest.mark.django_db
 def test_landing_speaks_the_chosen_language(client: Client) -> None:
+    # given
+    catalog_sync(catalog=catalog_default(), now=datetime(2025, 1, 6, tzinfo=UTC))
+
     # when
     kazakh = client.get("/", headers={"accept-language": "kk"}).content.decode()
     russian = client.get("/ru/").content.decode()
 
     # then
-    assert '<html lang="kk">' in kazakh
-    assert '<html lang="ru">' in russian
+    assert '<html lang="kk">' in kazakh and "<h1>Мемлекеттік қызметтер</h1>" in kazakh
+    assert '<html lang="ru">' in russian and "<h1>Государственные услуги</h1>" in russian
+    assert "26 услуг, каждая по своему регламенту." in russian
 
 
 @pytest.mark.django_db

@@ -65,7 +65,7 @@ class ServicePage:
     seed: str
     act: str
     channels: tuple[ChannelBlock, ...]
-    results: tuple[str, ...]
+    results: tuple[tuple[str, str], ...]  # (outcome, documents)
 
 
 def service_page(definition: ServiceDefinition, language: str) -> ServicePage:
@@ -95,10 +95,12 @@ def service_page(definition: ServiceDefinition, language: str) -> ServicePage:
                 condition,
             )
         )
-    results = tuple(
-        " + ".join(text_in(definition.document(d).title, language, original) for d in rule.documents)
-        for rule in definition.outcomes
-    )
+    results = []
+    for rule in definition.outcomes:
+        row = (rule.outcome.value, " + ".join(text_in(definition.document(d).title, language, original)
+                                               for d in rule.documents))
+        if row not in results:
+            results.append(row)
     act = definition.source.act
     return ServicePage(
         id=definition.id,
@@ -108,5 +110,5 @@ def service_page(definition: ServiceDefinition, language: str) -> ServicePage:
         seed=definition.source.seed,
         act=f"{act.body}, {act.kind} № {act.number}" + (f", {act.date.isoformat()}" if act.date else ""),
         channels=tuple(channels),
-        results=results,
+        results=tuple(results),
     )
