@@ -6,6 +6,7 @@ BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
+REGISTRY_PORT ?= 8100
 PYTEST_ARGS ?=
 
 .PHONY: run test check lint typecheck bench setup clean browser
@@ -19,8 +20,12 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 	$(BIN)/qyzmet setup
 
+# The web server and, beside it, the registry simulator (ГБД ФЛ, ГБД ЮЛ, ЕНИС) the gateway talks to;
+# stopping the web server stops the simulator too.
 run: setup
-	$(BIN)/qyzmet serve --host $(HOST) --port $(PORT)
+	@$(BIN)/qyzmet registries serve --host 127.0.0.1 --port $(REGISTRY_PORT) & registries=$$!; \
+	trap 'kill $$registries 2>/dev/null' EXIT INT TERM; \
+	QYZMET_REGISTRY_URL=http://127.0.0.1:$(REGISTRY_PORT) $(BIN)/qyzmet serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

@@ -20,6 +20,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.calendar.cli",
     "qyzmet.identity.cli",
     "qyzmet.signatures.cli",
+    "qyzmet.gateway.cli",
+    "qyzmet.hall.cli",
     "qyzmet.cases.cli",
     "qyzmet.demo.cli",
 )

@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "qyzmet.catalog",
     "qyzmet.identity",
     "qyzmet.signatures",
+    "qyzmet.gateway",
     "qyzmet.cases",
+    "qyzmet.hall",
     "qyzmet.web",
     "qyzmet.backoffice",
 ]
@@ -147,3 +149,12 @@ QYZMET_SIGNATURE_VERIFIER = os.environ.get(
 )
 # Revocation sources the local verifier asks, in order: "ocsp", "crl".
 QYZMET_SIGNATURE_REVOCATION_SOURCES = ("ocsp", "crl")
+
+# E-government gateway (qyzmet.gateway): where the registries answer (the simulator by default,
+# `qyzmet registries serve --port 8100`), the platform's sender id, and the bounded retries.
+QYZMET_REGISTRY_URL = os.environ.get("QYZMET_REGISTRY_URL", "http://127.0.0.1:8100").rstrip("/")
+QYZMET_GATEWAY_SENDER_ID = os.environ.get("QYZMET_GATEWAY_SENDER_ID", "QYZMET")
+QYZMET_GATEWAY_TIMEOUT = float(os.environ.get("QYZMET_GATEWAY_TIMEOUT", "5"))
+QYZMET_GATEWAY_ATTEMPTS = int(os.environ.get("QYZMET_GATEWAY_ATTEMPTS", "3"))
+QYZMET_GATEWAY_BACKOFF = float(os.environ.get("QYZMET_GATEWAY_BACKOFF", "0.25"))
+QYZMET_GATEWAY_PENDING_MAX_ATTEMPTS = int(os.environ.get("QYZMET_GATEWAY_PENDING_MAX_ATTEMPTS", "24"))

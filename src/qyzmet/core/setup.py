@@ -12,6 +12,7 @@ from django.utils import timezone
 SETUP_STEPS: tuple[tuple[str, str], ...] = (
     ("qyzmet.core.setup.load_catalogue", "regulation catalogue"),
     ("qyzmet.signatures.setup.load_pki", "test national CA"),
+    ("qyzmet.gateway.setup.load_gateway_credentials", "gateway and registry certificates"),
     ("qyzmet.identity.demo.load_demo", "demo organizations, staff and citizens"),
 )
 

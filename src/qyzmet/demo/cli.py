@@ -57,7 +57,10 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"qyzmet demo: bad --start: {exc}", file=sys.stderr)
         return 2
     platform_setup(verbose=False)
-    runs = runs_all(start=start, service=args.service, channel=args.channel)
+    from qyzmet.demo.registries import registries_running
+
+    with registries_running(now=start):
+        runs = runs_all(start=start, service=args.service, channel=args.channel, via_gateway=True)
     data = [r.as_json() for r in runs]
     if args.json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)

@@ -137,8 +137,14 @@ def case_open(
     now: datetime,
     form: dict[str, Any] | None = None,
     applicant: User | None = None,
+    via_gateway: bool = False,
 ) -> Case:
-    """File an application through `channel` as the demo citizen and the intake staff."""
+    """File an application through `channel` as the demo citizen and the intake staff.
+
+    With `via_gateway`, a State Corporation application goes the whole way of the regulation's
+    processes 1–6: the operator signs the request, the registries are asked through the gateway
+    (a simulator must be running), and the case is filed in the provider's inbox.
+    """
     version = _version(definition)
     provider = _provider(definition)
     citizen = applicant or _applicant()
@@ -182,6 +188,8 @@ def case_open(
         if branch is None:
             raise DriverError(f"no State Corporation branch in {definition.jurisdiction}")
         operator = staff_member("sc_operator", branch)
+        if via_gateway:
+            return _state_corporation_intake(definition, branch, operator, provider, citizen, application, now)
         filing = Filing(
             service_version=version,
             channel=channel,
@@ -195,6 +203,25 @@ def case_open(
         )
         return case_file(filing=filing, actor=operator, now=now)
     raise DriverError(f"unknown channel {channel}")
+
+
+def _state_corporation_intake(definition: ServiceDefinition, branch: Organization, operator: User,
+                              provider: Organization, citizen: User, application: Application,
+                              now: datetime) -> Case:
+    from qyzmet.hall.services.intake import IntakeSubmission, intake_message, sc_intake_submit, sc_request_document
+
+    submission = IntakeSubmission(
+        request_id=f"demo-{definition.id}-{now.timestamp():.0f}", service_id=definition.id,
+        applicant_iin=citizen.iin, provider_code=provider.code, documents=("application",), form=application.form,
+    )
+    key = demo_key_for(operator, organization=branch, now=now)
+    content = sc_request_document(submission=submission, branch=branch, operator=operator)
+    intake = sc_intake_submit(operator=operator, branch=branch, submission=submission,
+                              signature=demo_sign(key, content, at=now), now=now)
+    if intake.case is None:
+        message = intake_message(intake)
+        raise DriverError(f"State Corporation intake {intake.status}: {message['en'] if message else ''}")
+    return intake.case
 
 
 def _completion(task: Task, now: datetime) -> datetime:
@@ -258,15 +285,16 @@ def case_drive(
     raise DriverError(f"case {case.number} did not finish in {max_steps} steps")
 
 
-def run(service_id: str, channel: str, *, start: datetime, outcome: str = "issued") -> Run:
+def run(service_id: str, channel: str, *, start: datetime, outcome: str = "issued", via_gateway: bool = False) -> Run:
     definition = catalog_default().latest(service_id)
-    case = case_open(definition, channel, now=start)
+    case = case_open(definition, channel, now=start, via_gateway=via_gateway)
     case_drive(case, now=start, outcome=outcome)
     case.refresh_from_db()
     return Run(service_id, channel, case)
 
 
-def runs_all(*, start: datetime, service: str | None = None, channel: str | None = None) -> list[Run]:
+def runs_all(*, start: datetime, service: str | None = None, channel: str | None = None,
+             via_gateway: bool = False) -> list[Run]:
     """Every service through every channel its regulation names (or the ones asked for)."""
     results = []
     clock = start
@@ -276,7 +304,7 @@ def runs_all(*, start: datetime, service: str | None = None, channel: str | None
         for code in [c.code.value for c in definition.channels]:
             if channel and code != channel:
                 continue
-            results.append(run(definition.id, code, start=clock))
+            results.append(run(definition.id, code, start=clock, via_gateway=via_gateway))
             clock += timedelta(minutes=7)
     return results
 

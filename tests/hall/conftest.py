@@ -1,0 +1,13 @@
+"""Hall tests use the gateway fixtures: the test CA, the keys and the registry simulator."""
+
+from tests.gateway.fixtures import (  # noqa: F401
+    gateway_ca,
+    gateway_settings,
+    make_client,
+    operator_key,
+    platform_keys,
+    recorded_certificates,
+    registry,
+    registry_keys,
+    simulator_server,
+)
