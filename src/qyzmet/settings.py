@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "qyzmet.hall",
     "qyzmet.web",
     "qyzmet.backoffice",
+    "qyzmet.api",
 ]
 
 MIDDLEWARE = [

@@ -4,9 +4,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from qyzmet.api.main import api
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("pki/", include("qyzmet.signatures.urls")),
+    path("api/v1/", api.urls),
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("backoffice/", include("qyzmet.backoffice.urls")),

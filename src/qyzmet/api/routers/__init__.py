@@ -1,0 +1,1 @@
+"""One router per area of the API; each endpoint parses, checks access and calls one service."""

@@ -1,0 +1,303 @@
+"""Reads of the API, shaped for its endpoints. Access rules stay in the domain's `access` modules."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from qyzmet.api.models import ApiToken, ApplicationDraft
+from qyzmet.cases.access import cases_of_applicant, cases_visible_to_staff
+from qyzmet.cases.errors import TransitionNotAllowed
+from qyzmet.cases.intake import Applicant, Application, application_bytes, portal_otp_purpose
+from qyzmet.cases.models import Case, QueueEntry, Receipt, ResultDocument, Task
+from qyzmet.cases.routing import RoutingError, rural_akim_offices
+from qyzmet.cases.selectors import queue_position, task_queue_for_user, task_time_left
+from qyzmet.cases.services import (
+    TaskAction,
+    decision_documents_preview,
+    decision_needs_signature,
+    route_of,
+    task_ensure_allowed,
+)
+from qyzmet.cases.workflow import SIGNING_VERBS
+from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.identity.access import organizations_visible_to, user_has_role
+from qyzmet.identity.errors import NotFound
+from qyzmet.identity.identifiers import iin_validate
+from qyzmet.identity.models import Organization, User
+
+
+def token_hash(token: str) -> str:
+    """What is stored of a bearer token: its SHA-256 (a token is random enough that no salt is needed)."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def token_user(token: str, *, now: datetime) -> User | None:
+    """The active user a bearer token belongs to, if the token is known, unrevoked and unexpired."""
+    record = ApiToken.objects.select_related("user").filter(key_hash=token_hash(token)).first()
+    if record is None or not record.is_usable(now) or not record.user.is_active:
+        return None
+    return record.user
+
+
+# --- the catalogue -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    """A service's definition in force on a date, and its stored version that cases are pinned to."""
+
+    definition: ServiceDefinition
+    version: ServiceVersion
+
+
+def service_list(*, on: date) -> list[ServiceDefinition]:
+    """Every service of the catalogue, as the version in force on `on`."""
+    catalog = catalog_default()
+    return [catalog.in_force(service_id, on) for service_id in catalog.ids()]
+
+
+def service_get(service_id: str, *, on: date) -> ServiceRef:
+    """The definition in force on `on` (NotFound for an unknown or not yet stored service)."""
+    try:
+        definition = catalog_default().in_force(service_id, on)
+    except ServiceNotFound:
+        raise NotFound(f"service {service_id}") from None
+    version = (ServiceVersion.objects.select_related("service")
+               .filter(service__slug=definition.id, version=definition.version).first())
+    if version is None:
+        raise NotFound(f"service {service_id} v{definition.version}")
+    return ServiceRef(definition, version)
+
+
+def organization_get(organization_id: int) -> Organization:
+    """An organization by id (organizations are public: who provides what is in the catalogue)."""
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise NotFound(f"organization {organization_id}")
+    return organization
+
+
+def rural_akim_offices_for(provider: Organization) -> QuerySet[Organization]:
+    """The rural okrug akims' offices that forward applications to `provider` (none outside an akimat)."""
+    try:
+        return rural_akim_offices(provider)
+    except RoutingError:
+        return Organization.objects.none()
+
+
+def applicant_of(*, iin: str, name: str = "", representative_iin: str = "") -> Applicant:
+    """The applicant as intake staff typed them; linked to the account with that IIN, whose name fills a blank.
+
+    Raises InvalidIdentifier for an IIN that breaks a layout rule (its check digit, its date).
+    """
+    iin = iin_validate(iin)
+    representative_iin = iin_validate(representative_iin) if representative_iin else ""
+    user = User.objects.filter(iin=iin).first()
+    shown = name.strip() or (user.full_name if user else "")
+    return Applicant(iin=iin, name=shown, user=user, representative_iin=representative_iin)
+
+
+# --- drafts --------------------------------------------------------------------------------------------
+
+
+def draft_get_for_applicant(*, draft_id: int, user: User) -> ApplicationDraft:
+    """The user's own draft; NotFound for "not yours" and "no such"."""
+    draft = (ApplicationDraft.objects.select_related("service_version__service", "provider", "applicant", "case")
+             .filter(pk=draft_id, applicant_id=user.pk).first())
+    if draft is None:
+        raise NotFound(f"application {draft_id}")
+    return draft
+
+
+def draft_application(draft: ApplicationDraft) -> Application:
+    """The draft's form and attachments, as the intake takes them."""
+    return Application(form=draft.form, attachments=draft.attachments)
+
+
+def draft_view(draft: ApplicationDraft) -> dict[str, Any]:
+    """The draft with the exact bytes the applicant signs and the purpose a one-time password is bound to."""
+    application = draft_application(draft)
+    version = draft.service_version
+    content = application_bytes(version=version, provider=draft.provider, applicant_iin=draft.applicant.iin,
+                                application=application)
+    definition = definition_of_version(version)
+    channel = definition.channel("portal")
+    return {
+        "id": draft.pk, "service": version.service.slug, "version": version.version, "provider": draft.provider,
+        "form": draft.form, "attachments": draft.attachments, "created_at": draft.created_at,
+        "content": base64.b64encode(content).decode("ascii"),
+        "otp_purpose": portal_otp_purpose(version=version, provider=draft.provider, applicant=draft.applicant,
+                                          application=application),
+        "confirmation": [c.value for c in channel.confirmation] or ["eds"],
+        "case": draft.case, "submitted_at": draft.submitted_at,
+    }
+
+
+def definition_of_version(version: ServiceVersion) -> ServiceDefinition:
+    """The stored definition of a version, parsed once per content hash."""
+    return _definition_parsed(version.pk, version.sha256, version)
+
+
+@lru_cache(maxsize=64)
+def _definition_parsed(pk: int, sha256: str, version: ServiceVersion) -> ServiceDefinition:
+    # Keyed by the content hash, as the engine does: a re-synced definition is parsed again.
+    return ServiceDefinition.model_validate(version.definition)
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+
+
+def case_list_for_user(user: User, *, status: str | None = None) -> QuerySet[Case]:
+    """Cases the user filed (by IIN) and cases they may see as staff, newest first."""
+    mine = cases_of_applicant(user).values("pk")
+    seen = cases_visible_to_staff(user).values("pk")
+    cases = Case.objects.filter(Q(pk__in=mine) | Q(pk__in=seen)).select_related(
+        "provider", "intake_office", "service_version__service")
+    if status:
+        cases = cases.filter(status=status)
+    return cases.order_by("-filed_at", "-pk")
+
+
+def is_staff_viewer(case: Case, user: User) -> bool:
+    """Whether the user sees the case as staff (and so its documents before they are issued)."""
+    return cases_visible_to_staff(user).filter(pk=case.pk).exists()
+
+
+def _time_row(task: Task, now: datetime) -> dict[str, Any] | None:
+    left = task_time_left(task, now)
+    if left is None:
+        return None
+    return {"unit": left.unit, "used": left.used, "left": left.left, "overdue": left.overdue}
+
+
+def task_row(task: Task, *, now: datetime) -> dict[str, Any]:
+    """One step of a case as the timeline and the work queue show it."""
+    duration = {"value": task.duration_value, "unit": task.duration_unit} if task.duration_value else None
+    return {
+        "id": task.pk, "sequence": task.sequence, "step": task.step_id, "phase": task.phase, "role": task.role,
+        "does": task.does, "organization": task.organization, "duration": duration, "started": task.started_at,
+        "deadline": task.due_at, "completed": task.completed_at, "status": task.status,
+        "branch": task.branch or None,
+        "overdue": task.overdue_at is not None
+        or (task.due_at is not None and (task.completed_at or now) > task.due_at),
+        "time": _time_row(task, now),
+    }
+
+
+def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
+    """The case with its timeline, documents, receipts and queue place; its applicant sees issued documents only."""
+    staff = is_staff_viewer(case, user)
+    tasks = case.tasks.select_related("organization").order_by("sequence")
+    documents = case.documents.select_related("signed_by").order_by("pk")
+    if not staff:
+        documents = documents.exclude(issued_at=None)
+    entry = QueueEntry.objects.select_related("locality").filter(case=case).first()
+    queue = None
+    if entry is not None:
+        queue = {"status": entry.status, "position": queue_position(entry), "locality": entry.locality,
+                 "age_group": entry.age_group, "registered_at": entry.registered_at, "directed_at": entry.directed_at}
+    return {
+        "case": case, "timeline": [task_row(task, now=now) for task in tasks], "documents": list(documents),
+        "receipts": list(case.receipts.select_related("organization").order_by("pk")), "queue": queue,
+    }
+
+
+# --- tasks ---------------------------------------------------------------------------------------------
+
+
+def task_queue_rows(user: User, *, now: datetime) -> list[dict[str, Any]]:
+    """The user's work queue: open tasks of their roles, soonest deadline first."""
+    return [{**task_row(task, now=now), "case": task.case} for task in task_queue_for_user(user)]
+
+
+def documents_to_sign(task: Task) -> list[ResultDocument]:
+    """The result documents a signing step's signer must sign (every unsigned final document of the case)."""
+    if task.does not in SIGNING_VERBS or task.status != Task.Status.OPEN:
+        return []
+    return list(ResultDocument.objects.filter(case=task.case, signature=None, intermediate=False).order_by("pk"))
+
+
+def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
+    """The task with what its step needs: branches, decisions and their documents, and what to sign."""
+    route = route_of(task.case)
+    step = route.get(task.step_id).step
+    decisions = []
+    if step.decides:
+        for outcome in route.allowed_outcomes():
+            decisions.append({
+                "decision": outcome, "ground_required": outcome == "refused",
+                "documents": [list(rule.documents) for rule in route.outcome_rules(outcome)],
+            })
+    signs = step.does.value in SIGNING_VERBS or (
+        step.decides and decision_needs_signature(task.case, task.step_id, route.default_branch(step)))
+    return {
+        **task_row(task, now=now), "case": task.case, "action": step.action.as_dict(),
+        "may_act": task.status == Task.Status.OPEN and task.organization is not None
+        and user_has_role(user, task.role, task.organization),
+        "branches": [{"when": b.when, "next": b.next, "label": b.label.as_dict() if b.label else None}
+                     for b in step.branches or []],
+        "decides": step.decides, "decisions": decisions, "signs": signs,
+        "produces": list(step.produces), "to_sign": documents_to_sign(task),
+    }
+
+
+def task_signing_preview(task: Task, *, user: User, action: TaskAction) -> dict[str, Any]:
+    """What completing the task with `action` makes the actor sign: the step's unsigned result documents, or
+    for a deciding step that no later step signs, the documents the decision makes (their exact bytes).
+
+    Raises TransitionNotAllowed as completing would (closed task, wrong role, branch or decision missing).
+    """
+    task_ensure_allowed(task, user)
+    route = route_of(task.case)
+    step = route.get(task.step_id).step
+    names = [b.when for b in step.branches or []]
+    if names and action.branch not in names:
+        raise TransitionNotAllowed("branch_required", choices=", ".join(names))
+    if step.does.value in SIGNING_VERBS:
+        documents = [{"document_id": d.document_id, "kind": d.kind, "title": d.title, "content_type": d.content_type,
+                      "content": bytes(d.content)} for d in documents_to_sign(task)]
+        return {"signs": True, "documents": documents}
+    if not (step.decides and decision_needs_signature(task.case, task.step_id, action.branch)):
+        return {"signs": False, "documents": []}
+    definition = route.definition
+    original = definition.source.language.value
+    documents = []
+    for document_id, content in decision_documents_preview(task.case, task.step_id, action).items():
+        spec = definition.document(document_id)
+        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": "application/json",
+                          "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
+    return {"signs": True, "documents": documents}
+
+
+def task_completed_view(task: Task, next_task: Task | None, *, now: datetime) -> dict[str, Any]:
+    """The completed task as stored now, the next open task (if a person must act) and the case."""
+    done = Task.objects.select_related("case__service_version", "organization").get(pk=task.pk)
+    following = None
+    if next_task is not None:
+        following = {**task_row(next_task, now=now), "case": done.case}
+    return {"task": {**task_row(done, now=now), "case": done.case}, "next_task": following, "case": done.case}
+
+
+# --- receipts ------------------------------------------------------------------------------------------
+
+
+def receipt_get_for_user(*, number: str, user: User) -> Receipt:
+    """A receipt for its applicant (by IIN) or for staff who may see the organization that issued it."""
+    receipt = Receipt.objects.select_related("organization", "case", "service_version__service").filter(
+        number=number).first()
+    if receipt is None:
+        raise NotFound(f"receipt {number}")
+    if receipt.applicant_iin == user.iin and user.is_active:
+        return receipt
+    if organizations_visible_to(user).filter(pk=receipt.organization_id).exists():
+        return receipt
+    raise NotFound(f"receipt {number}")

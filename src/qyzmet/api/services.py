@@ -1,0 +1,286 @@
+"""Writes of the API layer: tokens, EDS log-in, portal drafts, idempotent filing.
+
+Filing itself is the case engine's (`cases.intake`, `cases.services`); these functions add what
+only an API needs: a token per log-in, a draft that shows the applicant the bytes to sign, and
+an `Idempotency-Key` that makes a retried request return what the first one made.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Final, TypeVar
+
+from django.db import IntegrityError
+
+from qyzmet.api import errors
+from qyzmet.api.models import ApiToken, ApplicationDraft, AuthChallenge
+from qyzmet.api.selectors import ServiceRef, draft_application, rural_akim_offices_for, token_hash
+from qyzmet.cases.errors import IntakeRefused, channel_unavailable, provider_unsuitable
+from qyzmet.cases.intake import (
+    NOT_STAFF_HERE,
+    Applicant,
+    Application,
+    intake_office,
+    intake_portal,
+    intake_refuse,
+    intake_rural_akim,
+    portal_otp_purpose,
+)
+from qyzmet.cases.models import Case, Receipt
+from qyzmet.cases.routing import providers_for, state_corporation_branches
+from qyzmet.cases.services import Filing, case_file
+from qyzmet.identity.access import user_has_role
+from qyzmet.identity.errors import render_messages
+from qyzmet.identity.models import OneTimePassword, Organization, OrganizationKind, User
+from qyzmet.identity.otp import otp_send
+from qyzmet.identity.services import citizen_authenticate
+from qyzmet.signatures.backends import get_verifier
+from qyzmet.signatures.messages import LANGUAGES
+from qyzmet.signatures.profile import Purpose
+
+TOKEN_LIFETIME: Final = timedelta(hours=12)
+TOKEN_PREFIX: Final = "qz_"
+CHALLENGE_LIFETIME: Final = timedelta(minutes=5)
+CHALLENGE_PREFIX: Final = "qyzmet-auth:"
+IDEMPOTENCY_KEY_MAX_LENGTH: Final = 200
+
+T = TypeVar("T")
+
+
+# --- tokens and log-in ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    """A new bearer token: `token` is shown once, only its hash is stored."""
+
+    token: str
+    record: ApiToken
+
+
+def token_issue(*, user: User, method: str, now: datetime) -> IssuedToken:
+    """Issue a bearer token for `user`. Side effects: writes an ApiToken (the hash only)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    record = ApiToken.objects.create(user=user, key_hash=token_hash(token), method=method, created_at=now,
+                                     expires_at=now + TOKEN_LIFETIME)
+    return IssuedToken(token, record)
+
+
+def token_login_password(*, iin: str, password: str, now: datetime) -> IssuedToken:
+    """Log in with IIN and password (lockout and the audit row included) and issue a token.
+
+    Raises AuthenticationFailed or AccountLocked. Side effects: a LoginAttempt row; the token.
+    """
+    user = citizen_authenticate(iin=iin, password=password, now=now)
+    return token_issue(user=user, method=ApiToken.Method.PASSWORD, now=now)
+
+
+def token_revoke(*, token: str, now: datetime) -> bool:
+    """Revoke a bearer token; returns whether it was live. Side effects: sets `revoked_at`."""
+    return bool(ApiToken.objects.filter(key_hash=token_hash(token), revoked_at=None).update(revoked_at=now))
+
+
+def challenge_issue(*, now: datetime) -> AuthChallenge:
+    """A fresh random text to sign with an EDS authentication key. Side effects: writes an AuthChallenge."""
+    return AuthChallenge.objects.create(value=CHALLENGE_PREFIX + secrets.token_hex(24), created_at=now,
+                                        expires_at=now + CHALLENGE_LIFETIME)
+
+
+def token_login_eds(*, challenge: str, signature: str, now: datetime) -> IssuedToken:
+    """Log in with a CMS signature of a server-issued challenge made with an EDS authentication key.
+
+    The challenge is used up by the attempt, whatever its outcome, so a signature cannot be replayed.
+    Raises LoginRefused (unknown or used challenge, signature not confirmed, no account for the IIN).
+    Side effects: marks the challenge used; issues the token.
+    """
+    claimed = AuthChallenge.objects.filter(value=challenge, used_at=None, expires_at__gt=now).update(used_at=now)
+    if claimed != 1:
+        raise errors.challenge_invalid()
+    try:
+        signature_bytes = base64.b64decode(signature, validate=True)
+    except ValueError:
+        raise errors.eds_login_refused("MALFORMED_CMS") from None
+    verdict = get_verifier().verify(challenge.encode("utf-8"), signature_bytes, purpose=Purpose.AUTH, now=now)
+    if not verdict.is_valid:
+        messages = {language: errors.EDS_LOGIN_REFUSED[language].format(
+            detail=verdict.message(language) or verdict.code) for language in LANGUAGES}
+        raise errors.LoginRefused("eds_not_confirmed", messages)
+    iin = verdict.signer.iin if verdict.signer else None
+    user = User.objects.filter(iin=iin, is_active=True).first() if iin else None
+    if user is None:
+        raise errors.eds_user_unknown()
+    return token_issue(user=user, method=ApiToken.Method.EDS, now=now)
+
+
+# --- idempotency ---------------------------------------------------------------------------------------
+
+
+def idempotency_key_scoped(*, user: User, operation: str, key: str | None) -> str | None:
+    """The stored form of a client's Idempotency-Key: bound to the user and the operation, so two
+    clients that happen to pick the same key never see each other's results."""
+    if key is None:
+        return None
+    if not (0 < len(key) <= IDEMPOTENCY_KEY_MAX_LENGTH and key.isascii() and key.isprintable()):
+        raise errors.IdempotencyKeyInvalid(IDEMPOTENCY_KEY_MAX_LENGTH)
+    digest = hashlib.sha256(f"{user.pk}\n{operation}\n{key}".encode()).hexdigest()
+    return f"api:{digest}"
+
+
+def _once(key: str | None, lookup: Callable[[str], T | None], create: Callable[[], T]) -> T:
+    """`create()` unless `key` already made something; a concurrent twin that loses the race gets the winner's."""
+    if key:
+        found = lookup(key)
+        if found is not None:
+            return found
+    try:
+        return create()
+    except IntegrityError:
+        found = lookup(key) if key else None
+        if found is None:
+            raise
+        return found
+
+
+def _case_by_key(key: str) -> Case | None:
+    return Case.objects.filter(idempotency_key=key).first()
+
+
+def case_filed_once(*, idempotency_key: str | None, file: Callable[[], Case]) -> Case:
+    """Run an intake unless the key already filed a case; return that case. Side effects: the intake's."""
+    return _once(idempotency_key, _case_by_key, file)
+
+
+def receipt_issued_once(*, idempotency_key: str | None, issue: Callable[[], Receipt]) -> Receipt:
+    """Issue a refusal receipt unless the key already issued one; return that receipt."""
+    return _once(idempotency_key, lambda key: Receipt.objects.filter(idempotency_key=key).first(), issue)
+
+
+# --- portal drafts -------------------------------------------------------------------------------------
+
+
+def provider_ensure_suitable(service: ServiceRef, provider: Organization) -> None:
+    """Refuse (IntakeRefused) a provider that is not among the service's providers."""
+    if not providers_for(service.definition).filter(pk=provider.pk).exists():
+        raise provider_unsuitable(provider.code)
+
+
+def draft_create(*, service: ServiceRef, provider: Organization, applicant: User, application: Application,
+                 now: datetime, idempotency_key: str | None = None) -> ApplicationDraft:
+    """Prepare a portal application for `applicant` to sign; the same key returns the same draft.
+
+    Raises IntakeRefused when the service has no portal channel or the provider does not provide it.
+    Side effects: writes an ApplicationDraft.
+    """
+    if "portal" not in {c.code.value for c in service.definition.channels}:
+        raise channel_unavailable("portal")
+    provider_ensure_suitable(service, provider)
+
+    def create() -> ApplicationDraft:
+        draft = ApplicationDraft.objects.create(
+            applicant=applicant, service_version=service.version, provider=provider, form=application.form,
+            attachments=application.attachments, idempotency_key=idempotency_key, created_at=now,
+        )
+        draft.refresh_from_db(fields=["form", "attachments"])  # sign exactly what the database gives back
+        return draft
+
+    return _once(idempotency_key, lambda key: ApplicationDraft.objects.filter(idempotency_key=key).first(), create)
+
+
+def draft_otp_send(*, draft: ApplicationDraft, now: datetime) -> OneTimePassword:
+    """Send the applicant a one-time password bound to this draft's exact content.
+
+    Raises DraftSubmitted, OtpMobileMissing or OtpRateLimited. Side effects: the code and its SMS.
+    """
+    if draft.case_id is not None:
+        raise errors.DraftSubmitted()
+    purpose = portal_otp_purpose(version=draft.service_version, provider=draft.provider,
+                                 applicant=draft.applicant, application=draft_application(draft))
+    return otp_send(user=draft.applicant, purpose=purpose, now=now)
+
+
+def draft_submit(*, draft: ApplicationDraft, now: datetime, signature: str | None = None,
+                 otp_code: str | None = None) -> Case:
+    """Submit a draft through the portal intake (EDS or one-time password); a second submit returns the case.
+
+    Raises IntakeRefused or an OTP error and creates nothing. Side effects: the case (see
+    `intake_portal`); the draft records it.
+    """
+    if draft.case is not None:
+        return draft.case
+    case = case_filed_once(idempotency_key=f"api-draft:{draft.pk}", file=lambda: intake_portal(
+        version=draft.service_version, provider=draft.provider, applicant=draft.applicant,
+        application=draft_application(draft), now=now, signature=signature, otp_code=otp_code,
+        idempotency_key=f"api-draft:{draft.pk}",
+    ))
+    ApplicationDraft.objects.filter(pk=draft.pk, case=None).update(case=case, submitted_at=now)
+    return case
+
+
+# --- staff intake --------------------------------------------------------------------------------------
+
+
+def office_intake(*, service: ServiceRef, provider: Organization, clerk: User, applicant: Applicant,
+                  application: Application, originals_compared: bool, now: datetime,
+                  idempotency_key: str | None = None) -> Case:
+    """`intake_office` for a provider of the service, once per idempotency key."""
+    provider_ensure_suitable(service, provider)
+    return case_filed_once(idempotency_key=idempotency_key, file=lambda: intake_office(
+        version=service.version, provider=provider, clerk=clerk, applicant=applicant, application=application,
+        originals_compared=originals_compared, now=now, idempotency_key=idempotency_key,
+    ))
+
+
+def rural_akim_intake(*, service: ServiceRef, akim_office: Organization, provider: Organization, specialist: User,
+                      applicant: Applicant, application: Application, residence: Organization, now: datetime,
+                      idempotency_key: str | None = None) -> Case:
+    """`intake_rural_akim` for an akim's office under a provider of the service, once per idempotency key."""
+    provider_ensure_suitable(service, provider)
+    if not rural_akim_offices_for(provider).filter(pk=akim_office.pk).exists():
+        raise provider_unsuitable(akim_office.code)
+    return case_filed_once(idempotency_key=idempotency_key, file=lambda: intake_rural_akim(
+        version=service.version, akim_office=akim_office, provider=provider, specialist=specialist,
+        applicant=applicant, application=application, residence=residence, now=now,
+        idempotency_key=idempotency_key,
+    ))
+
+
+def refusal_issue(*, service: ServiceRef, channel: str, organization: Organization, applicant: Applicant,
+                  grounds: list[str], missing: list[str], actor: User, now: datetime,
+                  idempotency_key: str | None = None) -> Receipt:
+    """`intake_refuse` (a receipt of refusal to accept, no case), once per idempotency key."""
+    return receipt_issued_once(idempotency_key=idempotency_key, issue=lambda: intake_refuse(
+        version=service.version, channel=channel, organization=organization, applicant=applicant, grounds=grounds,
+        missing=missing, actor=actor, now=now, idempotency_key=idempotency_key,
+    ))
+
+
+
+
+def intake_state_corporation(*, service: ServiceRef, branch: Organization, provider: Organization,
+                             operator: User, applicant: Applicant, application: Application, now: datetime,
+                             idempotency_key: str | None = None) -> Case:
+    """An application taken by a State Corporation operator, confirmed with the operator's EDS.
+
+    Raises IntakeRefused (no such channel, not an operator of this branch, unsuitable provider)
+    or OrganizationUnsuitable. Side effects: the case and its first tasks.
+    """
+    if branch.kind != OrganizationKind.STATE_CORPORATION_BRANCH or not state_corporation_branches(
+            service.definition).filter(pk=branch.pk).exists():
+        raise errors.OrganizationUnsuitable(branch.code, OrganizationKind.STATE_CORPORATION_BRANCH)
+    if not user_has_role(operator, "sc_operator", branch):
+        raise IntakeRefused("not_staff_here", render_messages(NOT_STAFF_HERE, role="sc_operator",
+                                                              organization=branch.code))
+    provider_ensure_suitable(service, provider)
+    filing = Filing(
+        service_version=service.version, channel="state_corporation", provider=provider,
+        applicant_iin=applicant.iin, applicant_name=applicant.name, applicant=applicant.user,
+        representative_iin=applicant.representative_iin, intake_office=branch, form=application.form,
+        attachments=application.attachments, confirmation="operator_eds", idempotency_key=idempotency_key,
+    )
+    return case_filed_once(idempotency_key=idempotency_key, file=lambda: case_file(filing=filing, actor=operator,
+                                                                                   now=now))

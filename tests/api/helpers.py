@@ -1,0 +1,253 @@
+"""Helpers of the API tests: a client that acts as one person at a time, EDS keys, and the case driver.
+
+The driver does through HTTP what `qyzmet.demo.driver` does through the services: file an
+application through a channel, then let the person holding each task's role act on it, moving
+the clock as they go, signing with demo keys where a step signs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Final
+
+import time_machine
+from django.test import Client
+from django.utils import timezone
+
+from qyzmet.calendar import Duration, Unit, deadline
+from qyzmet.cases.routing import calendar_hours
+from qyzmet.demo.keys import demo_key_for, demo_sign
+from qyzmet.identity.demo import CITIZENS, DEMO_PASSWORD
+from qyzmet.identity.models import Organization, StaffRole, User
+from qyzmet.signatures.models import IssuedCertificate
+from qyzmet.signatures.pki import KeyBundle, serial_hex
+from qyzmet.signatures.profile import Purpose
+from qyzmet.signatures.services import certificate_record_issued, pki_default
+
+API: Final = "/api/v1"
+APPLICANT_IIN: Final = CITIZENS[0].iin  # Нұрланова Айгүл, with a mobile number
+OTHER_CITIZEN_IIN: Final = CITIZENS[1].iin
+NO_MOBILE_IIN: Final = CITIZENS[4].iin
+REFUSAL_GROUND: Final = "Құжаттар Стандарттың 9-тармағына сәйкес емес / Документы не соответствуют пункту 9 Стандарта"
+
+_KEYS: dict[tuple[str, str, str], KeyBundle] = {}
+
+
+def key_for(user: User, *, organization: Organization | None = None, purpose: Purpose = Purpose.SIGN) -> KeyBundle:
+    """The person's demo key, made once per session; re-registered where a rolled-back test took its record."""
+    index = (user.iin, organization.bin if organization else "", purpose.value)
+    bundle = _KEYS.get(index)
+    now = timezone.now()
+    if bundle is None:
+        bundle = _KEYS[index] = demo_key_for(user, organization=organization, purpose=purpose, now=now)
+    elif not IssuedCertificate.objects.filter(serial_number=serial_hex(bundle.certificate.serial_number)).exists():
+        certificate_record_issued(pki=pki_default(), certificate=bundle.certificate, purpose=purpose, now=now)
+    return bundle
+
+
+def sign_b64(bundle: KeyBundle, content: bytes) -> str:
+    return base64.b64encode(demo_sign(bundle, content, at=timezone.now())).decode("ascii")
+
+
+def staff_member(role: str, organization: Organization) -> User:
+    found = StaffRole.objects.filter(role=role, organization=organization).select_related("user").first()
+    assert found is not None, f"no {role} in {organization.code}"
+    return found.user
+
+
+def user(iin: str) -> User:
+    return User.objects.get(iin=iin)
+
+
+def moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+class ApiClient:
+    """The Django test client against /api/v1/, acting as a given person with their bearer token."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self._tokens: dict[str, tuple[str, datetime]] = {}
+
+    def token(self, person: User) -> str:
+        """A live token for the person, logging in with the demo password when there is none."""
+        held = self._tokens.get(person.iin)
+        if held is not None and held[1] > timezone.now() + timedelta(minutes=1):
+            return held[0]
+        response = self.client.post(f"{API}/auth/token", {"iin": person.iin, "password": DEMO_PASSWORD},
+                                    content_type="application/json")
+        assert response.status_code == 201, response.content
+        body = response.json()
+        self._tokens[person.iin] = (body["token"], datetime.fromisoformat(body["expires_at"]))
+        return str(body["token"])
+
+    def _headers(self, person: User | None, key: str | None) -> dict[str, str]:
+        headers = {"Authorization": f"Bearer {self.token(person)}"} if person is not None else {}
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        return headers
+
+    def get(self, person: User | None, path: str, **query: Any) -> Any:
+        return self.client.get(f"{API}{path}", query, headers=self._headers(person, None))
+
+    def post(self, person: User | None, path: str, body: Any = None, *, key: str | None = None) -> Any:
+        return self.client.post(f"{API}{path}", json.dumps(body if body is not None else {}),
+                                content_type="application/json", headers=self._headers(person, key))
+
+    def ok(self, response: Any, status: int = 200) -> Any:
+        assert response.status_code == status, (response.status_code, response.content.decode()[:2000])
+        return response.json()
+
+
+# --- the driver ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Drive:
+    service: str
+    channel: str
+    applicant: User
+    case: dict[str, Any]
+    definition: dict[str, Any]
+    acted: list[dict[str, Any]] = field(default_factory=list)
+
+    def channel_definition(self) -> dict[str, Any]:
+        return next(c for c in self.definition["channels"] if c["code"] == self.channel)
+
+
+def _first_with_role(organizations: list[dict[str, Any]], role: str) -> dict[str, Any]:
+    for organization in organizations:
+        if StaffRole.objects.filter(organization_id=organization["id"], role=role).exists():
+            return organization
+    raise AssertionError(f"none of {[o['code'] for o in organizations]} has a {role}")
+
+
+def case_file(api: ApiClient, service: str, channel: str, *, applicant: User, form: dict[str, Any] | None = None,
+              provider: dict[str, Any] | None = None, key: str | None = None) -> dict[str, Any]:
+    """File an application through `channel` as the applicant and the intake staff; returns the case."""
+    form = form if form is not None else {"demo": True}
+    attachments = [{"name": "identity.pdf", "sha256": "ab" * 32}]
+    provider = provider or api.ok(api.get(None, f"/services/{service}/providers"))[0]
+    person = {"iin": applicant.iin}
+    if channel == "portal":
+        draft = api.ok(api.post(applicant, "/applications", {
+            "service": service, "provider": provider["id"], "form": form, "attachments": attachments}, key=key), 201)
+        signature = sign_b64(key_for(applicant), base64.b64decode(draft["content"]))
+        return dict(api.ok(api.post(applicant, f"/applications/{draft['id']}/submit", {"signature": signature}), 201))
+    if channel == "provider_office":
+        clerk = staff_member("office_clerk", Organization.objects.get(pk=provider["id"]))
+        return dict(api.ok(api.post(clerk, "/intake/office", {
+            "service": service, "provider": provider["id"], "applicant": person, "form": form,
+            "attachments": attachments, "originals_compared": True}, key=key), 201))
+    if channel == "rural_akim":
+        offices = api.ok(api.get(None, f"/services/{service}/rural-akim-offices", provider=provider["id"]))
+        office = _first_with_role(offices, "akim_office_specialist")
+        specialist = staff_member("akim_office_specialist", Organization.objects.get(pk=office["id"]))
+        return dict(api.ok(api.post(specialist, "/intake/rural-akim", {
+            "service": service, "akim_office": office["id"], "provider": provider["id"], "applicant": person,
+            "form": form, "attachments": attachments}, key=key), 201))
+    if channel == "state_corporation":
+        branch = _first_with_role(api.ok(api.get(None, f"/services/{service}/state-corporation-branches")),
+                                  "sc_operator")
+        operator = staff_member("sc_operator", Organization.objects.get(pk=branch["id"]))
+        return dict(api.ok(api.post(operator, "/intake/state-corporation", {
+            "service": service, "branch": branch["id"], "provider": provider["id"], "applicant": person,
+            "form": form, "attachments": attachments}, key=key), 201))
+    raise AssertionError(f"unknown channel {channel}")
+
+
+def completion(row: dict[str, Any], now: datetime) -> datetime:
+    """When the person finishes: half the step's term (at least an office hour for one day) after it started."""
+    start = max(now, moment(row["started"]) or now)
+    hours = calendar_hours(Organization.objects.get(pk=row["organization"]["id"]))
+    duration = row["duration"]
+    if duration:
+        unit, half = Unit(duration["unit"]), max(1, duration["value"] // 2)
+        if unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS) and duration["value"] == 1:
+            half, unit = 60, Unit.MINUTES
+        finished = deadline(start, Duration(half, unit), hours=hours)
+    else:
+        finished = deadline(start, Duration(5, Unit.MINUTES), hours=hours)
+    due = moment(row["deadline"])
+    if due is not None and finished > due:
+        finished = max(start, due - timedelta(minutes=1))
+    return finished
+
+
+def task_act(api: ApiClient, clock: time_machine.Coordinates, row: dict[str, Any], *, outcome: str) -> dict[str, Any]:
+    """The person holding the task's role finds it in their queue, reads what it needs and completes it."""
+    organization = Organization.objects.get(pk=row["organization"]["id"])
+    actor = staff_member(row["role"], organization)
+    clock.move_to(completion(row, timezone.now()))
+    queue = api.ok(api.get(actor, "/tasks"))
+    assert row["id"] in [t["id"] for t in queue], f"task {row['step']} is not in the queue of its {row['role']}"
+    task = api.ok(api.get(actor, f"/tasks/{row['id']}"))
+    assert task["may_act"] is True
+    body: dict[str, Any] = {}
+    if task["branches"]:
+        body["branch"] = task["branches"][0]["when"]
+    if task["decides"]:
+        body["decision"] = outcome
+        assert outcome in [d["decision"] for d in task["decisions"]]
+        if outcome == "refused":
+            body["ground"] = REFUSAL_GROUND
+    if task["signs"]:
+        preview = api.ok(api.post(actor, f"/tasks/{row['id']}/preview", body))
+        assert preview["signs"] is True
+        bundle = key_for(actor, organization=organization)
+        body["signatures"] = {d["document_id"]: sign_b64(bundle, base64.b64decode(d["content"]))
+                              for d in preview["documents"]}
+    return dict(api.ok(api.post(actor, f"/tasks/{row['id']}/complete", body)))
+
+
+def case_drive(api: ApiClient, clock: time_machine.Coordinates, service: str, channel: str, *,
+               outcome: str = "issued", applicant: User | None = None, form: dict[str, Any] | None = None,
+               max_steps: int = 60) -> Drive:
+    """File and drive a case through the API until no task is open; returns the case as its applicant sees it."""
+    applicant = applicant or user(APPLICANT_IIN)
+    definition = api.ok(api.get(None, f"/services/{service}"))
+    case = case_file(api, service, channel, applicant=applicant, form=form)
+    drive = Drive(service, channel, applicant, case, definition)
+    open_rows = [row for row in case["timeline"] if row["status"] == "open"]
+    following = open_rows[0] if open_rows else None
+    for _ in range(max_steps):
+        if following is None:
+            drive.case = api.ok(api.get(applicant, f"/cases/{case['id']}"))
+            assert not [row for row in drive.case["timeline"] if row["status"] == "open"]
+            return drive
+        completed = task_act(api, clock, following, outcome=outcome)
+        drive.acted.append(completed)
+        following = completed["next_task"]
+    raise AssertionError(f"case {case['number']} did not finish in {max_steps} steps")
+
+
+def expected_deadlines(drive: Drive) -> list[datetime | None]:
+    """Each step's deadline by the calendar: its own term from its start in its organization's office hours,
+    or, for a procedure with a shared budget, the budget counted from the procedure's first step."""
+    channel = drive.channel_definition()
+    budget = channel["shared_budget"]
+    timeline = drive.case["timeline"]
+    first_procedure = next((row for row in timeline if row["phase"] == "procedure"), None)
+    expected: list[datetime | None] = []
+    for row in timeline:
+        started = moment(row["started"])
+        assert started is not None
+        organization = Organization.objects.get(pk=row["organization"]["id"]) if row["organization"] else None
+        if row["phase"] == "procedure" and budget is not None:
+            assert first_procedure is not None
+            first = Organization.objects.get(pk=first_procedure["organization"]["id"])
+            term = Duration(budget["value"], Unit(budget["unit"]))
+            expected.append(deadline(moment(first_procedure["started"]) or started, term, hours=calendar_hours(first)))
+            continue
+        step = next(s for s in channel["steps"] if s["id"] == row["step"])
+        if step["duration"] is None:
+            expected.append(None)
+            continue
+        term = Duration(step["duration"]["value"], Unit(step["duration"]["unit"]))
+        hours = calendar_hours(organization) if organization else None
+        expected.append(deadline(started, term, hours=hours) if hours else deadline(started, term))
+    return expected

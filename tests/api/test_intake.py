@@ -1,0 +1,239 @@
+"""Staff intake through the API: office, rural akim, State Corporation, refusal to accept; idempotency keys."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from qyzmet.cases.intake import ORIGINALS_NOT_COMPARED
+from qyzmet.cases.models import Case, Receipt
+from qyzmet.identity.demo import iin_for
+from qyzmet.identity.models import Organization, User
+from tests.api.helpers import APPLICANT_IIN, OTHER_CITIZEN_IIN, ApiClient, staff_member, user
+
+WITH_RECEIPT = "jambyl-2015-adoption-candidates"  # receipt of acceptance; originals compared and returned
+WITH_CONDITION = "karaganda-2015-targeted-social-assistance"  # rural akim only where no provider at residence
+SC_SERVICE = "wko-2019-school-transport"
+
+
+def _provider(api: ApiClient, service: str) -> dict[str, Any]:
+    return dict(api.ok(api.get(None, f"/services/{service}/providers"))[0])
+
+
+def _clerk(provider: dict[str, Any]) -> User:
+    return staff_member("office_clerk", Organization.objects.get(pk=provider["id"]))
+
+
+def _office_body(service: str, provider: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {"service": service, "provider": provider["id"], "applicant": {"iin": APPLICANT_IIN},
+            "originals_compared": True, **extra}
+
+
+@pytest.mark.django_db
+def test_office_intake_gives_the_receipt_with_the_incoming_number(api: ApiClient) -> None:
+    # given
+    provider = _provider(api, WITH_RECEIPT)
+    clerk = _clerk(provider)
+
+    # when
+    case = api.ok(api.post(clerk, "/intake/office", _office_body(WITH_RECEIPT, provider)), 201)
+
+    # then
+    assert case["channel"] == "provider_office"
+    assert case["confirmation"] == "paper"
+    assert case["applicant"]["name"] == user(APPLICANT_IIN).full_name
+    [receipt] = case["receipts"]
+    assert receipt["kind"] == "acceptance"
+    assert receipt["case"] == case["id"]
+    assert receipt["organization"]["id"] == provider["id"]
+    for person in (user(APPLICANT_IIN), clerk):
+        assert api.ok(api.get(person, f"/receipts/{receipt['number']}"))["number"] == receipt["number"]
+    assert api.get(user(OTHER_CITIZEN_IIN), f"/receipts/{receipt['number']}").status_code == 404
+
+
+@pytest.mark.django_db
+def test_office_intake_needs_the_originals_compared_where_the_regulation_says_so(api: ApiClient) -> None:
+    provider = _provider(api, WITH_RECEIPT)
+
+    response = api.post(_clerk(provider), "/intake/office",
+                        _office_body(WITH_RECEIPT, provider, originals_compared=False))
+
+    assert response.status_code == 422
+    assert response.json() == {"code": "originals_not_compared", "message": ORIGINALS_NOT_COMPARED}
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_same_idempotency_key_files_one_case(api: ApiClient) -> None:
+    provider = _provider(api, WITH_RECEIPT)
+    clerk = _clerk(provider)
+    body = _office_body(WITH_RECEIPT, provider)
+
+    first = api.ok(api.post(clerk, "/intake/office", body, key="7a0c2d3e-retry"), 201)
+    second = api.ok(api.post(clerk, "/intake/office", body, key="7a0c2d3e-retry"), 201)
+
+    assert second["id"] == first["id"]
+    assert second["number"] == first["number"]
+    assert Case.objects.count() == 1
+    assert Receipt.objects.count() == 1
+
+    third = api.ok(api.post(clerk, "/intake/office", body, key="another-key"), 201)
+    assert third["id"] != first["id"]
+    assert Case.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["", "x" * 201, "ключ"])
+def test_a_malformed_idempotency_key_is_refused(api: ApiClient, key: str) -> None:
+    provider = _provider(api, WITH_RECEIPT)
+
+    response = api.post(_clerk(provider), "/intake/office", _office_body(WITH_RECEIPT, provider), key=key)
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "idempotency_key_invalid"
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_applicant_without_an_account_is_filed_by_iin_and_name(api: ApiClient) -> None:
+    provider = _provider(api, WITH_RECEIPT)
+    iin = iin_for(date(1990, 1, 1), "M", 4242)
+    body = _office_body(WITH_RECEIPT, provider, applicant={"iin": iin, "name": "Сейітов Марат"})
+
+    case = api.ok(api.post(_clerk(provider), "/intake/office", body), 201)
+
+    assert case["applicant"] == {"iin": iin, "name": "Сейітов Марат"}
+    assert Case.objects.get().applicant is None
+
+
+@pytest.mark.django_db
+def test_an_iin_with_a_wrong_check_digit_is_refused(api: ApiClient) -> None:
+    provider = _provider(api, WITH_RECEIPT)
+    iin = iin_for(date(1990, 1, 1), "M", 4242)
+    wrong = iin[:-1] + str((int(iin[-1]) + 1) % 10)
+    body = _office_body(WITH_RECEIPT, provider, applicant={"iin": wrong, "name": "Сейітов Марат"})
+
+    response = api.post(_clerk(provider), "/intake/office", body)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "check_digit"
+    assert set(response.json()["message"]) == {"kk", "ru", "en"}
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_refusal_to_accept_gives_a_receipt_and_no_case(api: ApiClient) -> None:
+    # given
+    service = "wko-2019-school-meals"
+    provider = _provider(api, service)
+    clerk = _clerk(provider)
+    body = {"service": service, "channel": "provider_office", "organization": provider["id"],
+            "applicant": {"iin": APPLICANT_IIN}, "grounds": ["incomplete_package"],
+            "missing": ["справка с места учебы"]}
+
+    # when
+    first = api.ok(api.post(clerk, "/intake/refusals", body, key="refusal-1"), 201)
+    again = api.ok(api.post(clerk, "/intake/refusals", body, key="refusal-1"), 201)
+
+    # then
+    assert first == again
+    assert first["kind"] == "refusal_to_accept"
+    assert first["case"] is None
+    assert first["grounds"] == ["incomplete_package"]
+    assert first["missing"] == ["справка с места учебы"]
+    assert Receipt.objects.count() == 1
+    assert not Case.objects.exists()
+    assert api.ok(api.get(user(APPLICANT_IIN), f"/receipts/{first['number']}"))["kind"] == "refusal_to_accept"
+
+
+@pytest.mark.django_db
+def test_refusal_to_accept_needs_a_ground_of_the_regulation(api: ApiClient) -> None:
+    service = "wko-2019-school-meals"
+    provider = _provider(api, service)
+    body = {"service": service, "channel": "provider_office", "organization": provider["id"],
+            "applicant": {"iin": APPLICANT_IIN}, "grounds": ["bad_mood"]}
+
+    response = api.post(_clerk(provider), "/intake/refusals", body)
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "transition_not_allowed.decision_required"
+    assert not Receipt.objects.exists()
+
+
+@pytest.mark.django_db
+def test_rural_akim_intake_forwards_to_the_provider(api: ApiClient) -> None:
+    provider = _provider(api, WITH_CONDITION)
+    office = api.ok(api.get(None, f"/services/{WITH_CONDITION}/rural-akim-offices", provider=provider["id"]))[0]
+    specialist = staff_member("akim_office_specialist", Organization.objects.get(pk=office["id"]))
+
+    case = api.ok(api.post(specialist, "/intake/rural-akim", {
+        "service": WITH_CONDITION, "akim_office": office["id"], "provider": provider["id"],
+        "applicant": {"iin": APPLICANT_IIN}}), 201)
+
+    assert case["channel"] == "rural_akim"
+    assert case["intake_office"]["id"] == office["id"]
+    assert case["provider"]["id"] == provider["id"]
+    assert case["form"]["residence"] == office["code"]
+
+
+@pytest.mark.django_db
+def test_rural_akim_intake_only_where_no_provider_sits_at_the_residence(api: ApiClient) -> None:
+    provider = _provider(api, WITH_CONDITION)
+    office = api.ok(api.get(None, f"/services/{WITH_CONDITION}/rural-akim-offices", provider=provider["id"]))[0]
+    specialist = staff_member("akim_office_specialist", Organization.objects.get(pk=office["id"]))
+
+    response = api.post(specialist, "/intake/rural-akim", {
+        "service": WITH_CONDITION, "akim_office": office["id"], "provider": provider["id"],
+        "residence": provider["id"], "applicant": {"iin": APPLICANT_IIN}})
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "channel_condition_not_met"
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_state_corporation_intake_by_the_branch_operator(api: ApiClient) -> None:
+    branch = api.ok(api.get(None, f"/services/{SC_SERVICE}/state-corporation-branches"))[0]
+    provider = _provider(api, SC_SERVICE)
+    operator = staff_member("sc_operator", Organization.objects.get(pk=branch["id"]))
+    body = {"service": SC_SERVICE, "branch": branch["id"], "provider": provider["id"],
+            "applicant": {"iin": APPLICANT_IIN}}
+
+    case = api.ok(api.post(operator, "/intake/state-corporation", body, key="sc-1"), 201)
+    again = api.ok(api.post(operator, "/intake/state-corporation", body, key="sc-1"), 201)
+
+    assert case["channel"] == "state_corporation"
+    assert case["confirmation"] == "operator_eds"
+    assert case["intake_office"]["id"] == branch["id"]
+    assert again["id"] == case["id"]
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_state_corporation_intake_needs_an_operator_of_the_branch(api: ApiClient) -> None:
+    branch = api.ok(api.get(None, f"/services/{SC_SERVICE}/state-corporation-branches"))[0]
+    provider = _provider(api, SC_SERVICE)
+    body = {"service": SC_SERVICE, "branch": branch["id"], "provider": provider["id"],
+            "applicant": {"iin": APPLICANT_IIN}}
+
+    response = api.post(_clerk(provider), "/intake/state-corporation", body)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "not_staff_here"
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_state_corporation_intake_needs_a_branch(api: ApiClient) -> None:
+    branch = api.ok(api.get(None, f"/services/{SC_SERVICE}/state-corporation-branches"))[0]
+    provider = _provider(api, SC_SERVICE)
+    operator = staff_member("sc_operator", Organization.objects.get(pk=branch["id"]))
+    body = {"service": SC_SERVICE, "branch": provider["id"], "provider": provider["id"],
+            "applicant": {"iin": APPLICANT_IIN}}
+
+    response = api.post(operator, "/intake/state-corporation", body)
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "organization_unsuitable"
