@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "qyzmet.gateway",
     "qyzmet.cases",
     "qyzmet.hall",
+    "qyzmet.portal",
     "qyzmet.web",
     "qyzmet.backoffice",
     "qyzmet.api",
@@ -100,6 +101,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "identity.User"
 # Password logins go through citizen_authenticate: lockout after repeated failures, audited attempts.
 AUTHENTICATION_BACKENDS = ["qyzmet.identity.backends.IinLockoutBackend"]
+
+LOGIN_URL = "portal:login"
+LOGIN_REDIRECT_URL = "/cabinet/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

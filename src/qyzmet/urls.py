@@ -13,6 +13,7 @@ urlpatterns = [
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("backoffice/", include("qyzmet.backoffice.urls")),
+        path("", include("qyzmet.portal.urls")),
         path("", include("qyzmet.web.urls")),
         prefix_default_language=False,
     ),

@@ -95,3 +95,21 @@ def test_language_switch_shows_russian(server: str, page: Page) -> None:
     assert page.locator("html").get_attribute("lang") == "ru"
     assert page.locator("h1").inner_text().startswith("Предоставление бесплатного подвоза")
     assert page.get_by_text("3 рабочих дня").first.is_visible()
+
+
+def test_citizen_logs_in_to_the_personal_cabinet(server: str, page: Page) -> None:
+    # given
+    page.goto(f"{server}/ru/login/")
+
+    # when: a wrong password first, then the right one
+    page.get_by_label("ИИН").fill("880314412019")
+    page.get_by_label("Пароль").fill("not-the-password")
+    page.get_by_role("button", name="Войти").click()
+    assert page.get_by_role("alert").is_visible()
+    page.get_by_label("Пароль").fill("demo-password-2025")
+    page.get_by_role("button", name="Войти").click()
+    page.wait_for_load_state("networkidle")
+
+    # then
+    assert page.locator("h1").inner_text() == "Личный кабинет"
+    assert page.get_by_role("heading", name="Кто запрашивал мои данные").is_visible()

@@ -6,4 +6,5 @@ app_name = "backoffice"
 urlpatterns = [
     path("regulations/", views.regulation_list, name="regulations"),
     path("regulations/<slug:service_id>/", views.regulation_compare, name="regulation"),
+    path("tasks/", views.task_queue, name="tasks"),
 ]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from qyzmet.cases.selectors import task_queue_for_user, task_time_left
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.render import regulation_document, render_html
 
@@ -47,3 +50,15 @@ def regulation_compare(request: HttpRequest, service_id: str) -> HttpResponse:
         "regulation_html": render_html(regulation_document(definition, language, diagrams=False), language),
     }
     return render(request, "backoffice/regulation_compare.html", context)
+
+
+@require_GET
+@login_required
+def task_queue(request: HttpRequest) -> HttpResponse:
+    """The work queue: open tasks of the roles the user holds, in the organizations where they hold them."""
+    now = timezone.now()
+    rows = []
+    for task in task_queue_for_user(request.user)[:200]:
+        left = task_time_left(task, now)
+        rows.append((task, left, abs(left.left) if left else None))
+    return render(request, "backoffice/tasks.html", {"rows": rows})

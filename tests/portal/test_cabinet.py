@@ -1,0 +1,97 @@
+"""The personal cabinet: a citizen sees their own applications, results and who looked up their data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from qyzmet.cases.models import Case, ResultDocument
+from qyzmet.catalog.registry import catalog_default
+from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open, staff_member
+from qyzmet.demo.registries import registries_running
+from qyzmet.identity.demo import DEMO_PASSWORD
+from tests.cases.conftest import START
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
+
+OTHER_CITIZEN = "791102333026"
+
+
+@pytest.fixture
+def registries() -> Iterator[str]:
+    with registries_running(now=START) as url:
+        yield url
+
+
+def login(client: Client, iin: str) -> None:
+    response = client.post("/login/", {"username": iin, "password": DEMO_PASSWORD})
+    assert response.status_code == 302 and response["Location"] == "/cabinet/"
+
+
+def test_cabinet_needs_a_login(client: Client) -> None:
+    response = client.get("/cabinet/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_wrong_password_is_refused_with_a_message(client: Client) -> None:
+    response = client.post("/ru/login/", {"username": DEMO_APPLICANT_IIN, "password": "wrong"})
+    assert response.status_code == 200
+    assert "Неверный ИИН или пароль" in response.content.decode()
+
+
+def test_citizen_sees_their_case_its_signed_result_and_the_registry_look_ups(
+    client: Client, registries: str
+) -> None:
+    # given: an application taken at the State Corporation (registries asked) and driven to the result
+    case = case_open(catalog_default().latest("wko-2019-camp-referrals"), "state_corporation", now=START,
+                     via_gateway=True)
+    case_drive(case, now=START)
+    login(client, DEMO_APPLICANT_IIN)
+
+    # when
+    cabinet = client.get("/ru/cabinet/").content.decode()
+    detail = client.get(f"/ru/cabinet/cases/{case.pk}/").content.decode()
+
+    # then
+    assert case.number in cabinet
+    assert "gbd_fl" in cabinet and staff_member("sc_operator", case.intake_office).full_name in cabinet
+    document = ResultDocument.objects.get(case=case, kind="referral")
+    assert f"/ru/cabinet/documents/{document.pk}/signature.p7s" in detail
+    signature = client.get(f"/cabinet/documents/{document.pk}/signature.p7s")
+    assert signature.status_code == 200 and bytes(signature.content) == bytes(document.signature or b"")
+    content = client.get(f"/cabinet/documents/{document.pk}/content.json")
+    assert bytes(content.content) == bytes(document.content)
+
+
+def test_another_citizen_cannot_open_the_case_or_its_documents(client: Client) -> None:
+    # given
+    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    case_drive(case, now=START)
+    document = ResultDocument.objects.get(case=case, document_id="decision")
+    login(client, OTHER_CITIZEN)
+
+    # then
+    assert case.number not in client.get("/cabinet/").content.decode()
+    assert client.get(f"/cabinet/cases/{case.pk}/").status_code == 404
+    assert client.get(f"/cabinet/documents/{document.pk}/content.json").status_code == 404
+
+
+def test_staff_work_queue_lists_the_open_tasks_of_their_role(client: Client) -> None:
+    # given
+    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    clerk = staff_member("office_clerk", case.provider)
+    head = staff_member("head", case.provider)
+
+    # when
+    login(client, clerk.iin)
+    clerk_page = client.get("/backoffice/tasks/").content.decode()
+    client.post("/logout/")
+    login(client, head.iin)
+    head_page = client.get("/backoffice/tasks/").content.decode()
+
+    # then
+    assert case.number in clerk_page and "register" in clerk_page
+    assert case.number not in head_page
+    assert Case.objects.count() == 1
