@@ -4,6 +4,8 @@ The catalogue, the demo organizations and people are loaded once, inside a trans
 stays open for the whole package and is rolled back at its end; every test then runs in its
 own savepoint (pytest-django's `django_db`), so tests see the data and never each other's cases.
 Demo EDS keys are made once per person and kept in memory (RSA key generation is the slow part).
+The registry simulator (ГБД ФЛ, ГБД ЮЛ, ЕНИС) runs once per package on a free port of 127.0.0.1,
+and the gateway points at it, so State Corporation intakes ask the registries over real HTTP.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from django.test import Client, override_settings
 from qyzmet.calendar import TIMEZONE
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.services import catalog_sync
+from qyzmet.gateway.services import platform_credentials, registry_credentials
+from qyzmet.gateway.simulator import RegistrySimulator, SimulatorServer, dataset_default
 from qyzmet.identity.demo import load_demo
 from qyzmet.signatures import pki
 from qyzmet.signatures.pki import Pki
@@ -27,6 +31,8 @@ from tests.api.helpers import ApiClient
 
 BASE_URL = "http://127.0.0.1:8000"
 CA_AGE = timedelta(days=400)
+# The gateway participants' certificates are issued this long ago: valid on the tests' clock (start_moment).
+GATEWAY_CERTIFICATES_AGE = timedelta(days=100)
 # Argon2 is the production hasher; tests log in hundreds of times, so they use a fast one.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -69,6 +75,32 @@ def api_data(django_db_setup: None, django_db_blocker: Any, api_ca: Pki) -> Iter
         overridden.disable()
 
 
+@pytest.fixture(scope="package")
+def api_registries(api_data: None, django_db_blocker: Any) -> Iterator[SimulatorServer]:
+    """The registry simulator for the package, with the gateway pointed at it and retrying fast."""
+    issued_at = datetime.now(UTC) - GATEWAY_CERTIFICATES_AGE
+    with django_db_blocker.unblock():
+        credentials = registry_credentials(now=issued_at)
+        platform_credentials(now=issued_at)
+    server = SimulatorServer(RegistrySimulator(dataset_default(), credentials, async_delay=0.02)).start()
+    overridden = override_settings(QYZMET_REGISTRY_URL=server.url, QYZMET_GATEWAY_ATTEMPTS=2,
+                                   QYZMET_GATEWAY_TIMEOUT=2.0, QYZMET_GATEWAY_BACKOFF=0.02)
+    overridden.enable()
+    try:
+        yield server
+    finally:
+        overridden.disable()
+        server.stop()
+
+
+@pytest.fixture
+def registry(api_registries: SimulatorServer) -> Iterator[SimulatorServer]:
+    """The simulator, reset for this test (no fault, nothing remembered) and again after it."""
+    api_registries.simulator.reset()
+    yield api_registries
+    api_registries.simulator.reset()
+
+
 @pytest.fixture
 def clock(api_data: None) -> Iterator[time_machine.Coordinates]:
     """The clock stopped at the start moment; tests move it forward as the people act."""
@@ -77,5 +109,5 @@ def clock(api_data: None) -> Iterator[time_machine.Coordinates]:
 
 
 @pytest.fixture
-def api(api_data: None, clock: time_machine.Coordinates) -> ApiClient:
+def api(api_data: None, api_registries: SimulatorServer, clock: time_machine.Coordinates) -> ApiClient:
     return ApiClient(Client())

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -154,10 +155,31 @@ def case_file(api: ApiClient, service: str, channel: str, *, applicant: User, fo
         branch = _first_with_role(api.ok(api.get(None, f"/services/{service}/state-corporation-branches")),
                                   "sc_operator")
         operator = staff_member("sc_operator", Organization.objects.get(pk=branch["id"]))
-        return dict(api.ok(api.post(operator, "/intake/state-corporation", {
-            "service": service, "branch": branch["id"], "provider": provider["id"], "applicant": person,
-            "form": form, "attachments": attachments}, key=key), 201))
+        body = {"service": service, "branch": branch["id"], "provider": provider["id"], "applicant": person,
+                "documents": ["identity.pdf"], "form": form}
+        key = key or f"sc-{uuid.uuid4()}"
+        return dict(api.ok(api.post(operator, "/intake/state-corporation", sc_signed(api, operator, body, key=key),
+                                    key=key), 201))
     raise AssertionError(f"unknown channel {channel}")
+
+
+def sc_signed(api: ApiClient, operator: User, body: dict[str, Any], *, key: str | None = None) -> dict[str, Any]:
+    """A State Corporation request as the operator sends it: previewed, then signed with the operator's key
+    (with the preview's request id when no Idempotency-Key is given)."""
+    preview = api.ok(api.post(operator, "/intake/state-corporation/preview", body, key=key))
+    branch = Organization.objects.get(pk=body["branch"])
+    signature = sign_b64(key_for(operator, organization=branch), base64.b64decode(preview["content"]))
+    return {**body, "signature": signature, **({} if key else {"request_id": preview["request_id"]})}
+
+
+def queue_direct(api: ApiClient, clerk: User, locality: dict[str, Any], age_group: str, *,
+                 key: str | None = None) -> Any:
+    """The clerk previews the direction of the next child, signs it with their key and directs (the response)."""
+    body = {"locality": locality["id"], "age_group": age_group}
+    preview = api.ok(api.post(clerk, "/queue/direct-next/preview", body))
+    bundle = key_for(clerk, organization=Organization.objects.get(pk=locality["id"]))
+    signatures = {d["document_id"]: sign_b64(bundle, base64.b64decode(d["content"])) for d in preview["documents"]}
+    return api.post(clerk, "/queue/direct-next", {**body, "signatures": signatures}, key=key)
 
 
 def completion(row: dict[str, Any], now: datetime) -> datetime:

@@ -115,6 +115,8 @@ def test_expired_token_is_refused(api: ApiClient, clock: time_machine.Coordinate
     ("get", "/cases"), ("get", "/cases/1"), ("get", "/tasks"), ("get", "/tasks/1"), ("post", "/tasks/1/complete"),
     ("post", "/applications"), ("post", "/intake/office"), ("post", "/intake/refusals"), ("get", "/documents/1"),
     ("get", "/documents/1/content"), ("get", "/receipts/R-1"), ("get", "/auth/me"), ("delete", "/auth/token"),
+    ("post", "/intake/state-corporation"), ("post", "/intake/state-corporation/preview"),
+    ("get", "/intake/state-corporation/SC-1"), ("post", "/queue/direct-next"), ("post", "/queue/direct-next/preview"),
 ])
 def test_unauthenticated_requests_get_401(api: ApiClient, method: str, path: str) -> None:
     response = getattr(api.client, method)(f"{API}{path}", content_type="application/json")

@@ -72,9 +72,10 @@ def test_openapi_describes_every_endpoint(api: ApiClient) -> None:
         "/api/v1/cases", "/api/v1/cases/{case_id}", "/api/v1/tasks", "/api/v1/tasks/{task_id}",
         "/api/v1/tasks/{task_id}/preview", "/api/v1/tasks/{task_id}/complete", "/api/v1/documents/{document_id}",
         "/api/v1/documents/{document_id}/content", "/api/v1/documents/{document_id}/signature",
-        "/api/v1/receipts/{number}", "/api/v1/queue/direct-next",
+        "/api/v1/receipts/{number}", "/api/v1/queue/direct-next", "/api/v1/queue/direct-next/preview",
+        "/api/v1/intake/state-corporation/preview", "/api/v1/intake/state-corporation/{number}",
     } <= paths
     security = schema["components"]["securitySchemes"]
     assert {scheme["type"] for scheme in security.values()} == {"http", "apiKey"}
-    office = schema["paths"]["/api/v1/intake/office"]["post"]
-    assert "Idempotency-Key" in [p["name"] for p in office["parameters"]]
+    for path in ("/api/v1/intake/office", "/api/v1/intake/state-corporation", "/api/v1/queue/direct-next"):
+        assert "Idempotency-Key" in [p["name"] for p in schema["paths"][path]["post"]["parameters"]]

@@ -13,6 +13,8 @@ import time_machine
 from django.utils import timezone
 
 from qyzmet.catalog.registry import catalog_default
+from qyzmet.gateway.models import GatewayMessage
+from qyzmet.hall.models import Intake
 from qyzmet.identity.models import Organization
 from qyzmet.signatures.backends import get_verifier
 from tests.api.helpers import (
@@ -22,6 +24,7 @@ from tests.api.helpers import (
     case_drive,
     expected_deadlines,
     moment,
+    queue_direct,
     staff_member,
 )
 
@@ -82,6 +85,10 @@ def test_case_runs_through_the_api_to_the_issued_result(
     assert case["outcome"] == "issued"
     assert case["channel"] == channel
     assert moment(case["closed_at"]) == timezone.now()
+    if channel == "state_corporation":  # taken through the registries, the request signed by the operator
+        intake = Intake.objects.get(number=case["form"]["sc_intake"])
+        assert (intake.status, intake.case_id, case["confirmation"]) == ("filed", case["id"], "operator_eds")
+        assert GatewayMessage.objects.filter(case_number=case["number"], registry="gbd_fl").exists()
     _assert_deadlines_by_calendar(drive)
     _assert_documents_signed_and_delivered(api, drive)
 
@@ -131,9 +138,9 @@ def test_preschool_queue_shows_the_place_and_moves_when_the_first_child_is_direc
     assert [d.case["queue"]["position"] for d in drives] == [1, 2, 3]
     locality = drives[0].case["queue"]["locality"]
 
-    # when: the locality's clerk directs the first child to a freed place
+    # when: the locality's clerk directs the first child to a freed place, signing the direction
     clerk = staff_member("office_clerk", Organization.objects.get(pk=locality["id"]))
-    directed = api.ok(api.post(clerk, "/queue/direct-next", {"locality": locality["id"], "age_group": "3-4"}))
+    directed = api.ok(queue_direct(api, clerk, locality, "3-4", key=f"direct-{channel}-1"))
 
     # then
     assert directed["id"] == drives[0].case["id"]
@@ -144,4 +151,5 @@ def test_preschool_queue_shows_the_place_and_moves_when_the_first_child_is_direc
     assert [a["queue"]["position"] for a in after[1:]] == [1, 2]
     documents = {d["document_id"]: d for d in after[0]["documents"]}
     assert documents["direction"]["issued_at"] is not None
+    assert documents["direction"]["signed_by"] == {"iin": clerk.iin, "name": clerk.full_name}
     assert "direction" not in {d["document_id"] for d in after[1]["documents"]}

@@ -1,4 +1,7 @@
-"""Staff intake through the API: office, rural akim, State Corporation, refusal to accept; idempotency keys."""
+"""Staff intake through the API: office, rural akim, refusal to accept; idempotency keys.
+
+The State Corporation's intake (through the registries) is in `test_state_corporation`.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +18,6 @@ from tests.api.helpers import APPLICANT_IIN, OTHER_CITIZEN_IIN, ApiClient, staff
 
 WITH_RECEIPT = "jambyl-2015-adoption-candidates"  # receipt of acceptance; originals compared and returned
 WITH_CONDITION = "karaganda-2015-targeted-social-assistance"  # rural akim only where no provider at residence
-SC_SERVICE = "wko-2019-school-transport"
 
 
 def _provider(api: ApiClient, service: str) -> dict[str, Any]:
@@ -194,46 +196,37 @@ def test_rural_akim_intake_only_where_no_provider_sits_at_the_residence(api: Api
 
 
 @pytest.mark.django_db
-def test_state_corporation_intake_by_the_branch_operator(api: ApiClient) -> None:
-    branch = api.ok(api.get(None, f"/services/{SC_SERVICE}/state-corporation-branches"))[0]
-    provider = _provider(api, SC_SERVICE)
-    operator = staff_member("sc_operator", Organization.objects.get(pk=branch["id"]))
-    body = {"service": SC_SERVICE, "branch": branch["id"], "provider": provider["id"],
-            "applicant": {"iin": APPLICANT_IIN}}
+def test_office_intake_at_an_organization_that_does_not_provide_the_service_is_refused(api: ApiClient) -> None:
+    # given: the Terekti district's clerk, asked to register a Jambyl service there
+    terekti = Organization.objects.get(code="wko-terekti")
+    body = _office_body(WITH_RECEIPT, {"id": terekti.pk})
 
-    case = api.ok(api.post(operator, "/intake/state-corporation", body, key="sc-1"), 201)
-    again = api.ok(api.post(operator, "/intake/state-corporation", body, key="sc-1"), 201)
+    # when
+    response = api.post(staff_member("office_clerk", terekti), "/intake/office", body)
 
-    assert case["channel"] == "state_corporation"
-    assert case["confirmation"] == "operator_eds"
-    assert case["intake_office"]["id"] == branch["id"]
-    assert again["id"] == case["id"]
-    assert Case.objects.count() == 1
-
-
-@pytest.mark.django_db
-def test_state_corporation_intake_needs_an_operator_of_the_branch(api: ApiClient) -> None:
-    branch = api.ok(api.get(None, f"/services/{SC_SERVICE}/state-corporation-branches"))[0]
-    provider = _provider(api, SC_SERVICE)
-    body = {"service": SC_SERVICE, "branch": branch["id"], "provider": provider["id"],
-            "applicant": {"iin": APPLICANT_IIN}}
-
-    response = api.post(_clerk(provider), "/intake/state-corporation", body)
-
+    # then
     assert response.status_code == 422
-    assert response.json()["code"] == "not_staff_here"
+    assert response.json() == {"code": "provider_unsuitable", "message": {
+        "kk": "«wko-terekti» бұл қызметті көрсетпейді", "ru": "«wko-terekti» не оказывает эту услугу",
+        "en": "'wko-terekti' does not provide this service"}}
     assert not Case.objects.exists()
+    assert not Receipt.objects.exists()
 
 
 @pytest.mark.django_db
-def test_state_corporation_intake_needs_a_branch(api: ApiClient) -> None:
-    branch = api.ok(api.get(None, f"/services/{SC_SERVICE}/state-corporation-branches"))[0]
-    provider = _provider(api, SC_SERVICE)
-    operator = staff_member("sc_operator", Organization.objects.get(pk=branch["id"]))
-    body = {"service": SC_SERVICE, "branch": provider["id"], "provider": provider["id"],
-            "applicant": {"iin": APPLICANT_IIN}}
+def test_refusal_to_accept_by_a_party_the_regulation_does_not_name_is_refused(api: ApiClient) -> None:
+    # given: the guardian allowance lets only the State Corporation refuse to accept
+    service = "wko-2019-guardian-allowance"
+    provider = _provider(api, service)
+    body = {"service": service, "channel": "portal", "organization": provider["id"],
+            "applicant": {"iin": APPLICANT_IIN}, "grounds": ["incomplete_package"]}
 
-    response = api.post(operator, "/intake/state-corporation", body)
+    # when
+    response = api.post(_clerk(provider), "/intake/refusals", body)
 
+    # then
     assert response.status_code == 422
-    assert response.json()["code"] == "organization_unsuitable"
+    assert response.json()["code"] == "refusal_to_accept_not_by_party"
+    assert response.json()["message"]["en"] == (
+        "Under the regulation the provider may not refuse to accept; only the State Corporation may")
+    assert not Receipt.objects.exists()

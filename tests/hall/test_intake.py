@@ -243,3 +243,9 @@ def test_only_an_operator_of_the_branch_takes_applications(hall, operator_key, m
         _submit(hall, operator_key, _submission(), make_client())
 
     assert raised.value.code == "not_operator_here"
+
+
+def test_the_gateway_log_holds_any_case_number_an_intake_files() -> None:
+    # Long provider codes (Karaganda's departments) make case numbers longer than 40 characters;
+    # linking the look-ups to such a case failed on PostgreSQL.
+    assert GatewayMessage._meta.get_field("case_number").max_length == Case._meta.get_field("number").max_length

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,8 @@ import httpx
 import pytest
 
 from qyzmet.signatures import Verdict, get_verifier, messages, services
-from qyzmet.signatures.backends.local import LocalVerifier
+from qyzmet.signatures.backends import local
+from qyzmet.signatures.backends.local import LocalVerifier, platform_client_shared
 from qyzmet.signatures.pki import Pki, certificate_pem
 from qyzmet.signatures.profile import Purpose
 from qyzmet.signatures.transport import PlatformTransport
@@ -229,3 +233,92 @@ def test_platform_transport_serves_only_pki_addresses() -> None:
     assert client.get("/pki/crl/issuing.crl").status_code == 200
     assert client.get("/pki/crl/other.crl").status_code == 404
     assert client.get("/admin/").status_code == 404
+
+
+@pytest.fixture
+def clients_made(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[httpx.Client]]:
+    """Every platform client made from now on (the process's shared clients start empty)."""
+    made: list[httpx.Client] = []
+    real = local.platform_client
+
+    def counted() -> httpx.Client:
+        time.sleep(0.01)  # widen the window in which two threads could both make one
+        client = real()
+        made.append(client)
+        return client
+
+    monkeypatch.setattr(local, "_SHARED_CLIENTS", {})
+    monkeypatch.setattr(local, "platform_client", counted)
+    yield made
+    for client in made:
+        client.close()
+
+
+@pytest.mark.django_db
+def test_verifications_share_one_platform_client(
+    ca: Pki, sign_key: IssuedKey, clients_made: list[httpx.Client]
+) -> None:
+    # given
+    record(ca, sign_key)
+
+    # when: two verifier instances, as two requests would get them
+    first = get_verifier().verify(DOCUMENT, sign_key.sign(DOCUMENT), expected_iin=IIN)
+    second = get_verifier().verify(DOCUMENT, sign_key.sign(DOCUMENT), expected_iin=IIN)
+
+    # then
+    assert first.is_valid and second.is_valid
+    assert answered_by(first) == answered_by(second) == ["ocsp", "crl"]
+    assert len(clients_made) == 1
+
+
+@pytest.mark.django_db
+def test_the_shared_client_keeps_no_answer_a_revocation_is_seen_at_once(
+    ca: Pki, sign_key: IssuedKey, clients_made: list[httpx.Client]
+) -> None:
+    # given
+    record(ca, sign_key)
+    before = get_verifier().verify(DOCUMENT, sign_key.sign(DOCUMENT))
+
+    # when
+    revoke(ca, sign_key)
+    after = get_verifier().verify(DOCUMENT, sign_key.sign(DOCUMENT))
+
+    # then
+    assert before.is_valid
+    assert after.codes == (messages.REVOKED_OCSP,)
+    assert len(clients_made) == 1
+
+
+def test_threads_asking_at_once_get_the_same_single_client(clients_made: list[httpx.Client]) -> None:
+    # given
+    start = threading.Barrier(8)
+    got: list[httpx.Client] = []
+
+    def ask() -> None:
+        start.wait()
+        got.append(platform_client_shared())
+
+    # when
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # then
+    assert len(clients_made) == 1
+    assert len(got) == 8 and all(client is clients_made[0] for client in got)
+
+
+def test_another_platform_base_url_gets_its_own_client(settings: Any, clients_made: list[httpx.Client]) -> None:
+    # given
+    first = platform_client_shared()
+
+    # when
+    settings.QYZMET_PKI_BASE_URL = "http://127.0.0.1:9000"
+    other = platform_client_shared()
+
+    # then
+    assert other is not first
+    assert platform_client_shared() is other
+    assert len(clients_made) == 2

@@ -83,10 +83,18 @@ DRAFT_SUBMITTED: Final = {
     "ru": "Заявление уже подано; одноразовый пароль больше не нужен.",
     "en": "The application is already submitted; no one-time password is needed.",
 }
-ORGANIZATION_UNSUITABLE: Final = {
-    "kk": "«{organization}» ұйымы «{kind}» түріне жатпайды.",
-    "ru": "Организация «{organization}» не относится к виду «{kind}».",
-    "en": "'{organization}' is not an organization of kind '{kind}'.",
+REQUEST_ID_REQUIRED: Final = {
+    "kk": (
+        "Сұрау идентификаторын (request_id немесе Idempotency-Key) көрсетіңіз: қол қойылған алдын ала қарау "
+        "соған байланған."
+    ),
+    "ru": "Укажите идентификатор запроса (request_id или Idempotency-Key): подписанный предпросмотр привязан к нему.",
+    "en": "Give the request id (request_id or Idempotency-Key): the signed preview is bound to it.",
+}
+REQUEST_ID_CONFLICT: Final = {
+    "kk": "request_id мен Idempotency-Key тақырыбы әртүрлі; біреуін ғана көрсетіңіз немесе бірдей етіңіз.",
+    "ru": "request_id и заголовок Idempotency-Key различаются; укажите один или сделайте их одинаковыми.",
+    "en": "request_id and the Idempotency-Key header differ; give one, or the same in both.",
 }
 
 STATUS_MESSAGES: Final[dict[int, tuple[str, dict[str, str]]]] = {
@@ -144,11 +152,22 @@ class DraftSubmitted(ApiError):
         super().__init__("draft_submitted", DRAFT_SUBMITTED)
 
 
-class OrganizationUnsuitable(ApiError):
-    def __init__(self, organization: str, kind: str) -> None:
-        super().__init__(
-            "organization_unsuitable", render_messages(ORGANIZATION_UNSUITABLE, organization=organization, kind=kind)
-        )
+class RequestIdRequired(ApiError):
+    status = HTTPStatus.BAD_REQUEST
+
+    def __init__(self) -> None:
+        super().__init__("request_id_required", REQUEST_ID_REQUIRED)
+
+
+class RequestIdConflict(ApiError):
+    status = HTTPStatus.BAD_REQUEST
+
+    def __init__(self) -> None:
+        super().__init__("request_id_conflict", REQUEST_ID_CONFLICT)
+
+
+class IntakeNotSent(ApiError):
+    """A State Corporation intake that ended without reaching the provider: no data, or no answer."""
 
 
 def status_of(error: LocalizedError) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -174,13 +174,40 @@ class RuralAkimIntakeIn(Input):
     attachments: list[AttachmentIn] = []
 
 
-class StateCorporationIntakeIn(Input):
+class PowerOfAttorneyIn(Input):
+    number: str = Field(..., min_length=1, max_length=64)
+    notarised: bool = Field(..., description="Notarised: its data are filled in from ЕНИС; otherwise they are not.")
+
+
+class StateCorporationApplicantIn(Input):
+    iin: str = Field(..., pattern=IIN_PATTERN, description="The applicant; the name comes from ГБД ФЛ.")
+    bin: str = Field("", pattern=r"^([0-9]{12})?$",
+                     description="A legal entity's BIN (where the regulation asks ГБД ЮЛ).")
+    representative_iin: str = Field("", pattern=r"^([0-9]{12})?$")
+    power_of_attorney: PowerOfAttorneyIn | None = Field(None, description="Required with a representative.")
+
+
+class StateCorporationRequestIn(Input):
     service: str = Field(..., max_length=80)
-    branch: int
+    branch: int = Field(..., description="The State Corporation branch whose operator takes the application.")
     provider: int
-    applicant: ApplicantIn
+    applicant: StateCorporationApplicantIn
+    documents: list[Annotated[str, Field(min_length=1, max_length=300)]] = Field(
+        [], description="The documents handed in at the window.")
     form: dict[str, Any] = {}
-    attachments: list[AttachmentIn] = []
+    request_id: str | None = Field(
+        None, min_length=1, max_length=200,
+        description="Your id of this application, or send it as the Idempotency-Key header; a repeat returns what "
+        "the first request made. The preview makes one when neither is given.")
+
+
+class StateCorporationIntakeIn(StateCorporationRequestIn):
+    signature: str = Field(..., description="The operator's detached CMS signature of the preview's content, base64.")
+
+
+class StateCorporationPreviewOut(Schema):
+    request_id: str = Field(..., description="Send it back with the signed request (or as Idempotency-Key).")
+    content: str = Field(..., description="Base64 of the exact bytes of the request the operator signs.")
 
 
 class RefusalIn(Input):
@@ -192,9 +219,14 @@ class RefusalIn(Input):
     missing: list[str] = []
 
 
-class QueueDirectIn(Input):
+class QueueDirectPreviewIn(Input):
     locality: int
     age_group: str = Field(..., max_length=16)
+
+
+class QueueDirectIn(QueueDirectPreviewIn):
+    signatures: dict[str, str] = Field(
+        {}, description="document_id → the clerk's detached CMS signature (base64) of the previewed direction.")
 
 
 # --- cases, tasks, documents -----------------------------------------------------------------------------
@@ -448,6 +480,21 @@ class DocumentPreviewOut(Schema):
 class TaskPreviewOut(Schema):
     signs: bool = Field(..., description="Whether completing with this action needs the actor's EDS signatures.")
     documents: list[DocumentPreviewOut]
+
+
+class QueueDirectionPreviewOut(Schema):
+    case: CaseSummaryOut = Field(..., description="The case of the child next in line.")
+    documents: list[DocumentPreviewOut]
+
+
+class StateCorporationIntakeOut(Schema):
+    number: str
+    status: str = Field(..., description="querying, waiting_registry, filed, no_data, refused_to_accept, failed.")
+    message: dict[str, str] | None = Field(..., description="What the operator and applicant are told (kk, ru, en).")
+    case: CaseSummaryOut | None
+    receipt: str | None = Field(..., description="The number of the receipt of refusal to accept.")
+    created_at: datetime
+    finished_at: datetime | None
 
 
 class TaskCompletedOut(Schema):

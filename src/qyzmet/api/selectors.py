@@ -19,6 +19,7 @@ from qyzmet.cases.models import Case, QueueEntry, Receipt, ResultDocument, Task
 from qyzmet.cases.routing import RoutingError, rural_akim_offices
 from qyzmet.cases.selectors import queue_position, task_queue_for_user, task_time_left
 from qyzmet.cases.services import (
+    DirectionPreview,
     TaskAction,
     decision_documents_preview,
     decision_needs_signature,
@@ -29,6 +30,8 @@ from qyzmet.cases.workflow import SIGNING_VERBS
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.hall.models import Intake
+from qyzmet.hall.services import intake_message
 from qyzmet.identity.access import organizations_visible_to, user_has_role
 from qyzmet.identity.errors import NotFound
 from qyzmet.identity.identifiers import iin_validate
@@ -301,3 +304,37 @@ def receipt_get_for_user(*, number: str, user: User) -> Receipt:
     if organizations_visible_to(user).filter(pk=receipt.organization_id).exists():
         return receipt
     raise NotFound(f"receipt {number}")
+
+
+# --- State Corporation intakes and the preschool queue ---------------------------------------------------
+
+
+def sc_intake_get_for_staff(*, number: str, user: User) -> Intake:
+    """An intake for staff who may see the branch that took it; NotFound for "not yours" and "no such"."""
+    intake = Intake.objects.select_related("case__service_version", "case__provider", "receipt").filter(
+        number=number, branch__in=organizations_visible_to(user)).first()
+    if intake is None:
+        raise NotFound(f"intake {number}")
+    return intake
+
+
+def sc_intake_view(intake: Intake) -> dict[str, Any]:
+    """The intake's number and state, what its people are told, and its case or receipt once there is one."""
+    message = intake_message(intake)
+    return {
+        "number": intake.number, "status": intake.status, "message": dict(message) if message else None,
+        "case": intake.case, "receipt": intake.receipt.number if intake.receipt else None,
+        "created_at": intake.created_at, "finished_at": intake.finished_at,
+    }
+
+
+def queue_direction_view(preview: DirectionPreview) -> dict[str, Any]:
+    """The child next in line and the direction documents (exact bytes) the clerk signs."""
+    definition = route_of(preview.case).definition
+    original = definition.source.language.value
+    documents = []
+    for document_id, content in preview.documents.items():
+        spec = definition.document(document_id)
+        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": "application/json",
+                          "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
+    return {"case": preview.case, "documents": documents}

@@ -1,8 +1,9 @@
-"""Writes of the API layer: tokens, EDS log-in, portal drafts, idempotent filing.
+"""Writes of the API layer: tokens, EDS log-in, portal drafts, idempotent filing and directions.
 
-Filing itself is the case engine's (`cases.intake`, `cases.services`); these functions add what
-only an API needs: a token per log-in, a draft that shows the applicant the bytes to sign, and
-an `Idempotency-Key` that makes a retried request return what the first one made.
+Filing itself is the case engine's (`cases.intake`, `cases.services`) and, at the State
+Corporation, the hall's (`hall.services`: through the registries); these functions add what only
+an API needs: a token per log-in, a draft that shows the applicant the bytes to sign, and an
+`Idempotency-Key` that makes a retried request return what the first one made.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ from django.db import IntegrityError
 
 from qyzmet.api import errors
 from qyzmet.api.models import ApiToken, ApplicationDraft, AuthChallenge
-from qyzmet.api.selectors import ServiceRef, draft_application, rural_akim_offices_for, token_hash
-from qyzmet.cases.errors import IntakeRefused, channel_unavailable, provider_unsuitable
+from qyzmet.api.selectors import ServiceRef, draft_application, token_hash
+from qyzmet.cases.errors import channel_unavailable
 from qyzmet.cases.intake import (
-    NOT_STAFF_HERE,
     Applicant,
     Application,
     intake_office,
@@ -30,13 +30,21 @@ from qyzmet.cases.intake import (
     intake_refuse,
     intake_rural_akim,
     portal_otp_purpose,
+    provider_ensure_suitable,
 )
-from qyzmet.cases.models import Case, Receipt
-from qyzmet.cases.routing import providers_for, state_corporation_branches
-from qyzmet.cases.services import Filing, case_file
-from qyzmet.identity.access import user_has_role
-from qyzmet.identity.errors import render_messages
-from qyzmet.identity.models import OneTimePassword, Organization, OrganizationKind, User
+from qyzmet.cases.models import Case, QueueEntry, Receipt
+from qyzmet.cases.services import queue_direct_next
+from qyzmet.gateway.messages import data_unavailable_messages
+from qyzmet.hall.errors import HallError
+from qyzmet.hall.models import Intake, IntakeStatus
+from qyzmet.hall.services import (
+    IntakeSubmission,
+    intake_message,
+    sc_intake_submit,
+    sc_operator_ensure,
+    sc_request_document,
+)
+from qyzmet.identity.models import OneTimePassword, Organization, User
 from qyzmet.identity.otp import otp_send
 from qyzmet.identity.services import citizen_authenticate
 from qyzmet.signatures.backends import get_verifier
@@ -48,6 +56,7 @@ TOKEN_PREFIX: Final = "qz_"
 CHALLENGE_LIFETIME: Final = timedelta(minutes=5)
 CHALLENGE_PREFIX: Final = "qyzmet-auth:"
 IDEMPOTENCY_KEY_MAX_LENGTH: Final = 200
+SC_REQUEST_ID_LENGTH: Final = 64  # hall.Intake.request_id
 
 T = TypeVar("T")
 
@@ -163,12 +172,6 @@ def receipt_issued_once(*, idempotency_key: str | None, issue: Callable[[], Rece
 # --- portal drafts -------------------------------------------------------------------------------------
 
 
-def provider_ensure_suitable(service: ServiceRef, provider: Organization) -> None:
-    """Refuse (IntakeRefused) a provider that is not among the service's providers."""
-    if not providers_for(service.definition).filter(pk=provider.pk).exists():
-        raise provider_unsuitable(provider.code)
-
-
 def draft_create(*, service: ServiceRef, provider: Organization, applicant: User, application: Application,
                  now: datetime, idempotency_key: str | None = None) -> ApplicationDraft:
     """Prepare a portal application for `applicant` to sign; the same key returns the same draft.
@@ -178,7 +181,7 @@ def draft_create(*, service: ServiceRef, provider: Organization, applicant: User
     """
     if "portal" not in {c.code.value for c in service.definition.channels}:
         raise channel_unavailable("portal")
-    provider_ensure_suitable(service, provider)
+    provider_ensure_suitable(service.definition, provider)  # the intake checks it again; here it refuses early
 
     def create() -> ApplicationDraft:
         draft = ApplicationDraft.objects.create(
@@ -227,8 +230,7 @@ def draft_submit(*, draft: ApplicationDraft, now: datetime, signature: str | Non
 def office_intake(*, service: ServiceRef, provider: Organization, clerk: User, applicant: Applicant,
                   application: Application, originals_compared: bool, now: datetime,
                   idempotency_key: str | None = None) -> Case:
-    """`intake_office` for a provider of the service, once per idempotency key."""
-    provider_ensure_suitable(service, provider)
+    """`intake_office` once per idempotency key. Side effects: the intake's."""
     return case_filed_once(idempotency_key=idempotency_key, file=lambda: intake_office(
         version=service.version, provider=provider, clerk=clerk, applicant=applicant, application=application,
         originals_compared=originals_compared, now=now, idempotency_key=idempotency_key,
@@ -238,10 +240,7 @@ def office_intake(*, service: ServiceRef, provider: Organization, clerk: User, a
 def rural_akim_intake(*, service: ServiceRef, akim_office: Organization, provider: Organization, specialist: User,
                       applicant: Applicant, application: Application, residence: Organization, now: datetime,
                       idempotency_key: str | None = None) -> Case:
-    """`intake_rural_akim` for an akim's office under a provider of the service, once per idempotency key."""
-    provider_ensure_suitable(service, provider)
-    if not rural_akim_offices_for(provider).filter(pk=akim_office.pk).exists():
-        raise provider_unsuitable(akim_office.code)
+    """`intake_rural_akim` once per idempotency key. Side effects: the intake's."""
     return case_filed_once(idempotency_key=idempotency_key, file=lambda: intake_rural_akim(
         version=service.version, akim_office=akim_office, provider=provider, specialist=specialist,
         applicant=applicant, application=application, residence=residence, now=now,
@@ -259,28 +258,68 @@ def refusal_issue(*, service: ServiceRef, channel: str, organization: Organizati
     ))
 
 
+# --- State Corporation intake ----------------------------------------------------------------------------
 
 
-def intake_state_corporation(*, service: ServiceRef, branch: Organization, provider: Organization,
-                             operator: User, applicant: Applicant, application: Application, now: datetime,
-                             idempotency_key: str | None = None) -> Case:
-    """An application taken by a State Corporation operator, confirmed with the operator's EDS.
+def sc_request_id(*, user: User, key: str) -> str:
+    """The hall's request id for a client's request id (or Idempotency-Key): bound to the operator, so two
+    operators who pick the same id never see each other's intakes. Raises IdempotencyKeyInvalid."""
+    scoped = idempotency_key_scoped(user=user, operation="intake-sc", key=key)
+    assert scoped is not None
+    return scoped[:SC_REQUEST_ID_LENGTH]
 
-    Raises IntakeRefused (no such channel, not an operator of this branch, unsuitable provider)
-    or OrganizationUnsuitable. Side effects: the case and its first tasks.
+
+def sc_request_preview(*, operator: User, branch: Organization, submission: IntakeSubmission) -> bytes:
+    """The exact bytes of the request the operator signs (`sc_request_document`); nothing is written.
+
+    Raises HallError (not_operator_here) unless the user is an operator of the branch.
     """
-    if branch.kind != OrganizationKind.STATE_CORPORATION_BRANCH or not state_corporation_branches(
-            service.definition).filter(pk=branch.pk).exists():
-        raise errors.OrganizationUnsuitable(branch.code, OrganizationKind.STATE_CORPORATION_BRANCH)
-    if not user_has_role(operator, "sc_operator", branch):
-        raise IntakeRefused("not_staff_here", render_messages(NOT_STAFF_HERE, role="sc_operator",
-                                                              organization=branch.code))
-    provider_ensure_suitable(service, provider)
-    filing = Filing(
-        service_version=service.version, channel="state_corporation", provider=provider,
-        applicant_iin=applicant.iin, applicant_name=applicant.name, applicant=applicant.user,
-        representative_iin=applicant.representative_iin, intake_office=branch, form=application.form,
-        attachments=application.attachments, confirmation="operator_eds", idempotency_key=idempotency_key,
-    )
-    return case_filed_once(idempotency_key=idempotency_key, file=lambda: case_file(filing=filing, actor=operator,
-                                                                                   now=now))
+    sc_operator_ensure(operator, branch)
+    return sc_request_document(submission=submission, branch=branch, operator=operator)
+
+
+def sc_intake_take(*, operator: User, branch: Organization, submission: IntakeSubmission, signature: str,
+                   now: datetime) -> Intake:
+    """The State Corporation intake (`sc_intake_submit`) of a request signed with the operator's EDS (base64).
+
+    Returns the intake: filed (its case), refused to accept (its receipt), or waiting for a registry
+    (kept; the gateway's sweeper files it once the registry answers). The same request id returns
+    the first intake. Raises HallError or InvalidIdentifier (nothing written), and IntakeNotSent
+    for an intake that ended without reaching the provider ("data cannot be obtained", or the
+    registry gave no answer). Side effects: the intake's (the Intake, gateway log rows, the case).
+    """
+    try:
+        signature_bytes = base64.b64decode(signature, validate=True)
+    except ValueError:
+        raise HallError("signature_invalid", detail="MALFORMED_CMS") from None
+    intake = _once(submission.request_id, lambda key: Intake.objects.filter(request_id=key).first(),
+                   lambda: sc_intake_submit(operator=operator, branch=branch, submission=submission,
+                                            signature=signature_bytes, now=now))
+    if intake.status in {IntakeStatus.NO_DATA, IntakeStatus.FAILED}:
+        raise _intake_not_sent(intake)
+    return intake
+
+
+def _intake_not_sent(intake: Intake) -> errors.IntakeNotSent:
+    messages = intake_message(intake) or data_unavailable_messages(intake.result_registry or "gbd_fl")
+    code = "data_unavailable" if intake.status == IntakeStatus.NO_DATA else "registry_unavailable"
+    return errors.IntakeNotSent(code, messages)
+
+
+# --- the preschool queue ---------------------------------------------------------------------------------
+
+
+def queue_directed_once(*, locality: Organization, age_group: str, actor: User, signatures: dict[str, str],
+                        now: datetime, idempotency_key: str | None = None) -> Case | None:
+    """`queue_direct_next` once per idempotency key: a retried request returns the child it directed.
+
+    Side effects: the direction's (see `queue_direct_next`).
+    """
+    def directed_by(key: str) -> Case | None:
+        entry = QueueEntry.objects.select_related("case").filter(direction_key=key).first()
+        return entry.case if entry is not None else None
+
+    return _once(idempotency_key, directed_by, lambda: queue_direct_next(
+        locality=locality, age_group=age_group, actor=actor, signatures=signatures, now=now,
+        idempotency_key=idempotency_key,
+    ))

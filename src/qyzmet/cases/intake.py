@@ -1,9 +1,10 @@
 """Intake through the provider's office, the portal and the rural okrug akim; refusal to accept.
 
-Each intake checks what its channel's regulation says (the clerk's role, the applicant's EDS
-or one-time password, the rural-akim condition), then hands a `Filing` to `case_file`. A
-failed check raises an `IntakeRefused` (kk/ru/en) and creates nothing; an incomplete package
-gets a receipt of refusal to accept and no case.
+Each intake checks what its channel's regulation says (a provider of the service, the clerk's
+role, the applicant's EDS or one-time password, the rural-akim condition), then hands a `Filing`
+to `case_file`. A failed check raises an `IntakeRefused` (kk/ru/en) and creates nothing; an
+incomplete package gets a receipt of refusal to accept and no case, where the regulation lets
+the party that took it refuse.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from django.db import transaction
 from qyzmet.cases import errors
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
+from qyzmet.cases.routing import RoutingError, providers_for, rural_akim_offices
 from qyzmet.cases.services import Filing, case_file
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.identity.access import user_has_role
-from qyzmet.identity.errors import render_messages
+from qyzmet.identity.errors import LANGUAGES, render_messages
 from qyzmet.identity.models import Organization, OrganizationKind, User
 from qyzmet.identity.otp import otp_verify
 from qyzmet.signatures.backends import get_verifier
@@ -43,6 +45,50 @@ NOT_STAFF_HERE: Final = {
     "kk": "Сізде «{organization}» ұйымында «{role}» рөлі жоқ",
     "ru": "У вас нет роли «{role}» в организации «{organization}»",
     "en": "You do not hold the role '{role}' in '{organization}'",
+}
+REFUSAL_TO_ACCEPT_NOT_GIVEN: Final = {
+    "kk": (
+        "Бұл қызметтің регламентінде қабылдаудан бас тарту көзделмеген: құжаттар топтамасы сол күйінде "
+        "қабылданады және оны көрсетілетін қызметті беруші тексереді"
+    ),
+    "ru": (
+        "Регламент этой услуги не предусматривает отказ в приеме: пакет документов принимается как есть "
+        "и проверяется услугодателем"
+    ),
+    "en": (
+        "The regulation of this service provides no refusal to accept: the package is accepted as it is "
+        "and checked by the provider"
+    ),
+}
+REFUSAL_TO_ACCEPT_NOT_BY: Final = {
+    "kk": "Регламент бойынша қабылдаудан бас тартуды {party} емес, тек {parties} жасай алады",
+    "ru": "По регламенту в приеме отказывает не {party}, а только {parties}",
+    "en": "Under the regulation {party} may not refuse to accept; only {parties} may",
+}
+PARTIES: Final[dict[str, dict[str, str]]] = {
+    "provider": {"kk": "көрсетілетін қызметті беруші", "ru": "услугодатель", "en": "the provider"},
+    "state_corporation": {
+        "kk": "Мемлекеттік корпорация", "ru": "Государственная корпорация", "en": "the State Corporation",
+    },
+    "rural_akim": {
+        "kk": "ауылдық округ әкімінің аппараты",
+        "ru": "аппарат акима сельского округа",
+        "en": "the rural okrug akim's office",
+    },
+}
+# Who takes (and so may refuse) an application on each channel; a regulation's `refusal_to_accept.by`
+# names provider and/or state_corporation, so the rural akim's office never refuses on its own.
+CHANNEL_PARTY: Final = {
+    "provider_office": "provider",
+    "portal": "provider",
+    "state_corporation": "state_corporation",
+    "rural_akim": "rural_akim",
+}
+CHANNEL_ROLE: Final = {
+    "provider_office": "office_clerk",
+    "portal": "office_clerk",
+    "state_corporation": "sc_operator",
+    "rural_akim": "akim_office_specialist",
 }
 ORIGINALS_NOT_COMPARED: Final = {
     "kk": "Көшірмелер түпнұсқалармен салыстырылып, түпнұсқалар қайтарылуы тиіс",
@@ -67,6 +113,37 @@ def _ensure_channel(definition: ServiceDefinition, channel: str) -> None:
 def _ensure_role(user: User, role: str, organization: Organization) -> None:
     if not user_has_role(user, role, organization):
         raise _refused("not_staff_here", NOT_STAFF_HERE, role=role, organization=organization.code)
+
+
+def provider_ensure_suitable(definition: ServiceDefinition, provider: Organization) -> None:
+    """Refuse (IntakeRefused provider_unsuitable) an organization that is not among the service's providers."""
+    if not providers_for(definition).filter(pk=provider.pk).exists():
+        raise errors.provider_unsuitable(provider.code)
+
+
+def _ensure_akim_office_under(provider: Organization, akim_office: Organization) -> None:
+    """The rural akim's office must lie under the provider's akimat (it forwards the application there)."""
+    try:
+        offices = rural_akim_offices(provider)
+    except RoutingError:
+        raise errors.provider_unsuitable(akim_office.code) from None
+    if not offices.filter(pk=akim_office.pk).exists():
+        raise errors.provider_unsuitable(akim_office.code)
+
+
+def _ensure_may_refuse(definition: ServiceDefinition, channel: str) -> list[str]:
+    """The grounds on which the party taking applications on `channel` may refuse to accept (IntakeRefused if none)."""
+    rule = definition.refusal_to_accept
+    if rule is None:
+        raise _refused("refusal_to_accept_not_given", REFUSAL_TO_ACCEPT_NOT_GIVEN)
+    party = CHANNEL_PARTY[channel]
+    if party not in rule.by:
+        raise errors.IntakeRefused("refusal_to_accept_not_by_party", {
+            language: REFUSAL_TO_ACCEPT_NOT_BY[language].format(
+                party=PARTIES[party][language], parties=", ".join(PARTIES[p][language] for p in rule.by))
+            for language in LANGUAGES
+        })
+    return list(rule.grounds)
 
 
 @dataclass(frozen=True)
@@ -119,7 +196,12 @@ def intake_refuse(
 ) -> Receipt:
     """Refuse to accept an incomplete (or expired) package: a receipt of refusal, no case.
 
-    The receipt follows the form the regulation names (Standard app. N), when it names one.
+    Only the party the regulation's `refusal_to_accept.by` names may refuse (the provider on the
+    office and portal channels, the State Corporation on its own), on the regulation's grounds;
+    where the regulation gives no refusal to accept, the package is accepted as it is and the
+    provider checks it. Refusals raise IntakeRefused (or TransitionNotAllowed for a ground the
+    regulation does not give) and write nothing. The receipt follows the form the regulation
+    names (Standard app. N), when it names one. Side effects: the Receipt.
     """
     if idempotency_key:
         existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
@@ -127,17 +209,12 @@ def intake_refuse(
             return existing
     definition = _definition(version)
     _ensure_channel(definition, channel)
-    role = (
-        "sc_operator"
-        if channel == "state_corporation"
-        else ("akim_office_specialist" if channel == "rural_akim" else "office_clerk")
-    )
-    _ensure_role(actor, role, organization)
-    rule = definition.refusal_to_accept
-    allowed = {"incomplete_package", "expired_documents"}
+    _ensure_role(actor, CHANNEL_ROLE[channel], organization)
+    allowed = _ensure_may_refuse(definition, channel)
     unknown = [g for g in grounds if g not in allowed]
     if not grounds or unknown:
         raise errors.TransitionNotAllowed("decision_required", choices=", ".join(sorted(allowed)))
+    rule = definition.refusal_to_accept
     form = rule.receipt.form if rule is not None and rule.receipt is not None and rule.receipt.form else ""
     return Receipt.objects.create(
         number=number_next(organization=organization, series="X", now=now),
@@ -172,12 +249,14 @@ def intake_office(
 ) -> Case:
     """A paper application handed in at the provider's office, registered by its clerk.
 
-    Where the regulation says copies are compared with originals and the originals returned, the
-    clerk must confirm it. Side effects: the case, its first task and, where the regulation gives
-    one, the receipt of acceptance with the incoming number.
+    The provider must be one of the service's providers. Where the regulation says copies are
+    compared with originals and the originals returned, the clerk must confirm it. Side effects:
+    the case, its first task and, where the regulation gives one, the receipt of acceptance with
+    the incoming number.
     """
     definition = _definition(version)
     _ensure_channel(definition, "provider_office")
+    provider_ensure_suitable(definition, provider)
     _ensure_role(clerk, "office_clerk", provider)
     receipt_rule = definition.acceptance_receipt
     if receipt_rule is not None and receipt_rule.originals_compared_and_returned and not originals_compared:
@@ -228,11 +307,14 @@ def intake_portal(
 ) -> Case:
     """A citizen's e-application, signed with their EDS or confirmed with a one-time password.
 
-    The portal's condition 2: the certificate's validity, its absence from the revocation lists and
-    the IIN match (the signature verifier's checks); a failure refuses with its own message.
+    The provider must be one of the service's providers. The portal's condition 2: the
+    certificate's validity, its absence from the revocation lists and the IIN match (the signature
+    verifier's checks); a failure refuses with its own message. Side effects: the case and its
+    first tasks.
     """
     definition = _definition(version)
     _ensure_channel(definition, "portal")
+    provider_ensure_suitable(definition, provider)
     channel = definition.channel("portal")
     offered = {c.value for c in channel.confirmation} or {"eds"}
     content = application_bytes(
@@ -289,13 +371,16 @@ def intake_rural_akim(
 ) -> Case:
     """An application handed to the rural okrug akim's office, which forwards it to the provider.
 
-    Offered only where the definition's condition holds: with `no_provider_at_residence`, the
-    applicant must live in a rural okrug (where no provider sits), not in a district or city.
+    The provider must be one of the service's providers and the akim's office must lie under the
+    provider's akimat. Offered only where the definition's condition holds: with
+    `no_provider_at_residence`, the applicant must live in a rural okrug (where no provider sits),
+    not in a district or city. Side effects: the case, its first task and, where the regulation
+    gives one, the receipt of acceptance.
     """
     definition = _definition(version)
     _ensure_channel(definition, "rural_akim")
-    if akim_office.kind != OrganizationKind.RURAL_AKIM_OFFICE:
-        raise errors.provider_unsuitable(akim_office.code)
+    provider_ensure_suitable(definition, provider)
+    _ensure_akim_office_under(provider, akim_office)
     _ensure_role(specialist, "akim_office_specialist", akim_office)
     condition = definition.channel("rural_akim").condition
     if condition is not None and residence.kind != OrganizationKind.RURAL_AKIM_OFFICE:

@@ -277,6 +277,10 @@ class QueueEntry(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
     registered_at = models.DateTimeField()
     directed_at = models.DateTimeField(null=True, blank=True)
+    direction_key = models.CharField(
+        max_length=80, null=True, blank=True, unique=True,
+        help_text=_("the idempotency key of the request that directed this child; a retry returns this entry"),
+    )
 
     class Meta:
         ordering = ["locality", "age_group", "registered_at", "pk"]

@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from django.db import transaction
 
@@ -35,10 +35,11 @@ from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import Duration, ServiceDefinition
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.models import Organization, User
-from qyzmet.signatures.backends import get_verifier
+from qyzmet.signatures.backends import Verifier, get_verifier
 from qyzmet.signatures.canonical import canonical_json
 
 OUTCOME_STATUS = {"issued": CaseStatus.ISSUED, "refused": CaseStatus.REFUSED, "queued": CaseStatus.QUEUED}
+DIRECTION_DETAILS: Final = {"directed_from_queue": True}
 DELIVERY_BY_CHANNEL = {
     "provider_office": "in_person_at_provider",
     "state_corporation": "state_corporation",
@@ -300,6 +301,41 @@ def _documents_issue(case: Case, *, now: datetime, actor: User | None) -> None:
         )
 
 
+def _signature_checked(
+    document_id: str, content: bytes, encoded: str | None, *, actor: User, verifier: Verifier, now: datetime
+) -> bytes:
+    """The actor's detached CMS signature of `content`, decoded; TransitionNotAllowed if missing or not valid."""
+    if not encoded:
+        raise errors.TransitionNotAllowed("signature_required", document=document_id)
+    try:
+        signature = base64.b64decode(encoded, validate=True)
+    except ValueError as exc:
+        raise errors.TransitionNotAllowed("signature_invalid", document=document_id, detail="base64") from exc
+    verdict = verifier.verify(content, signature, expected_iin=actor.iin, now=now)
+    if not verdict.is_valid:
+        raise errors.TransitionNotAllowed("signature_invalid", document=document_id, detail=verdict.code or "")
+    return signature
+
+
+def _document_signature_store(
+    case: Case, document: ResultDocument, signature: bytes, encoded: str, *, actor: User,
+    organization: Organization | None, now: datetime,
+) -> None:
+    document.signature = signature
+    document.signed_by = actor
+    document.signed_at = now
+    document.save(update_fields=["signature", "signed_by", "signed_at"])
+    case_event_record(
+        case=case,
+        kind="document_signed",
+        at=now,
+        actor=actor,
+        organization=organization,
+        data={"document": document.document_id},
+        signature=encoded,
+    )
+
+
 def _documents_sign(
     case: Case, *, actor: User, organization: Organization | None, signatures: dict[str, str], now: datetime
 ) -> list[str]:
@@ -309,31 +345,11 @@ def _documents_sign(
     signed = []
     for document in unsigned:
         encoded = signatures.get(document.document_id)
-        if not encoded:
-            raise errors.TransitionNotAllowed("signature_required", document=document.document_id)
-        try:
-            signature = base64.b64decode(encoded, validate=True)
-        except ValueError as exc:
-            raise errors.TransitionNotAllowed(
-                "signature_invalid", document=document.document_id, detail="base64"
-            ) from exc
-        verdict = verifier.verify(bytes(document.content), signature, expected_iin=actor.iin, now=now)
-        if not verdict.is_valid:
-            raise errors.TransitionNotAllowed(
-                "signature_invalid", document=document.document_id, detail=verdict.code or ""
-            )
-        document.signature = signature
-        document.signed_by = actor
-        document.signed_at = now
-        document.save(update_fields=["signature", "signed_by", "signed_at"])
-        case_event_record(
-            case=case,
-            kind="document_signed",
-            at=now,
-            actor=actor,
-            organization=organization,
-            data={"document": document.document_id},
-            signature=encoded,
+        signature = _signature_checked(
+            document.document_id, bytes(document.content), encoded, actor=actor, verifier=verifier, now=now
+        )
+        _document_signature_store(
+            case, document, signature, encoded or "", actor=actor, organization=organization, now=now
         )
         signed.append(document.document_id)
     return signed
@@ -562,34 +578,111 @@ def _queue_enter(case: Case, *, now: datetime) -> QueueEntry:
     return entry
 
 
-@transaction.atomic
-def queue_direct_next(*, locality: Organization, age_group: str, actor: User, now: datetime) -> Case | None:
-    """Direct the first waiting child of a locality and age group to a freed place.
+@dataclass(frozen=True)
+class DirectionPreview:
+    """The case of the child next in line and the exact bytes of its direction documents (to sign first)."""
 
-    Side effects: the entry becomes directed (everyone behind moves up one place), the case gets
-    the direction document, issued, and its status becomes issued.
-    """
+    case: Case
+    documents: dict[str, bytes]
+
+
+def _queue_clerk_ensure(actor: User, locality: Organization) -> None:
     if not user_has_role(actor, "office_clerk", locality):
         raise errors.TransitionNotAllowed("wrong_role", role="office_clerk")
-    entry = (
-        QueueEntry.objects.select_for_update()
-        .filter(locality=locality, age_group=age_group, status=QueueEntry.Status.WAITING)
-        .order_by("registered_at", "pk")
-        .first()
-    )
+
+
+def _queue_first_waiting(locality: Organization, age_group: str, *, lock: bool) -> QueueEntry | None:
+    entries = QueueEntry.objects.filter(locality=locality, age_group=age_group, status=QueueEntry.Status.WAITING)
+    if lock:
+        entries = entries.select_for_update()
+    return entries.order_by("registered_at", "pk").first()
+
+
+def _direction_contents(case: Case) -> dict[str, bytes]:
+    """The bytes of the documents directing the case's child to a place, as `_document_create` will make them."""
+    route = route_of(case)
+    return {
+        document_id: document_content(
+            case, route.definition, document_id, outcome="issued", ground=case.refusal_ground,
+            details=dict(DIRECTION_DETAILS),
+        )
+        for document_id in route.outcome_rules("issued")[0].documents
+    }
+
+
+def queue_direction_preview(*, locality: Organization, age_group: str, actor: User) -> DirectionPreview | None:
+    """The child `queue_direct_next` would direct now, and the direction bytes the clerk signs; None if nobody waits.
+
+    Only the locality's office clerk may see it (TransitionNotAllowed otherwise). Nothing is written.
+    """
+    _queue_clerk_ensure(actor, locality)
+    entry = _queue_first_waiting(locality, age_group, lock=False)
     if entry is None:
         return None
-    entry.status = QueueEntry.Status.DIRECTED
-    entry.directed_at = now
-    entry.save(update_fields=["status", "directed_at"])
+    case = Case.objects.select_related("provider", "service_version").get(pk=entry.case_id)
+    return DirectionPreview(case, _direction_contents(case))
+
+
+@transaction.atomic
+def queue_direct_next(
+    *, locality: Organization, age_group: str, actor: User, signatures: dict[str, str], now: datetime,
+    idempotency_key: str | None = None,
+) -> Case | None:
+    """Direct the first waiting child of a locality and age group to a freed place, signed by the clerk.
+
+    `signatures` holds the clerk's EDS signature (detached CMS, base64) of each direction document
+    `queue_direction_preview` showed, by document id; a missing or invalid one, one by someone else
+    (IIN), or a child other than the one previewed, raises TransitionNotAllowed and changes nothing.
+    The same `idempotency_key` returns the case it directed first and directs nobody else.
+    Side effects: the entry becomes directed (everyone behind moves up one place), the case gets the
+    signed direction document, issued, and its status becomes issued; events for each.
+    """
+    _queue_clerk_ensure(actor, locality)
+    earlier = _queue_directed_by(idempotency_key)
+    if earlier is not None:
+        return earlier
+    entry = _queue_first_waiting(locality, age_group, lock=True)
+    # A twin request may have directed (and committed) while this one waited for the row lock: look again.
+    earlier = _queue_directed_by(idempotency_key)
+    if earlier is not None:
+        return earlier
+    if entry is None:
+        return None
     case = Case.objects.select_for_update().get(pk=entry.case_id)
+    verifier = get_verifier()
+    checked = {
+        document_id: _signature_checked(
+            document_id, content, signatures.get(document_id), actor=actor, verifier=verifier, now=now
+        )
+        for document_id, content in _direction_contents(case).items()
+    }
+    entry.status, entry.directed_at, entry.direction_key = QueueEntry.Status.DIRECTED, now, idempotency_key
+    entry.save(update_fields=["status", "directed_at", "direction_key"])
+    _case_direct(case, checked, signatures, actor=actor, locality=locality, now=now)
+    return case
+
+
+def _queue_directed_by(idempotency_key: str | None) -> Case | None:
+    if not idempotency_key:
+        return None
+    entry = QueueEntry.objects.select_related("case").filter(direction_key=idempotency_key).first()
+    return entry.case if entry is not None else None
+
+
+def _case_direct(
+    case: Case, checked: dict[str, bytes], signatures: dict[str, str], *, actor: User, locality: Organization,
+    now: datetime,
+) -> None:
     route = route_of(case)
     before = case.status
     case.outcome = "issued"
     case.status = CaseStatus.ISSUED
     case.save(update_fields=["outcome", "status"])
-    for document_id in route.outcome_rules("issued")[0].documents:
-        _document_create(case, route.definition, document_id, now=now, details={"directed_from_queue": True})
+    for document_id, signature in checked.items():
+        document = _document_create(case, route.definition, document_id, now=now, details=dict(DIRECTION_DETAILS))
+        _document_signature_store(
+            case, document, signature, signatures[document_id], actor=actor, organization=locality, now=now
+        )
     _documents_issue(case, now=now, actor=actor)
     case_event_record(
         case=case,
@@ -600,7 +693,6 @@ def queue_direct_next(*, locality: Organization, age_group: str, actor: User, no
         state_before=before,
         state_after=case.status,
     )
-    return case
 
 
 # --- the deadline sweeper ----------------------------------------------------------------------------

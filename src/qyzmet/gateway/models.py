@@ -55,7 +55,7 @@ class GatewayMessage(models.Model):
     purpose = models.TextField()
     reference = models.CharField(max_length=128, blank=True, db_index=True,
                                  help_text=_("what the look-up is for, e.g. the intake number"))
-    case_number = models.CharField(max_length=40, blank=True, db_index=True)
+    case_number = models.CharField(max_length=80, blank=True, db_index=True)  # as cases.Case.number
     request: models.JSONField[Any] = models.JSONField()
     answer: models.JSONField[Any] = models.JSONField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=MessageStatus.choices, default=MessageStatus.SENT)

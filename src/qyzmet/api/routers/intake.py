@@ -3,13 +3,15 @@
 Every create takes an `Idempotency-Key` header: a retried request returns what the first one made.
 """
 
-
+import base64
+import uuid
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Header, Router, Status
 
+from qyzmet.api import errors
 from qyzmet.api.auth import request_user
 from qyzmet.api.schemas import (
     ApplicantIn,
@@ -21,17 +23,31 @@ from qyzmet.api.schemas import (
     RefusalIn,
     RuralAkimIntakeIn,
     StateCorporationIntakeIn,
+    StateCorporationIntakeOut,
+    StateCorporationPreviewOut,
+    StateCorporationRequestIn,
 )
-from qyzmet.api.selectors import applicant_of, case_detail, organization_get, service_get
+from qyzmet.api.selectors import (
+    applicant_of,
+    case_detail,
+    organization_get,
+    sc_intake_get_for_staff,
+    sc_intake_view,
+    service_get,
+)
 from qyzmet.api.services import (
     idempotency_key_scoped,
-    intake_state_corporation,
     office_intake,
     refusal_issue,
     rural_akim_intake,
+    sc_intake_take,
+    sc_request_id,
+    sc_request_preview,
 )
 from qyzmet.cases.intake import Applicant, Application
 from qyzmet.cases.models import Case, Receipt
+from qyzmet.hall.models import IntakeStatus
+from qyzmet.hall.services import IntakeSubmission, PowerOfAttorneyEntry
 from qyzmet.identity.models import User
 
 router = Router(tags=["intake"])
@@ -84,19 +100,73 @@ def intake_rural_akim_api(request: HttpRequest, payload: RuralAkimIntakeIn,
     return _case_out(case, specialist)
 
 
-@router.post("/state-corporation", response={201: CaseDetailOut, **ERRORS})
+def _client_request_id(payload: StateCorporationRequestIn, header: str | None) -> str | None:
+    if payload.request_id is not None and header is not None and payload.request_id != header:
+        raise errors.RequestIdConflict()
+    return payload.request_id if payload.request_id is not None else header
+
+
+def _submission(payload: StateCorporationRequestIn, *, request_id: str) -> IntakeSubmission:
+    service = service_get(payload.service, on=timezone.localdate())
+    applicant = payload.applicant
+    power = applicant.power_of_attorney
+    return IntakeSubmission(
+        request_id=request_id, service_id=service.definition.id, applicant_iin=applicant.iin,
+        applicant_bin=applicant.bin, representative_iin=applicant.representative_iin,
+        power_of_attorney=PowerOfAttorneyEntry(power.number, power.notarised) if power else None,
+        provider_code=organization_get(payload.provider).code, documents=tuple(payload.documents),
+        form=payload.form,
+    )
+
+
+@router.post("/state-corporation/preview", response={200: StateCorporationPreviewOut, **ERRORS})
+def intake_state_corporation_preview_api(request: HttpRequest, payload: StateCorporationRequestIn,
+                                         idempotency_key: str | None = Header(None, alias="Idempotency-Key")
+                                         ) -> dict[str, str]:
+    """The exact bytes of the request the operator signs with their EDS for these fields; nothing is written.
+
+    Send the same fields back with the signature and the returned `request_id` (or Idempotency-Key).
+    """
+    operator = request_user(request)
+    client_id = _client_request_id(payload, idempotency_key) or str(uuid.uuid4())
+    submission = _submission(payload, request_id=sc_request_id(user=operator, key=client_id))
+    content = sc_request_preview(operator=operator, branch=organization_get(payload.branch), submission=submission)
+    return {"request_id": client_id, "content": base64.b64encode(content).decode("ascii")}
+
+
+@router.post("/state-corporation", response={201: CaseDetailOut, 200: ReceiptOut, 202: StateCorporationIntakeOut,
+                                             **ERRORS})
 def intake_state_corporation_api(request: HttpRequest, payload: StateCorporationIntakeIn,
                                  idempotency_key: str | None = Header(None, alias="Idempotency-Key")
-                                 ) -> Status[dict[str, Any]]:
-    """A State Corporation operator takes an application and sends it to the provider."""
+                                 ) -> Status[Any]:
+    """A State Corporation operator takes an application, signed with their EDS, through the registries.
+
+    201 with the case filed at the provider; 200 with the receipt of refusal to accept (an expired
+    notarised power of attorney, where the State Corporation may refuse); 202 with the intake's
+    number and state while a registry does not answer (the application is kept and sent once it
+    does: see GET /intake/state-corporation/{number}); 422 `data_unavailable` when a registry has
+    no record. A repeat with the same request id answers as the first request did, as it stands now.
+    """
     operator = request_user(request)
-    case = intake_state_corporation(
-        service=service_get(payload.service, on=timezone.localdate()), branch=organization_get(payload.branch),
-        provider=organization_get(payload.provider), operator=operator, applicant=_applicant(payload.applicant),
-        application=_application(payload.form, payload.attachments), now=timezone.now(),
-        idempotency_key=idempotency_key_scoped(user=operator, operation="intake-sc", key=idempotency_key),
+    client_id = _client_request_id(payload, idempotency_key)
+    if client_id is None:
+        raise errors.RequestIdRequired()
+    intake = sc_intake_take(
+        operator=operator, branch=organization_get(payload.branch),
+        submission=_submission(payload, request_id=sc_request_id(user=operator, key=client_id)),
+        signature=payload.signature, now=timezone.now(),
     )
-    return _case_out(case, operator)
+    if intake.status == IntakeStatus.FILED and intake.case is not None:
+        return _case_out(intake.case, operator)
+    if intake.status == IntakeStatus.REFUSED:
+        return Status(200, intake.receipt)
+    return Status(202, sc_intake_view(intake))
+
+
+@router.get("/state-corporation/{number}", response={200: StateCorporationIntakeOut, 401: ErrorOut, 404: ErrorOut})
+def intake_state_corporation_get_api(request: HttpRequest, number: str) -> dict[str, Any]:
+    """A State Corporation intake as it stands (waiting, filed with its case, …), for the staff of its branch."""
+    return sc_intake_view(sc_intake_get_for_staff(number=number, user=request_user(request)))
 
 
 @router.post("/refusals", response={201: ReceiptOut, **ERRORS})

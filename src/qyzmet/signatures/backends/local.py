@@ -6,9 +6,11 @@ UNSUPPORTED_ALGORITHM, and a GOST-capable back-end is to be plugged in by settin
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import os
+import threading
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Final
 
@@ -33,13 +35,42 @@ def trust_store_from_settings() -> TrustStore:
 
 
 def platform_client() -> httpx.Client:
-    """An httpx client that answers the platform's own /pki/ addresses in-process and the rest over the network."""
+    """An httpx client that answers the platform's own /pki/ addresses in-process and the rest over the network.
+
+    It keeps no cookies, so one verification never leaves anything behind for the next.
+    """
     mounts = {platform_mount_key(settings.QYZMET_PKI_BASE_URL): PlatformTransport()}
-    return httpx.Client(mounts=mounts, timeout=HTTP_TIMEOUT)
+    no_cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.Client(mounts=mounts, timeout=HTTP_TIMEOUT, cookies=no_cookies)
+
+
+_SHARED_CLIENTS: dict[tuple[int, str], httpx.Client] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def platform_client_shared() -> httpx.Client:
+    """The process's `platform_client()` for the current settings.QYZMET_PKI_BASE_URL, made on first use.
+
+    Making a client builds an SSL context (30–50 ms), too much for every verification; an httpx
+    client may be shared between threads. Keyed by the process id too, so a forked worker makes its
+    own instead of sharing its parent's connections. Side effects: the first call per process and
+    base URL makes the client (kept open for the life of the process).
+    """
+    key = (os.getpid(), platform_mount_key(settings.QYZMET_PKI_BASE_URL))
+    client = _SHARED_CLIENTS.get(key)
+    if client is None:
+        with _SHARED_LOCK:
+            client = _SHARED_CLIENTS.get(key)
+            if client is None:
+                client = _SHARED_CLIENTS[key] = platform_client()
+    return client
 
 
 class LocalVerifier:
-    """Verify with the trust store and revocation sources from settings, unless given others."""
+    """Verify with the trust store and revocation sources from settings, unless given others.
+
+    Without a `client`, revocation questions go through the process's shared platform client.
+    """
 
     def __init__(
         self,
@@ -69,19 +100,11 @@ class LocalVerifier:
     ) -> Verdict:
         """Verify a CMS `signature` over `content` (None: the content attached to the signature)."""
         trust = self._trust if self._trust is not None else trust_store_from_settings()
-        with self._http() as client:
-            return signature_verify(
-                content, signature, trust=trust, revocation_sources=self._sources(client),
-                now=now or datetime.now(UTC), expected_iin=expected_iin, expected_bin=expected_bin, purpose=purpose,
-            )
+        client = self._client if self._client is not None else platform_client_shared()
+        return signature_verify(
+            content, signature, trust=trust, revocation_sources=self._sources(client),
+            now=now or datetime.now(UTC), expected_iin=expected_iin, expected_bin=expected_bin, purpose=purpose,
+        )
 
     def _sources(self, client: httpx.Client) -> list[RevocationSource]:
         return [OcspSource(client) if name == "ocsp" else CrlSource(client) for name in self._source_names]
-
-    @contextmanager
-    def _http(self) -> Iterator[httpx.Client]:
-        if self._client is not None:
-            yield self._client
-            return
-        with platform_client() as client:
-            yield client
