@@ -7,17 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from qyzmet.cases.selectors import task_queue_for_user, task_time_left
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.render import regulation_document, render_html
-
-
-def _language() -> str:
-    language = get_language() or "kk"
-    return language if language in {"kk", "ru", "en"} else "kk"
+from qyzmet.core.i18n import active_language
 
 
 @require_GET
@@ -37,7 +32,7 @@ def regulation_compare(request: HttpRequest, service_id: str) -> HttpResponse:
         definition = catalog.latest(service_id)
     except ServiceNotFound as exc:
         raise Http404(str(exc)) from exc
-    language = request.GET.get("lang") or _language()
+    language = request.GET.get("lang") or active_language()
     if language not in {"kk", "ru", "en"}:
         raise Http404(f"unknown language '{language}'")
     path = catalog.files[(definition.id, definition.version)]

@@ -5,19 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from qyzmet.cases.access import case_get_for_applicant, document_get_for_user
 from qyzmet.cases.selectors import case_timeline
+from qyzmet.core.i18n import active_language
 from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import User
 from qyzmet.portal.selectors import cabinet_for, case_documents
-
-
-def _language() -> str:
-    language = get_language() or "kk"
-    return language if language in {"kk", "ru", "en"} else "kk"
 
 
 def _user(request: HttpRequest) -> User:
@@ -28,7 +23,7 @@ def _user(request: HttpRequest) -> User:
 @require_GET
 @login_required
 def cabinet(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/cabinet.html", {"cabinet": cabinet_for(_user(request), _language())})
+    return render(request, "portal/cabinet.html", {"cabinet": cabinet_for(_user(request), active_language())})
 
 
 @require_GET

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from qyzmet.catalog.diagrams.bpmn import bpmn_document
@@ -13,14 +12,11 @@ from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.render import render as render_regulation
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.core.i18n import active_language
 from qyzmet.web.selectors import service_page, service_rows_by_field
 
 CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
-
-def _language() -> str:
-    language = get_language() or "kk"
-    return language if language in {"kk", "ru", "en"} else "kk"
 
 
 def _definition(service_id: str) -> ServiceDefinition:
@@ -45,7 +41,7 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
-    page = service_page(_definition(service_id), _language())
+    page = service_page(_definition(service_id), active_language())
     return render(request, "web/service.html", {"page": page})
 
 
@@ -53,7 +49,7 @@ def service_detail(request: HttpRequest, service_id: str) -> HttpResponse:
 def service_diagram(request: HttpRequest, service_id: str, channel: str) -> HttpResponse:
     definition = _definition(service_id)
     return HttpResponse(
-        diagram_svg(definition, _channel(definition, channel), _language()), content_type="image/svg+xml"
+        diagram_svg(definition, _channel(definition, channel), active_language()), content_type="image/svg+xml"
     )
 
 
@@ -61,7 +57,7 @@ def service_diagram(request: HttpRequest, service_id: str, channel: str) -> Http
 def service_interaction(request: HttpRequest, service_id: str, channel: str) -> HttpResponse:
     definition = _definition(service_id)
     try:
-        svg = interaction_svg(definition, _channel(definition, channel), _language())
+        svg = interaction_svg(definition, _channel(definition, channel), active_language())
     except ValueError as exc:
         raise Http404(str(exc)) from exc
     return HttpResponse(svg, content_type="image/svg+xml")
@@ -71,7 +67,7 @@ def service_interaction(request: HttpRequest, service_id: str, channel: str) -> 
 def service_bpmn(request: HttpRequest, service_id: str, channel: str) -> HttpResponse:
     definition = _definition(service_id)
     response = HttpResponse(
-        bpmn_document(definition, _channel(definition, channel), _language()), content_type="application/xml"
+        bpmn_document(definition, _channel(definition, channel), active_language()), content_type="application/xml"
     )
     response["Content-Disposition"] = f'attachment; filename="{service_id}-{channel}.bpmn"'
     return response
@@ -82,7 +78,7 @@ def service_regulation(request: HttpRequest, service_id: str, output_format: str
     if output_format not in CONTENT_TYPES:
         raise Http404(f"unknown format '{output_format}'")
     definition = _definition(service_id)
-    body = render_regulation(definition, _language(), output_format)
+    body = render_regulation(definition, active_language(), output_format)
     return HttpResponse(body, content_type=CONTENT_TYPES[output_format])
 
 
