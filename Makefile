@@ -4,12 +4,13 @@
 VENV      := .venv
 BIN       := $(VENV)/bin
 STAMP     := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 HOST      ?= 127.0.0.1
 PORT      ?= 8000
 REGISTRY_PORT ?= 8100
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint typecheck bench setup clean browser
+.PHONY: run test check lint typecheck bench setup clean browser frontend
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -17,7 +18,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP)
+# Front-end libraries (htmx, ncalayer-js-client, axe-core for the tests) from the npm registry, pinned
+# by package-lock.json; Django serves them as static files (no CDN).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	@touch $(NODE_STAMP)
+
+frontend: $(NODE_STAMP)
+
+setup: $(STAMP) $(NODE_STAMP)
 	$(BIN)/qyzmet setup
 
 # The web server and, beside it, the registry simulator (ГБД ФЛ, ГБД ЮЛ, ЕНИС) the gateway talks to;
@@ -36,7 +45,7 @@ typecheck: $(STAMP)
 browser: $(STAMP)
 	scripts/ensure-chromium
 
-test: lint typecheck browser
+test: lint typecheck browser frontend
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check: test
@@ -45,4 +54,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) var/static var/*.sqlite3
+	rm -rf $(VENV) node_modules var/static var/*.sqlite3

@@ -54,9 +54,11 @@ INSTALLED_APPS = [
     "qyzmet.gateway",
     "qyzmet.cases",
     "qyzmet.hall",
+    "qyzmet.documents",
     "qyzmet.portal",
     "qyzmet.web",
     "qyzmet.backoffice",
+    "qyzmet.workstation",
     "qyzmet.api",
 ]
 
@@ -86,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "qyzmet.web.context.signing",
             ],
         },
     },
@@ -126,6 +129,12 @@ TIME_ZONE = "Asia/Almaty"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Front-end libraries installed from the npm registry by `make` (`npm ci`, pinned by package-lock.json).
+NODE_MODULES_DIR = Path(os.environ.get("QYZMET_NODE_MODULES", PROJECT_DIR / "node_modules")).resolve()
+STATICFILES_DIRS = [
+    ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
+    ("vendor/ncalayer", NODE_MODULES_DIR / "ncalayer-js-client"),
+]
 # WhiteNoise reads this folder at start-up; `qyzmet setup` fills it (collectstatic).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
@@ -163,3 +172,17 @@ QYZMET_GATEWAY_TIMEOUT = float(os.environ.get("QYZMET_GATEWAY_TIMEOUT", "5"))
 QYZMET_GATEWAY_ATTEMPTS = int(os.environ.get("QYZMET_GATEWAY_ATTEMPTS", "3"))
 QYZMET_GATEWAY_BACKOFF = float(os.environ.get("QYZMET_GATEWAY_BACKOFF", "0.25"))
 QYZMET_GATEWAY_PENDING_MAX_ATTEMPTS = int(os.environ.get("QYZMET_GATEWAY_PENDING_MAX_ATTEMPTS", "24"))
+
+# Signing in the browser goes through NCALayer's WebSocket protocol; the real NCALayer listens on
+# wss://127.0.0.1:13579, the development stand-in (`qyzmet ncalayer serve`) on ws:// by default.
+QYZMET_NCALAYER_URL = os.environ.get("QYZMET_NCALAYER_URL", "wss://127.0.0.1:13579")
+
+# Applicants' attachments: stored on disk under QYZMET_UPLOAD_DIR with their SHA-256.
+QYZMET_UPLOAD_DIR = Path(os.environ.get("QYZMET_UPLOAD_DIR", VAR_DIR / "uploads")).resolve()
+QYZMET_UPLOAD_MAX_BYTES = int(os.environ.get("QYZMET_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+QYZMET_UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png")
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# The public address printed (as a QR code) on every result document and receipt.
+QYZMET_PUBLIC_BASE_URL = os.environ.get("QYZMET_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -13,6 +13,8 @@ urlpatterns = [
     *i18n_patterns(
         path("admin/", admin.site.urls),
         path("backoffice/", include("qyzmet.backoffice.urls")),
+        path("hall/", include("qyzmet.workstation.urls")),
+        path("", include("qyzmet.documents.urls")),
         path("", include("qyzmet.portal.urls")),
         path("", include("qyzmet.web.urls")),
         prefix_default_language=False,

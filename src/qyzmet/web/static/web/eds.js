@@ -1,0 +1,1 @@
+/* Signing in the browser through NCALayer (ncalayer-js-client). Filled in by the NCALayer work. */
