@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qyzmet.catalog.schema import Channel, ServiceDefinition, Step, Text
+from qyzmet.catalog.schema import ApplicationSpec, Channel, FieldKind, ServiceDefinition, Step, Text
 
 END = "end"
 Loc = tuple[str | int, ...]
@@ -146,6 +146,24 @@ def _check_steps(definition: ServiceDefinition, language: str) -> Iterator[Findi
                 yield Finding((*loc, "produces"), f"step '{step.id}' produces unknown document '{document}'")
 
 
+def _check_application(spec: ApplicationSpec) -> Iterator[Finding]:
+    """Field and attachment ids unique; choices exactly on 'choice' fields; labels in kk and ru."""
+    items: list[tuple[Loc, str, Text]] = [(("application", "fields", i), f.id, f.label) for i, f in enumerate(spec.fields)]
+    items += [(("application", "attachments", i), a.id, a.title) for i, a in enumerate(spec.attachments)]
+    seen: set[str] = set()
+    for loc, item_id, text in items:
+        if item_id in seen:
+            yield Finding((*loc, "id"), f"duplicate application field or attachment id '{item_id}'")
+        seen.add(item_id)
+        for key in ("kk", "ru"):
+            if text.get(key) is None:
+                yield Finding(loc, f"application item '{item_id}' has no text in '{key}'")
+    for i, field in enumerate(spec.fields):
+        if (field.kind == FieldKind.CHOICE) != bool(field.choices):
+            yield Finding(("application", "fields", i, "choices"),
+                          f"field '{field.id}': choices go with kind 'choice', and a choice field needs them")
+
+
 def lint_definition(definition: ServiceDefinition) -> Iterator[Finding]:
     """Yield every structural problem of one definition."""
     language = definition.source.language.value
@@ -169,3 +187,5 @@ def lint_definition(definition: ServiceDefinition) -> Iterator[Finding]:
             yield Finding(("channels", index, "code"), f"duplicate channel '{channel.code}'")
         yield from _check_channel(definition, index, channel)
     yield from _check_steps(definition, language)
+    if definition.application is not None:
+        yield from _check_application(definition.application)

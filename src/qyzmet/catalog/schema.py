@@ -324,6 +324,47 @@ class Channel(Strict):
     note: NonEmpty | None = None
 
 
+class FieldKind(StrEnum):
+    """How an application field is typed and checked."""
+
+    IIN = "iin"
+    TEXT = "text"
+    DATE = "date"
+    CHOICE = "choice"
+    NUMBER = "number"
+
+
+class FieldChoice(Strict):
+    value: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,16}$")]
+    label: Text
+
+
+class ApplicationField(Strict):
+    """One field of the application form the applicant fills in (beyond who they are)."""
+
+    id: Slug
+    kind: FieldKind
+    label: Text
+    required: bool = True
+    choices: list[FieldChoice] = Field(default=[], description="The allowed values of a 'choice' field.")
+
+
+class ApplicationAttachment(Strict):
+    """A document the applicant attaches (a scan: PDF, JPEG or PNG)."""
+
+    id: Slug
+    title: Text
+    required: bool = True
+
+
+class ApplicationSpec(Strict):
+    """What the application asks beyond the applicant's own data, where the engine or the text needs it."""
+
+    fields: list[ApplicationField] = []
+    attachments: list[ApplicationAttachment] = []
+    source: NonEmpty = Field(description="A verbatim quote, or 'as the Standard lists'.")
+
+
 class SourceNote(Strict):
     topic: NonEmpty
     quote: NonEmpty | None = Field(default=None, description="The text as written, verbatim.")
@@ -352,6 +393,9 @@ class ServiceDefinition(Strict):
     refusal_to_accept: RefusalToAccept | None
     procedures: dict[Slug, Procedure] = {}
     channels: Annotated[list[Channel], Field(min_length=1)]
+    application: ApplicationSpec | None = Field(
+        default=None, description="Service-specific application fields and attachments; none: generic fields only."
+    )
     source_notes: list[SourceNote] = []
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
