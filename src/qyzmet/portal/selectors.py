@@ -4,15 +4,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Final
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from qyzmet.api.models import ApplicationDraft
+from qyzmet.api.selectors import definition_of_version
 from qyzmet.cases.access import cases_of_applicant
-from qyzmet.cases.models import Case
-from qyzmet.cases.selectors import queue_position
+from qyzmet.cases.models import Case, CaseStatus, QueueEntry
+from qyzmet.cases.routing import providers_for
+from qyzmet.cases.selectors import TimeLeft, queue_position, task_time_left
 from qyzmet.catalog.models import Service
+from qyzmet.catalog.schema import ApplicationSpec, ServiceDefinition, Text
 from qyzmet.gateway.selectors import SubjectLookup, lookups_of_subject
 from qyzmet.hall.selectors import intakes_of_applicant
 from qyzmet.hall.services.intake import intake_message
-from qyzmet.identity.models import User
+from qyzmet.identity.models import Organization, Role, User
+
+APPLICANT_LABEL: Final = _("you, the applicant")
+SYSTEM_LABEL: Final = _("an information system")
+# What each kind of step does, as the applicant reads it (catalog.schema.Verb).
+VERB_WORDS: Final[dict[str, Promise]] = {
+    "accept": _("accepts and registers the application"),
+    "register": _("registers the application"),
+    "resolve": _("assigns an executor"),
+    "prepare": _("prepares the result"),
+    "inspect": _("inspects the housing conditions"),
+    "sign": _("signs the result"),
+    "forward": _("forwards the application"),
+    "adopt": _("adopts the resolution"),
+    "issue": _("issues the result"),
+    "enqueue": _("puts the application in the queue"),
+    "authenticate": _("checks who you are"),
+    "fill_request": _("fills in the request"),
+    "sign_request": _("signs the request"),
+    "query_registry": _("asks the state registries"),
+    "check": _("checks the conditions"),
+    "notify_refusal": _("prepares a refusal message"),
+    "send": _("sends the documents"),
+    "receive_result": _("receives the result"),
+}
+# The events of a case its applicant is told about.
+EVENT_WORDS: Final[dict[str, Promise]] = {
+    "case_filed": _("Your application was accepted and registered."),
+    "step_completed": _("A step of the procedure was completed."),
+    "document_issued": _("A result document was issued to you."),
+    "receipt_issued": _("A receipt was issued."),
+    "queue_entered": _("Your application was put in the queue."),
+    "queue_directed": _("A direction was issued from the queue."),
+    "task_overdue": _("A step is past its deadline."),
+    "case_closed": _("The case was closed."),
+}
 
 
 @dataclass(frozen=True)
@@ -53,7 +96,8 @@ def cabinet_for(user: User, language: str) -> Cabinet:
     for case in cases_of_applicant(user).select_related("queue_entry").order_by("-filed_at", "-pk"):
         entry = getattr(case, "queue_entry", None)
         cases.append(CaseRow(case.pk, case.number, titles.get(case.service_slug, case.service_slug), case.channel,
-                             case.status, case.filed_at, queue_position(entry) if entry else None))
+                             str(CaseStatus(case.status).label), case.filed_at,
+                             queue_position(entry) if entry else None))
     intakes = []
     for intake in intakes_of_applicant(user.iin).order_by("-pk")[:50]:
         message = intake_message(intake)
@@ -68,3 +112,147 @@ def case_documents(case: Case) -> list[dict[str, object]]:
         {"id": d.pk, "title": d.title, "kind": d.kind, "signed": d.signature is not None, "issued_at": d.issued_at}
         for d in case.documents.filter(intermediate=False).exclude(issued_at=None).order_by("pk")
     ]
+
+
+# --- the application form --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldView:
+    id: str
+    kind: str
+    label: str
+    required: bool
+    choices: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: str
+    title: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class ApplyPage:
+    """What `/services/<id>/apply/` shows, all from the service's definition."""
+
+    service_id: str
+    title: str
+    channels: list[str]
+    has_portal: bool
+    confirmation: list[str]
+    application_form: str
+    results: list[tuple[str, str]]
+    providers: list[Organization]
+    fields: list[FieldView]
+    attachments: list[AttachmentView]
+    source: str
+
+
+def _text(text: Text | None, language: str) -> str:
+    if text is None:
+        return ""
+    return text.get(language) or text.get("ru") or text.get("kk") or ""
+
+
+def apply_page(definition: ServiceDefinition, language: str) -> ApplyPage:
+    """The portal application form of a service: its providers, fields and attachments, in `language`."""
+    codes = [c.code.value for c in definition.channels]
+    portal = definition.channel("portal") if "portal" in codes else None
+    spec = definition.application or ApplicationSpec(source="-")
+    fields = [FieldView(f.id, f.kind.value, _text(f.label, language), f.required,
+                        [(c.value, _text(c.label, language)) for c in f.choices]) for f in spec.fields]
+    attachments = [AttachmentView(a.id, _text(a.title, language), a.required) for a in spec.attachments]
+    return ApplyPage(
+        service_id=definition.id, title=_text(definition.title, language), channels=codes,
+        has_portal=portal is not None,
+        confirmation=([c.value for c in portal.confirmation] or ["eds"]) if portal else [],
+        application_form=(portal.application_form or "") if portal else "",
+        results=[(_text(d.title, language), d.form or "") for d in definition.documents if not d.intermediate],
+        providers=list(providers_for(definition).order_by("path")) if portal else [],
+        fields=fields, attachments=attachments, source=definition.application.source if definition.application else "",
+    )
+
+
+def attachments_missing(page: ApplyPage, attachments: list[dict[str, Any]]) -> list[AttachmentView]:
+    """The required attachments of the form that no uploaded file is for yet."""
+    given = {str(a.get("document") or "") for a in attachments}
+    return [a for a in page.attachments if a.required and a.id not in given]
+
+
+def draft_fields_shown(draft: ApplicationDraft, language: str) -> list[tuple[str, str]]:
+    """The draft's form as label → value (choices by their label), in the definition's order."""
+    definition = definition_of_version(draft.service_version)
+    page = apply_page(definition, language)
+    shown = []
+    for field in page.fields:
+        if field.id in draft.form:
+            value = str(draft.form[field.id])
+            shown.append((field.label, dict(field.choices).get(value, value)))
+    known = {f.id for f in page.fields}
+    shown += [(key, str(value)) for key, value in draft.form.items() if key not in known]
+    return shown
+
+
+# --- a case, as its applicant follows it ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepNow:
+    """An open step: who is doing what, by when, and how much time is left (in the term's unit)."""
+
+    who: str
+    does: str
+    organization: str
+    deadline: datetime | None
+    left: TimeLeft | None
+
+
+@dataclass(frozen=True)
+class CaseStatusView:
+    case: Case
+    title: str
+    status: str
+    is_open: bool
+    steps: list[StepNow]
+    queue_position: int | None
+
+
+def role_label(role: str) -> str:
+    """A role (identity's staff roles, the applicant, a system) in plain words."""
+    if role in Role.values:
+        return str(Role(role).label)
+    return str(APPLICANT_LABEL) if role == "applicant" else str(SYSTEM_LABEL)
+
+
+def case_status_view(case: Case, *, now: datetime, language: str) -> CaseStatusView:
+    """The case's status, its open steps with deadlines and time left, and its queue place, in plain words."""
+    steps = []
+    for task in case.tasks.open().select_related("organization").order_by("sequence"):
+        steps.append(StepNow(
+            who=role_label(task.role), does=str(VERB_WORDS.get(task.does, task.does)),
+            organization=task.organization.name(language) if task.organization else "",
+            deadline=task.due_at, left=task_time_left(task, now),
+        ))
+    entry = QueueEntry.objects.filter(case=case).first()
+    service = Service.objects.filter(slug=case.service_slug).first()
+    return CaseStatusView(
+        case=case, title=service.title(language) if service else case.service_slug,
+        status=str(CaseStatus(case.status).label), is_open=case.status == CaseStatus.IN_PROGRESS, steps=steps,
+        queue_position=queue_position(entry) if entry else None,
+    )
+
+
+@dataclass(frozen=True)
+class Notice:
+    at: datetime
+    text: str
+
+
+def case_notices(case: Case) -> list[Notice]:
+    """The case's events that matter to its applicant, newest first, in plain words."""
+    notices = []
+    for event in case.events.filter(kind__in=list(EVENT_WORDS)).order_by("-sequence")[:50]:
+        notices.append(Notice(event.at, str(EVENT_WORDS[event.kind])))
+    return notices

@@ -7,7 +7,13 @@ app_name = "portal"
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="portal/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(next_page="/"), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("services/<slug:service_id>/apply/", views.apply, name="apply"),
+    path("applications/<int:draft_id>/", views.draft_page, name="draft"),
+    path("applications/<int:draft_id>/otp/", views.draft_otp, name="draft_otp"),
+    path("applications/<int:draft_id>/submit/", views.draft_submit_view, name="draft_submit"),
     path("cabinet/", views.cabinet, name="cabinet"),
     path("cabinet/cases/<int:case_id>/", views.case_detail, name="case"),
+    path("cabinet/cases/<int:case_id>/status/", views.case_status, name="case_status"),
     path("cabinet/documents/<int:document_id>/<str:part>", views.document_download, name="document"),
 ]

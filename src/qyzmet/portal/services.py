@@ -1,0 +1,221 @@
+"""Writes of the citizen portal: sign-up checked against ГБД ФЛ, and attachments stored by their SHA-256.
+
+The portal adds no engine rule: the account is made by `identity.services.citizen_register`,
+the person is looked up by `gateway.services.registry_lookup` (which logs the personal-data
+access), drafts and submissions are the API's domain functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+
+from qyzmet.gateway.clients.registry import Person
+from qyzmet.gateway.registries import GBD_FL
+from qyzmet.gateway.services import registry_lookup
+from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.identity.identifiers import iin_validate, mobile_normalise
+from qyzmet.identity.models import User
+from qyzmet.identity.services import AccountExists, citizen_register
+
+SIGN_UP_PURPOSE: Final = "portal sign-up: checking the IIN and name against ГБД ФЛ"
+IIN_NOT_AVAILABLE: Final = {
+    "kk": "Бұл ЖСН-ді тіркеу мүмкін емес. Жүйеге кіріңіз немесе кіру мүмкіндігін қалпына келтіріңіз.",
+    "ru": "Зарегистрировать этот ИИН нельзя. Войдите в систему или восстановите доступ.",
+    "en": "This IIN cannot be registered. Log in, or restore access to your account.",
+}
+NAME_MISMATCH: Final = {
+    "kk": "ЖСН мен тегі, аты, әкесінің аты Жеке тұлғалар мемлекеттік дерекқорындағы деректерге сәйкес келмейді.",
+    "ru": "ИИН и фамилия, имя, отчество не совпадают с данными Государственной базы данных физических лиц.",
+    "en": "The IIN and the surname, name and patronymic do not match the State database of individuals.",
+}
+REGISTRY_DOWN: Final = {
+    "kk": (
+        "Жеке тұлғалар мемлекеттік дерекқоры қазір жауап бермейді, сондықтан деректеріңізді тексеру мүмкін емес. "
+        "Есептік жазба ашылған жоқ. Кейінірек қайталап көріңіз."
+    ),
+    "ru": (
+        "Государственная база данных физических лиц сейчас не отвечает, поэтому проверить ваши данные нельзя. "
+        "Учётная запись не создана. Попробуйте позже."
+    ),
+    "en": (
+        "The State database of individuals does not answer now, so your data cannot be checked. "
+        "No account was created. Please try again later."
+    ),
+}
+FILE_TYPE: Final = {
+    "kk": "«{name}» файлы қабылданбады: тек PDF, JPEG немесе PNG файлдарын тіркеуге болады.",
+    "ru": "Файл «{name}» не принят: можно прикладывать только файлы PDF, JPEG или PNG.",
+    "en": "The file '{name}' is refused: only PDF, JPEG or PNG files may be attached.",
+}
+FILE_TOO_LARGE: Final = {
+    "kk": "«{name}» файлы қабылданбады: көлемі {limit} МБ-тан аспауы тиіс.",
+    "ru": "Файл «{name}» не принят: размер не должен превышать {limit} МБ.",
+    "en": "The file '{name}' is refused: it must not be larger than {limit} MB.",
+}
+FILE_EMPTY: Final = {
+    "kk": "«{name}» файлы бос.",
+    "ru": "Файл «{name}» пуст.",
+    "en": "The file '{name}' is empty.",
+}
+
+# The first bytes of each accepted type: the type is what the bytes are, not what the name or browser says.
+SIGNATURES: Final = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
+NAME_MAX_LENGTH: Final = 200
+
+
+class SignUpRefused(LocalizedError):
+    """The sign-up cannot go on: nothing was created."""
+
+
+class AttachmentRefused(LocalizedError):
+    """A file that may not be attached: nothing was stored."""
+
+
+# --- sign-up -----------------------------------------------------------------------------------------------
+
+
+def _name_key(value: str) -> str:
+    """A name as compared with the registry: case, ё/е, hyphens and spaces do not matter."""
+    text = unicodedata.normalize("NFC", value).casefold().replace("ё", "е")
+    return " ".join(re.sub(r"[\s\-‐–]+", " ", text).split())
+
+
+def _names_match(person: Person, *, surname: str, given_name: str, patronymic: str) -> bool:
+    typed = (_name_key(surname), _name_key(given_name), _name_key(patronymic))
+    for language in ("kk", "ru"):
+        known = tuple(_name_key(part.get(language) or part.get("ru") or "")
+                      for part in (person.surname, person.name, person.patronymic))
+        if typed == known:
+            return True
+    return False
+
+
+def _person_of(iin: str, *, now: datetime) -> Person | None:
+    result = registry_lookup(registry=GBD_FL, identifier=iin, actor=None, purpose=SIGN_UP_PURPOSE, now=now)
+    if result.is_found:
+        return Person.from_payload(result.records[0])
+    if result.is_not_found:
+        return None
+    raise SignUpRefused("registry_unavailable", REGISTRY_DOWN)
+
+
+def citizen_sign_up(
+    *, iin: str, surname: str, given_name: str, patronymic: str, password: str, mobile: str, now: datetime,
+) -> User:
+    """Open a citizen's account once ГБД ФЛ confirms the IIN and the name.
+
+    Everything typed is checked before the registry is asked (InvalidIdentifier, InvalidMobile,
+    Django's ValidationError for a weak password); an IIN that already has an account is refused
+    without saying so. Raises SignUpRefused (iin_not_available, name_mismatch — also for an IIN
+    the registry does not know —, registry_unavailable), and then creates nothing.
+    Side effects: the look-up's gateway log and personal-data access rows; the new account.
+    """
+    iin = iin_validate(iin)
+    if mobile.strip():
+        mobile_normalise(mobile)
+    validate_password(password, User(iin=iin, surname=surname, given_name=given_name, patronymic=patronymic))
+    if User.objects.filter(iin=iin).exists():
+        raise SignUpRefused("iin_not_available", IIN_NOT_AVAILABLE)
+    person = _person_of(iin, now=now)
+    if person is None or not _names_match(person, surname=surname, given_name=given_name, patronymic=patronymic):
+        raise SignUpRefused("name_mismatch", NAME_MISMATCH)
+    try:
+        return citizen_register(iin=iin, password=password, surname=surname, given_name=given_name,
+                                patronymic=patronymic, mobile=mobile, now=now)
+    except AccountExists:
+        raise SignUpRefused("iin_not_available", IIN_NOT_AVAILABLE) from None
+
+
+# --- attachments ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file as the browser sent it: its name, declared type and bytes."""
+
+    name: str
+    content: bytes
+    document: str = ""  # the application's attachment id it is for ('' for the free list)
+
+
+def _display_name(name: str) -> str:
+    """The original file name, kept only to be shown: no folders, no control characters, bounded length."""
+    base = unicodedata.normalize("NFC", name).replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip()
+    return cleaned[:NAME_MAX_LENGTH] or "file"
+
+
+def _content_type(content: bytes) -> str | None:
+    for magic, content_type in SIGNATURES:
+        if content.startswith(magic):
+            return content_type
+    return None
+
+
+def attachment_check(upload: Upload, *, max_bytes: int) -> str:
+    """The file's real type (from its first bytes); AttachmentRefused for an empty, oversized or other file."""
+    name = _display_name(upload.name)
+    if not upload.content:
+        raise AttachmentRefused("file_empty", render_messages(FILE_EMPTY, name=name))
+    if len(upload.content) > max_bytes:
+        limit = f"{max_bytes / (1024 * 1024):g}"
+        raise AttachmentRefused("file_too_large", render_messages(FILE_TOO_LARGE, name=name, limit=limit))
+    content_type = _content_type(upload.content)
+    if content_type is None:
+        raise AttachmentRefused("file_type", render_messages(FILE_TYPE, name=name))
+    return content_type
+
+
+def _write_once(directory: Path, sha256: str, content: bytes) -> None:
+    path = directory / sha256[:2] / sha256
+    if path.exists():
+        return  # content-addressed: the same bytes are already there
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def attachments_store(uploads: Iterable[Upload]) -> list[dict[str, Any]]:
+    """Check every file, then store them all under settings.QYZMET_UPLOAD_DIR named by their SHA-256.
+
+    One refused file refuses the lot (AttachmentRefused) and nothing is written. Returns what an
+    application lists of each: the original name (shown, never used as a path), SHA-256, size,
+    the type read from the bytes and, where given, the attachment id it is for.
+    Side effects: writes the files (a file with the same bytes is written once).
+    """
+    uploads = list(uploads)
+    max_bytes = int(settings.QYZMET_UPLOAD_MAX_BYTES)
+    checked = [(upload, attachment_check(upload, max_bytes=max_bytes)) for upload in uploads]
+    directory = Path(settings.QYZMET_UPLOAD_DIR)
+    stored = []
+    for upload, content_type in checked:
+        sha256 = hashlib.sha256(upload.content).hexdigest()
+        _write_once(directory, sha256, upload.content)
+        entry: dict[str, Any] = {"name": _display_name(upload.name), "sha256": sha256, "size": len(upload.content),
+                                 "content_type": content_type}
+        if upload.document:
+            entry["document"] = upload.document
+        stored.append(entry)
+    return stored
