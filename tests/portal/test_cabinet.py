@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import time_machine
 from django.test import Client
 
 from qyzmet.cases.models import Case, ResultDocument
@@ -95,3 +96,29 @@ def test_staff_work_queue_lists_the_open_tasks_of_their_role(client: Client) -> 
     assert case.number in clerk_page and "register" in clerk_page
     assert case.number not in head_page
     assert Case.objects.count() == 1
+
+
+def test_the_case_page_says_who_does_what_by_when_and_refreshes_its_status(client: Client) -> None:
+    # given: an application at the provider's office; registration takes 15 minutes (the regulation)
+    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    login(client, DEMO_APPLICANT_IIN)
+
+    # when
+    with time_machine.travel(START, tick=False):
+        page = client.get(f"/ru/cabinet/cases/{case.pk}/").content.decode()
+        partial = client.get(f"/ru/cabinet/cases/{case.pk}/status/").content.decode()
+
+    # then
+    assert "в работе" in page and "Работник канцелярии" in page and "регистрирует заявление" in page
+    assert "до 1 сентября 2026, 09:45 — осталось 15 рабочих минут" in page
+    assert f'hx-get="/ru/cabinet/cases/{case.pk}/status/"' in page and 'hx-trigger="every 30s"' in page
+    assert partial.startswith('<div id="case-status"') and "осталось 15 рабочих минут" in partial
+    assert "Ваше заявление принято и зарегистрировано." in page
+
+
+def test_another_citizen_gets_404_for_the_case_status(client: Client) -> None:
+    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    login(client, OTHER_CITIZEN)
+
+    assert client.get(f"/cabinet/cases/{case.pk}/status/").status_code == 404
+    assert client.get(f"/cabinet/cases/{case.pk}/").status_code == 404
