@@ -148,7 +148,9 @@ def _check_steps(definition: ServiceDefinition, language: str) -> Iterator[Findi
 
 def _check_application(spec: ApplicationSpec) -> Iterator[Finding]:
     """Field and attachment ids unique; choices exactly on 'choice' fields; labels in kk and ru."""
-    items: list[tuple[Loc, str, Text]] = [(("application", "fields", i), f.id, f.label) for i, f in enumerate(spec.fields)]
+    items: list[tuple[Loc, str, Text]] = [
+        (("application", "fields", i), f.id, f.label) for i, f in enumerate(spec.fields)
+    ]
     items += [(("application", "attachments", i), a.id, a.title) for i, a in enumerate(spec.attachments)]
     seen: set[str] = set()
     for loc, item_id, text in items:
