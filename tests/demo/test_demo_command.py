@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime
@@ -92,7 +92,8 @@ def test_demo_into_a_kept_database_leaves_cases_in_every_state(tmp_path: Path) -
         stored = dict(db.execute("select id, number from cases_case").fetchall())
         roles = {(iin, role) for iin, role in db.execute(
             "select u.iin, r.role from identity_staffrole r join identity_user u on u.id = r.user_id")}
-        applicant_iin = db.execute("select applicant_iin from cases_case where id = ?", (runs[0]["case_id"],)).fetchone()
+        query = "select applicant_iin from cases_case where id = ?"
+        applicant_iin = db.execute(query, (runs[0]["case_id"],)).fetchone()
     assert stored == {r["case_id"]: r["case"] for r in runs}
     assert applicant_iin == (runs[0]["applicant"],)
     for r in runs:
