@@ -137,11 +137,15 @@ def _shoot(browser: Browser, base: str, db: sqlite3.Connection, shot: Shot) -> l
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="qyzmet-screens-") as folder, _platform(Path(folder)) as (base, database):
-        with sqlite3.connect(database) as db, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
-            written = [p for shot in SHOTS for p in _shoot(browser, base, db, shot)]
-            browser.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="qyzmet-screens-") as folder,
+        _platform(Path(folder)) as (base, database),
+        sqlite3.connect(database) as db,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+        written = [p for shot in SHOTS for p in _shoot(browser, base, db, shot)]
+        browser.close()
     for target in written:
         print(target.relative_to(ROOT))
     return 0
