@@ -110,9 +110,9 @@ def test_the_case_page_says_who_does_what_by_when_and_refreshes_its_status(clien
 
     # then
     assert "в работе" in page and "Работник канцелярии" in page and "регистрирует заявление" in page
-    assert "до 1 сентября 2026, 09:45 — осталось 15 рабочих минут" in page
+    assert "до 1 сентября 2026, 09:45 — осталось рабочих минут: 15" in page
     assert f'hx-get="/ru/cabinet/cases/{case.pk}/status/"' in page and 'hx-trigger="every 30s"' in page
-    assert partial.startswith('<div id="case-status"') and "осталось 15 рабочих минут" in partial
+    assert partial.startswith('<div id="case-status"') and "осталось рабочих минут: 15" in partial
     assert "Ваше заявление принято и зарегистрировано." in page
 
 

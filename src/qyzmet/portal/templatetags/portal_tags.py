@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from django import template
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _
 
 from qyzmet.cases.selectors import TimeLeft
 from qyzmet.portal.selectors import VERB_WORDS, role_label
@@ -12,33 +14,28 @@ register = template.Library()
 TODAY_LIMIT = {"working_days": 0, "hours": 8, "minutes": 8 * 60}
 
 
-def _left_words(unit: str, count: int) -> str:
-    if unit == "hours":
-        return ngettext("%(count)s working hour left", "%(count)s working hours left", count) % {"count": count}
-    if unit == "minutes":
-        return ngettext("%(count)s working minute left", "%(count)s working minutes left", count) % {"count": count}
-    return ngettext("%(count)s working day left", "%(count)s working days left", count) % {"count": count}
-
-
-def _overdue_words(unit: str, count: int) -> str:
-    if unit == "hours":
-        return ngettext("overdue by %(count)s working hour", "overdue by %(count)s working hours", count) % {
-            "count": count}
-    if unit == "minutes":
-        return ngettext("overdue by %(count)s working minute", "overdue by %(count)s working minutes", count) % {
-            "count": count}
-    return ngettext("overdue by %(count)s working day", "overdue by %(count)s working days", count) % {
-        "count": count}
+# "working days left: 3" rather than "3 working days left": one form reads right for every number in
+# kk and ru without plural rules.
+LEFT_WORDS: Final = {
+    "hours": _("working hours left: %(count)s"),
+    "minutes": _("working minutes left: %(count)s"),
+    "working_days": _("working days left: %(count)s"),
+}
+OVERDUE_WORDS: Final = {
+    "hours": _("overdue, working hours: %(count)s"),
+    "minutes": _("overdue, working minutes: %(count)s"),
+    "working_days": _("overdue, working days: %(count)s"),
+}
 
 
 @register.filter
 def time_left(left: TimeLeft | None) -> str:
-    """'3 working days left' / 'overdue by 1 working day' ('' when the step has no term)."""
+    """'working days left: 3' / 'overdue, working days: 1' ('' when the step has no term)."""
     if left is None:
         return ""
     if left.overdue:
-        return _overdue_words(left.unit, abs(left.left))
-    return _left_words(left.unit, left.left)
+        return str(OVERDUE_WORDS.get(left.unit, OVERDUE_WORDS["working_days"])) % {"count": abs(left.left)}
+    return str(LEFT_WORDS.get(left.unit, LEFT_WORDS["working_days"])) % {"count": left.left}
 
 
 @register.filter
