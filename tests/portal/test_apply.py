@@ -193,6 +193,13 @@ def test_the_preschool_queue_form_asks_for_the_child_and_shows_what_is_missing(c
     assert draft.form == {"child_iin": "220305600012", "age_group": "3-4"}
     assert draft.attachments[0]["document"] == "birth_certificate"
 
+    # when: the same form sent again (a double click), its files already taken into the draft
+    again = apply(client, QUEUE_SERVICE, **{"field-age_group": "3-4", "field-child_iin": "220305600012"})
+
+    # then
+    assert again.status_code == 302 and again["Location"] == response["Location"]
+    assert ApplicationDraft.objects.count() == 1
+
 
 def test_a_signature_made_with_another_persons_key_is_refused(client: Client) -> None:
     # given

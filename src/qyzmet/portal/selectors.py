@@ -181,6 +181,11 @@ def attachments_missing(page: ApplyPage, attachments: list[dict[str, Any]]) -> l
     return [a for a in page.attachments if a.required and a.id not in given]
 
 
+def draft_of_form_key(idempotency_key: str | None) -> ApplicationDraft | None:
+    """The draft an apply form (by its scoped key) already made: a second click finds the first one's."""
+    return ApplicationDraft.objects.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+
+
 def draft_fields_shown(draft: ApplicationDraft, language: str) -> list[tuple[str, str]]:
     """The draft's form as label → value (choices by their label), in the definition's order."""
     definition = definition_of_version(draft.service_version)

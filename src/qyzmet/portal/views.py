@@ -36,6 +36,7 @@ from qyzmet.portal.selectors import (
     case_notices,
     case_status_view,
     draft_fields_shown,
+    draft_of_form_key,
 )
 from qyzmet.portal.services import Upload, attachments_store, citizen_sign_up
 
@@ -147,6 +148,15 @@ def apply(request: HttpRequest, service_id: str) -> HttpResponse:
 
 def _draft_prepare(request: HttpRequest, service: ServiceRef, page: ApplyPage,
                    attachments: list[dict[str, Any]]) -> HttpResponse:
+    user = _user(request)
+    try:
+        key = idempotency_key_scoped(user=user, operation="portal-application",
+                                     key=request.POST.get("form_key") or None)
+    except LocalizedError as error:
+        return _apply_render(request, page, attachments=attachments, errors=[_message(error)], status=422)
+    made = draft_of_form_key(key)
+    if made is not None:  # the same form sent twice: the first click made the draft
+        return redirect("portal:draft", draft_id=made.pk)
     parsed = application_fields_parse(page, request.POST)
     provider = next((p for p in page.providers if str(p.pk) == request.POST.get("provider")), None)
     errors = [] if provider is not None else [str(PROVIDER_REQUIRED)]
@@ -155,13 +165,11 @@ def _draft_prepare(request: HttpRequest, service: ServiceRef, page: ApplyPage,
     if errors or parsed.errors or provider is None:
         return _apply_render(request, page, attachments=attachments, errors=errors, field_errors=parsed.errors,
                              status=422)
-    user = _user(request)
     try:
         draft = draft_create(
             service=service, provider=provider, applicant=user,
             application=Application(form=parsed.values, attachments=attachments), now=timezone.now(),
-            idempotency_key=idempotency_key_scoped(user=user, operation="portal-application",
-                                                   key=request.POST.get("form_key") or None),
+            idempotency_key=key,
         )
     except LocalizedError as error:
         return _apply_render(request, page, attachments=attachments, errors=[_message(error)], status=422)
