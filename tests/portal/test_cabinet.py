@@ -60,6 +60,8 @@ def test_citizen_sees_their_case_its_signed_result_and_the_registry_look_ups(
     assert "gbd_fl" in cabinet and staff_member("sc_operator", case.intake_office).full_name in cabinet
     document = ResultDocument.objects.get(case=case, kind="referral")
     assert f"/ru/cabinet/documents/{document.pk}/signature.p7s" in detail
+    assert "Выполнено: работник канцелярии регистрирует заявление." in detail
+    assert "Вам выдан документ — результат услуги." in detail
     signature = client.get(f"/cabinet/documents/{document.pk}/signature.p7s")
     assert signature.status_code == 200 and bytes(signature.content) == bytes(document.signature or b"")
     content = client.get(f"/cabinet/documents/{document.pk}/content.json")

@@ -45,6 +45,7 @@ VERB_WORDS: Final[dict[str, Promise]] = {
     "send": _("sends the documents"),
     "receive_result": _("receives the result"),
 }
+STEP_DONE: Final = _("Done: %(who)s %(what)s.")
 # The events of a case its applicant is told about.
 EVENT_WORDS: Final[dict[str, Promise]] = {
     "case_filed": _("Your application was accepted and registered."),
@@ -257,7 +258,15 @@ class Notice:
 
 def case_notices(case: Case) -> list[Notice]:
     """The case's events that matter to its applicant, newest first, in plain words."""
+    does = dict(case.tasks.values_list("step_id", "does"))
     notices = []
     for event in case.events.filter(kind__in=list(EVENT_WORDS)).order_by("-sequence")[:50]:
-        notices.append(Notice(event.at, str(EVENT_WORDS[event.kind])))
+        if event.kind == "step_completed" and event.role not in Role.values:
+            continue  # the applicant's own and the systems' steps are no news to the applicant
+        if event.kind == "step_completed" and event.step_id in does:
+            text = str(STEP_DONE) % {"who": role_label(event.role),
+                                     "what": str(VERB_WORDS.get(does[event.step_id], does[event.step_id]))}
+        else:
+            text = str(EVENT_WORDS[event.kind])
+        notices.append(Notice(event.at, text))
     return notices
