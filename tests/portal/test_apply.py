@@ -267,3 +267,18 @@ def test_another_citizen_cannot_see_or_submit_the_draft(client: Client) -> None:
     response = client.post(f"/ru/applications/{draft.pk}/submit/",
                            {"signature": sign_b64(key_for(other), b"anything")})
     assert response.status_code == 404 and Case.objects.count() == 0
+
+
+def test_an_attached_file_can_be_taken_off_before_continuing(client: Client) -> None:
+    # given
+    login(client)
+    apply(client, QUEUE_SERVICE, action="upload", files={"file-birth_certificate": upload("b.pdf", PDF)})
+    sha256 = hashlib.sha256(PDF).hexdigest()
+
+    # when
+    page = client.post(f"/ru/services/{QUEUE_SERVICE}/apply/", {"remove": sha256}).content.decode()
+
+    # then
+    assert "b.pdf" not in page and "Ещё не хватает:" in page
+    response = apply(client, QUEUE_SERVICE, **{"field-age_group": "3-4", "field-child_iin": "220305600012"})
+    assert response.status_code == 422 and ApplicationDraft.objects.count() == 0

@@ -135,6 +135,10 @@ def apply(request: HttpRequest, service_id: str) -> HttpResponse:
     stash: list[dict[str, Any]] = request.session.get(_stash_key(service_id), [])
     if request.method == "GET":
         return _apply_render(request, page, attachments=stash)
+    if request.POST.get("remove"):  # only taken off this application; the stored file may serve others
+        stash = [a for a in stash if a["sha256"] != request.POST["remove"]]
+        request.session[_stash_key(service_id)] = stash
+        return _apply_render(request, page, attachments=stash)
     try:
         stored = attachments_store(_uploads(request, page))
     except LocalizedError as error:
