@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import Page, Request, Route
 
+from tests.browser.a11y import assert_accessible, assert_no_sideways_scroll
 from tests.browser.conftest import QYZMET, NCALayerStandIn, Platform
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -133,3 +134,36 @@ def test_cancelling_in_ncalayer_sends_nothing(server: str, page: Page, ncalayer:
     assert alert.inner_text() == "Подписание отменено: в окне NCALayer нажата «Отмена»."
     assert posted == []
     assert page.locator("input[name=signature]").input_value() == ""
+
+
+def test_citizen_logs_in_with_an_eds_authentication_key(server: str, page: Page, ncalayer: NCALayerStandIn) -> None:
+    # given: NCALayer holds the citizen's signing and login keys
+    ncalayer(CITIZEN, usage=("sign", "auth"))
+    page.goto(f"{server}/ru/login/eds/")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+
+    # when
+    page.get_by_role("button", name="Подписать и войти").click()
+    page.wait_for_url(f"{server}/ru/cabinet/")
+
+    # then
+    assert page.locator("h1").inner_text() == "Личный кабинет"
+    assert "880314412019" in page.locator("p.lead").inner_text()
+
+
+def test_eds_login_with_only_a_signing_key_says_which_key_to_choose(
+        server: str, page: Page, ncalayer: NCALayerStandIn) -> None:
+    # given: the person has only a signing key
+    ncalayer(CITIZEN, usage="sign")
+    page.goto(f"{server}/login/eds/")
+
+    # when
+    page.get_by_role("button", name="Қол қойып, кіру").click()
+
+    # then: NCALayer offers no authentication key, the page says so in Kazakh, nothing is sent
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert alert.inner_text().startswith("Сәйкес кілт табылмады")
+    assert page.url == f"{server}/login/eds/"
+    assert_accessible(page)
