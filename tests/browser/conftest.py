@@ -34,7 +34,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The whole platform, set up on a fresh embedded database and served over real HTTP."""
     var = tmp_path_factory.mktemp("browser-var")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"QYZMET_VAR_DIR": str(var)}
-    subprocess.run([sys.executable, "-m", "qyzmet", "setup", "--quiet"], env=env, check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "qyzmet", "setup", "--demo", "--quiet"], env=env, check=True, timeout=300)
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "qyzmet", "serve", "--port", str(port)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
