@@ -28,7 +28,7 @@ def sign_up(client: Client, **changes: str) -> str:
 
 def test_login_page_links_to_sign_up_and_eds_login(client: Client) -> None:
     page = client.get("/ru/login/").content.decode()
-    assert 'href="/ru/signup/"' in page and 'href="/login/eds/"' in page
+    assert 'href="/ru/signup/"' in page and 'href="/ru/login/eds/"' in page
 
 
 def test_sign_up_opens_the_account_logs_in_and_records_the_look_up(client: Client,
