@@ -119,3 +119,19 @@ def test_a_person_signs_up_from_the_login_page(server: str, page: Page) -> None:
     expect(page.get_by_role("heading", name="Личный кабинет")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("820101421663")).to_be_visible()
     checked(page)
+
+
+def test_a_signature_of_another_person_is_refused_with_the_reason(
+        server: str, page: Page, ncalayer: NCALayerStandIn) -> None:
+    # given: NCALayer holds someone else's signing key
+    ncalayer("791102333026", usage="sign")
+    log_in(page, server)
+    fill_application(page, server, EDS_SERVICE)
+
+    # when
+    page.get_by_role("button", name="Подписать и подать").click()
+
+    # then
+    expect(page.get_by_text("Заявление не принято:")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Отказ в оказании услуги в связи с неподтверждением подлинности ЭЦП")).to_be_visible()
+    checked(page)
