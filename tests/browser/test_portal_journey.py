@@ -126,6 +126,7 @@ def test_a_signature_of_another_person_is_refused_with_the_reason(
     # given: NCALayer holds someone else's signing key
     ncalayer("791102333026", usage="sign")
     log_in(page, server)
+    cases_before = page.locator("#cases tbody tr").count()
     fill_application(page, server, EDS_SERVICE)
 
     # when
@@ -134,4 +135,7 @@ def test_a_signature_of_another_person_is_refused_with_the_reason(
     # then
     expect(page.get_by_text("Заявление не принято:")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("Отказ в оказании услуги в связи с неподтверждением подлинности ЭЦП")).to_be_visible()
+    expect(page.get_by_text("Ничего не подано. Можно попробовать ещё раз.")).to_be_visible()
     checked(page)
+    page.goto(f"{server}/ru/cabinet/")
+    assert page.locator("#cases tbody tr").count() == cases_before
