@@ -131,3 +131,27 @@ def test_rural_akim_route_forwards_and_gets_the_result_back(
     documents = page.get_by_role("region", name="Документы результата")
     expect(documents).to_contain_text("подписан: Жұмабаева Ботагөз Талғатқызы")
     expect(page.get_by_role("region", name="Что можно сделать сейчас")).to_contain_text("результат выдан")
+
+
+def test_the_queue_filters_and_searches_in_place(server: str, page: Page) -> None:
+    # given: a fresh application in the Burli clerk's queue (registration due in 15 minutes: today)
+    page.set_viewport_size(DESKTOP)
+    log_in(page, server, "830125411202")
+    take_in(page, server, "office", "wko-2015-patronat-payment")
+    number = case_number(page)
+    page.goto(f"{server}/ru/backoffice/tasks/")
+    table = page.locator("#queue-table")
+    expect(table).to_contain_text(number)
+
+    # when / then: each view and the search swap the table in place and put the filter into the address
+    page.get_by_label("Просроченные").check()
+    page.wait_for_url(re.compile(r".*/ru/backoffice/tasks/\?view=overdue$"))
+    expect(table).not_to_contain_text(number)
+    page.get_by_label("Срок сегодня").check()
+    page.wait_for_url(re.compile(r".*view=today$"))
+    expect(table).to_contain_text(number)
+    expect(table.locator(".badge.due-today").first).to_be_visible()
+    page.get_by_label("Поиск по номеру дела, ИИН заявителя или услуге").fill("no-such-case")
+    page.wait_for_url(re.compile(r".*q=no-such-case$"))
+    expect(table).to_contain_text("Открытых задач нет.")
+    checked(page)
