@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 
 from qyzmet.identity.demo import DEMO_PASSWORD
-from tests.api.conftest import api_ca, api_data, clock
+from tests.api.conftest import api_ca, api_data, api_registries, clock, registry
 
-__all__ = ["api_ca", "api_data", "clock"]
+__all__ = ["api_ca", "api_data", "api_registries", "clock", "registry"]
 
 # Terekti district akimat (West Kazakhstan): the provider's office of wko-2015-patronat-payment.
 TEREKTI_CLERK: Final = "791111432251"

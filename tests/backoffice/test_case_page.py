@@ -7,8 +7,12 @@ import base64
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import timezone
 
 from qyzmet.cases.models import CaseEvent, ResultDocument, Task
+from qyzmet.catalog.registry import catalog_default
+from qyzmet.demo.driver import case_open
+from qyzmet.gateway.models import GatewayMessage
 from qyzmet.identity.models import Organization, User
 from tests.api.helpers import REFUSAL_GROUND, key_for, sign_b64
 from tests.backoffice.conftest import (
@@ -221,3 +225,22 @@ def test_signature_of_another_iin_is_refused(client: Client, clock: time_machine
     assert Task.objects.get(pk=sign_task.pk).status == Task.Status.OPEN
     assert CaseEvent.objects.filter(case=case).count() == events
     assert ResultDocument.objects.get(case=case, intermediate=False).signature is None
+
+
+def test_registry_answers_of_the_case_are_shown(client: Client, registry: object) -> None:
+    # given: a State Corporation application: the operator's request asked the registries through the gateway
+    case = case_open(catalog_default().latest("wko-2019-camp-referrals"), "state_corporation", now=timezone.now(),
+                     via_gateway=True)
+    operator = "811130471163"  # the WKO branch's operator who took it
+    login(client, operator)
+
+    # when
+    page = client.get(f"/ru/backoffice/cases/{case.pk}/").content.decode()
+
+    # then: each look-up of the message log made for this case, with its registry, who asked and the answer
+    lookups = GatewayMessage.objects.filter(case_number=case.number)
+    assert lookups.exists()
+    section = page.split('id="registries-heading"')[1].split("</section>")[0]
+    assert section.count("<tr>") == lookups.count() + 1  # the header row and one per look-up
+    assert "Ахметова Айжан Маратқызы" in section  # the operator
+    assert "найдено" in section
