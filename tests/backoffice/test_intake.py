@@ -81,12 +81,16 @@ def test_originals_must_be_compared_where_the_regulation_says_so(client: Client)
     login(client, JAMBYL_CLERK)
 
     refused = _post(client, "/ru" + OFFICE, service="jambyl-2015-adoption-candidates")
-    accepted = _post(client, OFFICE, service="jambyl-2015-adoption-candidates", originals_compared="on")
+    accepted = _post(client, "/ru" + OFFICE, service="jambyl-2015-adoption-candidates", originals_compared="on")
 
     assert refused.status_code == 422
     assert "Копии должны быть сверены с оригиналами" in refused.content.decode()
     assert accepted.status_code == 302
-    assert Case.objects.count() == 1
+    case = Case.objects.get()
+    receipt = Receipt.objects.get(case=case, kind="acceptance")
+    shown = client.get(accepted["Location"]).content.decode()
+    assert f"Дело {case.number} зарегистрировано; расписка о приеме {receipt.number}." in shown
+    assert f"/api/v1/receipts/{receipt.number}" in shown or f"/{receipt.number}" in shown
 
 
 def test_refusal_to_accept_gives_its_receipt_and_no_case(client: Client) -> None:
