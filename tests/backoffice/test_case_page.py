@@ -244,3 +244,22 @@ def test_registry_answers_of_the_case_are_shown(client: Client, registry: object
     assert section.count("<tr>") == lookups.count() + 1  # the header row and one per look-up
     assert "Ахметова Айжан Маратқызы" in section  # the operator
     assert "найдено" in section
+
+
+def test_the_applicant_has_no_back_office_view_of_their_own_case(client: Client) -> None:
+    case = office_case(SERVICE, TEREKTI_CLERK)
+    login(client, "880314412019")
+
+    assert client.get(f"/backoffice/cases/{case.pk}/").status_code == 404
+    assert client.post(f"/backoffice/cases/{case.pk}/tasks/{open_task(case).pk}/", {}).status_code == 404
+
+
+def test_a_task_of_another_case_is_not_acted_on_through_this_case(client: Client) -> None:
+    # given: two cases of the same clerk; the form of one posted under the other's address
+    first, second = office_case(SERVICE, TEREKTI_CLERK), office_case(SERVICE, TEREKTI_CLERK)
+    login(client, TEREKTI_CLERK)
+
+    response = client.post(f"/backoffice/cases/{first.pk}/tasks/{open_task(second).pk}/", {"form_key": "k"})
+
+    assert response.status_code == 404
+    assert not CaseEvent.objects.filter(kind="step_completed", actor__iin=TEREKTI_CLERK).exists()

@@ -32,6 +32,7 @@ from qyzmet.backoffice.selectors import (
     intake_services_for_rural_akim,
     queue_rows,
 )
+from qyzmet.backoffice.templatetags.backoffice import VERBS
 from qyzmet.calendar import local_time
 from qyzmet.cases.access import case_get_for_officer, task_get_for_staff
 from qyzmet.cases.errors import TransitionNotAllowed
@@ -214,7 +215,7 @@ def task_act(request: HttpRequest, case_id: int, task_id: int) -> HttpResponse:
         closed = exc.reason == "task_closed"
         return _render_case(request, case, status=409, notice=exc.message(active_language()), notice_bad=not closed)
     _form_done(request, key)
-    messages.success(request, _("Step done: %(step)s.") % {"step": task.step_id})
+    messages.success(request, _("Step done: %(step)s.") % {"step": VERBS.get(task.does, task.step_id)})
     return HttpResponseRedirect(case_url)
 
 
@@ -243,7 +244,10 @@ def _application(request: HttpRequest) -> Application:
 
 def _intake_render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200,
                    **extra: Any) -> HttpResponse:
+    services: list[IntakeService] = context["services"]
     return render(request, template, {**context, "form_key": _form_key(), "grounds": REFUSAL_GROUNDS,
+                                      "originals_services": [s for s in services if s.originals_compared],
+                                      "refusal_services": [s for s in services if s.refusal_to_accept],
                                       "values": request.POST if request.method == "POST" else {}, **extra},
                   status=status)
 
