@@ -106,6 +106,9 @@ def test_office_intake_to_the_signed_result(server: str, page: Page, ncalayer: N
     expect(documents).to_contain_text("подписан: Қасымова Дана Бекзатқызы")
     expect(documents).to_contain_text("выдан")
     expect(page.get_by_role("region", name="Что можно сделать сейчас")).to_contain_text("результат выдан")
+    page.goto(case_url.replace("/ru/", "/"))  # the same case page in Kazakh
+    expect(page.get_by_role("region", name="Нәтиже құжаттары")).to_contain_text("Қасымова Дана Бекзатқызы")
+    checked(page)
 
 
 def test_rural_akim_route_forwards_and_gets_the_result_back(
@@ -155,3 +158,8 @@ def test_the_queue_filters_and_searches_in_place(server: str, page: Page) -> Non
     page.wait_for_url(re.compile(r".*q=no-such-case$"))
     expect(table).to_contain_text("Открытых задач нет.")
     checked(page)
+    # the same pages in Kazakh (longer words) hold at a phone's width too
+    for path in ("/backoffice/tasks/", "/backoffice/intake/office/"):
+        page.goto(f"{server}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", "kk")
+        checked(page)
