@@ -77,6 +77,7 @@ def test_another_districts_clerk_sees_none_of_them(client: Client, two_cases: tu
     page = client.get("/backoffice/tasks/").content.decode()
 
     assert _numbers(page, *two_cases) == [False, False]
+    assert "/backoffice/intake/office/" in page and "/backoffice/intake/rural-akim/" not in page
 
 
 def test_the_htmx_table_refreshes_itself_and_pushes_the_page_url_on_filter_change(
@@ -107,7 +108,7 @@ def test_the_queue_reads_a_constant_number_of_queries(
     client.get("/backoffice/tasks/")  # warm the per-process caches (catalogue, calendar)
 
     # then: the same few queries as for one row: session, user, roles, the tasks with their cases, services and
-    # organizations in one query, and the header's staff check (5), with one to spare for the page's frame
+    # organizations in one query, the roles for the intake links and the header's staff check
     with django_assert_max_num_queries(6):
         page = client.get("/backoffice/tasks/")
     assert page.content.decode().count('class="task-row"') == 12

@@ -24,7 +24,7 @@ from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.identity.access import organizations_where_role
-from qyzmet.identity.models import Organization, User
+from qyzmet.identity.models import Organization, StaffRole, User
 
 QUEUE_LIMIT = 200
 
@@ -223,6 +223,11 @@ def intake_services_for_rural_akim(office: Organization, *, language: str, on: d
         if providers:
             services.append(_intake_service(definition, version, providers, language, party="rural_akim"))
     return services
+
+
+def roles_held(user: User) -> frozenset[str]:
+    """The staff roles the user holds anywhere (which intake desks the queue page links to)."""
+    return frozenset(StaffRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
 
 
 def intake_desks(user: User, role: str) -> QuerySet[Organization]:

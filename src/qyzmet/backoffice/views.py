@@ -31,6 +31,7 @@ from qyzmet.backoffice.selectors import (
     intake_services_for_office,
     intake_services_for_rural_akim,
     queue_rows,
+    roles_held,
 )
 from qyzmet.backoffice.templatetags.backoffice import VERBS
 from qyzmet.calendar import local_time
@@ -114,7 +115,7 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
 @login_required
 def task_queue(request: HttpRequest) -> HttpResponse:
     """The work queue: open tasks of the roles the user holds, in the organizations where they hold them."""
-    return render(request, "backoffice/tasks.html", _queue_context(request))
+    return render(request, "backoffice/tasks.html", {**_queue_context(request), "roles": roles_held(_user(request))})
 
 
 @require_GET
