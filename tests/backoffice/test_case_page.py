@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import re
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -263,3 +265,20 @@ def test_a_task_of_another_case_is_not_acted_on_through_this_case(client: Client
 
     assert response.status_code == 404
     assert not CaseEvent.objects.filter(kind="step_completed", actor__iin=TEREKTI_CLERK).exists()
+
+
+def test_the_timeline_colours_a_late_step_overdue_and_an_open_one_by_its_deadline(
+    client: Client, clock: time_machine.Coordinates
+) -> None:
+    # given: registered an hour after filing (its term is 15 minutes); the head's resolution is due tomorrow
+    case = office_case(SERVICE, TEREKTI_CLERK)
+    login(client, TEREKTI_CLERK)
+    clock.shift(timedelta(hours=1))
+    assert act(client, case, open_task(case), clock).status_code == 302
+
+    # when
+    page = client.get(f"/backoffice/cases/{case.pk}/").content.decode()
+
+    # then
+    timeline = page.split('id="timeline-heading"')[1].split("</section>")[0]
+    assert re.findall(r'class="badge (due-[a-z]+)"', timeline) == ["due-overdue", "due-ok"]

@@ -137,6 +137,14 @@ def _open_task(task: Task, *, user: User, language: str, now: datetime) -> OpenT
                     sign_documents=documents_for_signature(to_sign))
 
 
+def _row_state(row: dict[str, Any], now: datetime) -> str:
+    """A done step is overdue or in time (it is no longer "due today"); an open one as the queue shows it."""
+    deadline, completed = row["deadline"], row["completed"]
+    if completed is None:
+        return deadline_state(deadline, now)
+    return "overdue" if deadline is not None and completed > deadline else "ok"
+
+
 def case_page(case: Case, *, user: User, language: str, now: datetime) -> CasePage:
     """Everything the case page shows: application, timeline, registry answers, documents, open tasks."""
     detail = case_detail(case, user=user, now=now)
@@ -148,10 +156,7 @@ def case_page(case: Case, *, user: User, language: str, now: datetime) -> CasePa
     actors = {task.pk: task.completed_by.full_name
               for task in case.tasks.exclude(completed_by=None).select_related("completed_by")
               if task.completed_by is not None}
-    timeline = [
-        {**row, "state": deadline_state(row["deadline"], row["completed"] or now), "actor": actors.get(row["id"])}
-        for row in detail["timeline"]
-    ]
+    timeline = [{**row, "state": _row_state(row, now), "actor": actors.get(row["id"])} for row in detail["timeline"]]
     return CasePage(
         case=case, service_title=case.service_version.service.title(language), timeline=timeline,
         documents=detail["documents"], receipts=detail["receipts"], queue=detail["queue"],
