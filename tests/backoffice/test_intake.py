@@ -162,3 +162,14 @@ def test_a_district_clerk_has_no_rural_desk(client: Client) -> None:
     login(client, BUKHAR_ZHYRAU_CLERK)
 
     assert client.get(RURAL).status_code == 404
+
+
+def test_a_representative_is_recorded_with_the_application(client: Client) -> None:
+    login(client, TEREKTI_CLERK)
+
+    response = _post(client, OFFICE, service="wko-2015-patronat-payment", representative_iin="691230466054")
+
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert case.applicant_iin == APPLICANT and case.representative_iin == "691230466054"
+    assert "691230466054" in client.get(response["Location"]).content.decode()
