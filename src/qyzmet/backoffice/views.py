@@ -8,6 +8,7 @@ is allowed is the engine's answer (`task_detail`, `task_signing_preview`, `task_
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import urlencode
 
@@ -37,8 +38,8 @@ from qyzmet.backoffice.templatetags.backoffice import VERBS
 from qyzmet.calendar import local_time
 from qyzmet.cases.access import case_get_for_officer, task_get_for_staff
 from qyzmet.cases.errors import TransitionNotAllowed
-from qyzmet.cases.intake import Application
-from qyzmet.cases.models import Case, Task
+from qyzmet.cases.intake import Applicant, Application
+from qyzmet.cases.models import Case, Receipt, Task
 from qyzmet.cases.selectors import QUEUE_VIEWS
 from qyzmet.cases.services import TaskAction, task_complete
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
@@ -253,17 +254,16 @@ def _intake_render(request: HttpRequest, template: str, context: dict[str, Any],
                   status=status)
 
 
-def _refuse(request: HttpRequest, service: IntakeService, channel: str, desk: Organization) -> Any:
+def _refuse(request: HttpRequest, service: IntakeService, channel: str, desk: Organization) -> Receipt:
     user = _user(request)
     key = idempotency_key_scoped(user=user, operation=f"backoffice-refuse-{channel}",
                                  key=request.POST.get("form_key") or None)
     missing = [line.strip()[:200] for line in request.POST.get("missing", "").splitlines() if line.strip()]
+    now = timezone.now()
     return refusal_issue(
-        service=service_get(service.slug, on=local_time(timezone.now()).date()), channel=channel,
-        organization=desk, applicant=applicant_of(iin=request.POST.get("applicant_iin", ""),
-                                                  name=request.POST.get("applicant_name", "")),
-        grounds=request.POST.getlist("grounds"), missing=missing, actor=user, now=timezone.now(),
-        idempotency_key=key,
+        service=service_get(service.slug, on=local_time(now).date()), channel=channel, organization=desk,
+        applicant=_applicant(request), grounds=request.POST.getlist("grounds"), missing=missing, actor=user,
+        now=now, idempotency_key=key,
     )
 
 
@@ -279,7 +279,7 @@ def _filed(request: HttpRequest, case: Case) -> HttpResponse:
 
 
 def _intake_post(request: HttpRequest, template: str, context: dict[str, Any], channel: str,
-                 file: Any) -> HttpResponse:
+                 file: Callable[[IntakeService], Case]) -> HttpResponse:
     service = _chosen_service(request, context["services"])
     if service is None:
         return _intake_render(request, template, context, status=400, notice=_("Choose a service."))
@@ -293,7 +293,7 @@ def _intake_post(request: HttpRequest, template: str, context: dict[str, Any], c
     return _filed(request, case)
 
 
-def _applicant(request: HttpRequest) -> Any:
+def _applicant(request: HttpRequest) -> Applicant:
     return applicant_of(iin=request.POST.get("applicant_iin", ""), name=request.POST.get("applicant_name", ""),
                         representative_iin=request.POST.get("representative_iin", ""))
 
