@@ -125,3 +125,5 @@ def test_a_deciding_step_without_a_later_signature_signs_its_decision(
     case.refresh_from_db()
     assert case.outcome == "queued"
     assert all(d.signed_by == clerk for d in ResultDocument.objects.filter(case=case, intermediate=False))
+    queued = client.get(f"/ru/backoffice/cases/{case.pk}/").content.decode()
+    assert "Место в очереди" in queued and "1-е в pavlodar-city" in queued

@@ -128,7 +128,7 @@ def documents_for_signature(documents: list[dict[str, Any]]) -> list[dict[str, s
 
 def _open_task(task: Task, *, user: User, language: str, now: datetime) -> OpenTask:
     detail = task_detail(task, user=user, now=now)
-    signing_step = detail["signs"] and not detail["decides"]
+    signing_step = detail["may_act"] and detail["signs"] and not detail["decides"]
     to_sign = [{"document_id": d.document_id, "title": d.title, "content": bytes(d.content)}
                for d in detail["to_sign"]] if signing_step else []
     time = detail["time"]
