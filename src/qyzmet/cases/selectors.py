@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
+from typing import Final
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from qyzmet.calendar import DEFAULT_OFFICE_HOURS, Duration, Unit, elapsed, remaining
+from qyzmet.calendar import DEFAULT_OFFICE_HOURS, TIMEZONE, Duration, Unit, elapsed, local_time, remaining
 from qyzmet.cases.models import Case, QueueEntry, Task
 from qyzmet.cases.routing import calendar_hours
 from qyzmet.identity.models import StaffRole, User
@@ -22,6 +23,56 @@ def task_queue_for_user(user: User | AnonymousUser) -> QuerySet[Task]:
     for organization_id, role in StaffRole.objects.filter(user_id=user.pk).values_list("organization_id", "role"):
         condition |= Q(organization_id=organization_id, role=role)
     return Task.objects.open().filter(condition).select_related("case", "organization").order_by("due_at", "pk")
+
+
+QUEUE_VIEWS: Final = ("mine", "overdue", "today", "all")
+
+
+def _local_day_end(now: datetime) -> datetime:
+    """The first moment of tomorrow in Almaty: deadlines before it (and not past) end today."""
+    tomorrow = local_time(now).date() + timedelta(days=1)
+    return datetime.combine(tomorrow, time(0, 0), tzinfo=TIMEZONE)
+
+
+def deadline_state(due_at: datetime | None, now: datetime) -> str:
+    """overdue (past the deadline), today (ends before midnight in Almaty), ok (time left) or none.
+
+    The three states are the site's deadline colours (.due-overdue, .due-today, .due-ok).
+    """
+    if due_at is None:
+        return "none"
+    if due_at < now:
+        return "overdue"
+    return "today" if due_at < _local_day_end(now) else "ok"
+
+
+def task_queue_filtered(
+    user: User | AnonymousUser, *, view: str = "all", search: str = "", now: datetime
+) -> QuerySet[Task]:
+    """The user's work queue (`task_queue_for_user`) narrowed to one view and a search.
+
+    Views: `mine` (assigned to the user or to nobody in their role), `overdue` (deadline passed),
+    `today` (deadline later today, Almaty time), `all` (every open task of the user's roles).
+    The search matches the case number, the applicant's IIN or the service (id or title).
+    """
+    tasks = task_queue_for_user(user).select_related("case__service_version__service", "assignee")
+    if view == "mine":
+        tasks = tasks.filter(Q(assignee_id=user.pk) | Q(assignee=None))
+    elif view == "overdue":
+        tasks = tasks.filter(Q(due_at__lt=now) | Q(overdue_at__isnull=False))
+    elif view == "today":
+        tasks = tasks.filter(due_at__gte=now, due_at__lt=_local_day_end(now))
+    text = search.strip()
+    if text:
+        tasks = tasks.filter(
+            Q(case__number__icontains=text)
+            | Q(case__applicant_iin__startswith=text)
+            | Q(case__service_slug__icontains=text)
+            | Q(case__service_version__service__title_kk__icontains=text)
+            | Q(case__service_version__service__title_ru__icontains=text)
+            | Q(case__service_version__service__title_en__icontains=text)
+        )
+    return tasks
 
 
 @dataclass(frozen=True)
@@ -82,4 +133,14 @@ def case_timeline(case: Case) -> list[dict[str, object]]:
     return rows
 
 
-__all__ = ["Duration", "TimeLeft", "case_timeline", "queue_position", "task_queue_for_user", "task_time_left"]
+__all__ = [
+    "QUEUE_VIEWS",
+    "Duration",
+    "TimeLeft",
+    "case_timeline",
+    "deadline_state",
+    "queue_position",
+    "task_queue_filtered",
+    "task_queue_for_user",
+    "task_time_left",
+]

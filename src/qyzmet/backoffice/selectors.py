@@ -1,0 +1,240 @@
+"""Reads shaped for the back-office screens: the work queue, a case with what may be done now, intake choices.
+
+Every rule comes from the engine and the access modules: what a task needs is `task_detail`
+(its step's branches, decision, signature), who may see a case is `cases.access`, who provides
+a service is `cases.routing`. This module only arranges their answers for a page.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from qyzmet.api.selectors import case_detail, rural_akim_offices_for, task_detail
+from qyzmet.cases.models import Case, Task
+from qyzmet.cases.routing import providers_for
+from qyzmet.cases.selectors import deadline_state, task_queue_filtered, task_time_left
+from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.gateway.models import GatewayMessage
+from qyzmet.gateway.registries import REGISTRIES
+from qyzmet.identity.access import organizations_where_role
+from qyzmet.identity.models import Organization, StaffRole, User
+
+QUEUE_LIMIT = 200
+
+
+# --- the work queue ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One open task as the queue shows it: the case, the step, its deadline colour and time left."""
+
+    task: Task
+    service_title: str
+    state: str
+    left_amount: int | None
+    left_unit: str
+    overdue: bool
+
+
+def queue_rows(user: User, *, view: str, search: str, language: str, now: datetime) -> list[QueueRow]:
+    """The user's open tasks in one view (mine / overdue / today / all), searched, soonest deadline first."""
+    rows = []
+    for task in task_queue_filtered(user, view=view, search=search, now=now)[:QUEUE_LIMIT]:
+        left = task_time_left(task, now)
+        rows.append(QueueRow(
+            task=task, service_title=task.case.service_version.service.title(language),
+            state=deadline_state(task.due_at, now), left_amount=abs(left.left) if left else None,
+            left_unit=left.unit if left else "", overdue=bool(left and left.overdue),
+        ))
+    return rows
+
+
+# --- the case page -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One registry request made for the case and what the registry answered."""
+
+    at: datetime
+    answered_at: datetime | None
+    registry: str
+    registry_name: str
+    actor_name: str
+    organization: str
+    purpose: str
+    status: str
+    outcome: str
+    answer: Any
+
+
+@dataclass
+class OpenTask:
+    """An open task of the case and, when the user may act on it, what its step needs from them."""
+
+    detail: dict[str, Any]
+    action_text: str
+    state: str
+    left_amount: int | None
+    sign_documents: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: Case
+    service_title: str
+    timeline: list[dict[str, Any]]
+    documents: list[Any]
+    receipts: list[Any]
+    queue: dict[str, Any] | None
+    lookups: list[Lookup]
+    open_tasks: list[OpenTask]
+
+
+def case_lookups(case: Case, *, language: str) -> list[Lookup]:
+    """The gateway message log entries made for this case (by its number), oldest first."""
+    messages = (GatewayMessage.objects.filter(case_number=case.number)
+                .select_related("actor", "organization").order_by("created_at", "pk"))
+    lookups = []
+    for message in messages:
+        spec = REGISTRIES.get(message.registry)
+        lookups.append(Lookup(
+            at=message.created_at, answered_at=message.answered_at, registry=message.registry,
+            registry_name=spec.name(language) if spec else message.registry,
+            actor_name=message.actor.full_name if message.actor else "",
+            organization=message.organization.code if message.organization else "",
+            purpose=message.purpose, status=message.status, outcome=message.outcome, answer=message.answer,
+        ))
+    return lookups
+
+
+def _text(value: dict[str, str], language: str) -> str:
+    return value.get(language) or value.get("ru") or value.get("kk") or next(iter(value.values()), "")
+
+
+def documents_for_signature(documents: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Documents with the base64 of their exact bytes, as the signing form carries them (data-eds-sign)."""
+    return [{"document_id": str(d["document_id"]), "title": str(d["title"]),
+             "content": base64.b64encode(bytes(d["content"])).decode("ascii")} for d in documents]
+
+
+def _open_task(task: Task, *, user: User, language: str, now: datetime) -> OpenTask:
+    detail = task_detail(task, user=user, now=now)
+    signing_step = detail["may_act"] and detail["signs"] and not detail["decides"]
+    to_sign = [{"document_id": d.document_id, "title": d.title, "content": bytes(d.content)}
+               for d in detail["to_sign"]] if signing_step else []
+    time = detail["time"]
+    return OpenTask(detail=detail, action_text=_text(detail["action"], language),
+                    state=deadline_state(task.due_at, now), left_amount=abs(time["left"]) if time else None,
+                    sign_documents=documents_for_signature(to_sign))
+
+
+def _row_state(row: dict[str, Any], now: datetime) -> str:
+    """A done step is overdue or in time (it is no longer "due today"); an open one as the queue shows it."""
+    deadline, completed = row["deadline"], row["completed"]
+    if completed is None:
+        return deadline_state(deadline, now)
+    return "overdue" if deadline is not None and completed > deadline else "ok"
+
+
+def case_page(case: Case, *, user: User, language: str, now: datetime) -> CasePage:
+    """Everything the case page shows: application, timeline, registry answers, documents, open tasks."""
+    detail = case_detail(case, user=user, now=now)
+    open_tasks = [
+        _open_task(task, user=user, language=language, now=now)
+        for task in case.tasks.filter(status=Task.Status.OPEN).select_related("case", "organization")
+        .order_by("sequence")
+    ]
+    actors = {task.pk: task.completed_by.full_name
+              for task in case.tasks.exclude(completed_by=None).select_related("completed_by")
+              if task.completed_by is not None}
+    timeline = [{**row, "state": _row_state(row, now), "actor": actors.get(row["id"])} for row in detail["timeline"]]
+    return CasePage(
+        case=case, service_title=case.service_version.service.title(language), timeline=timeline,
+        documents=detail["documents"], receipts=detail["receipts"], queue=detail["queue"],
+        lookups=case_lookups(case, language=language), open_tasks=open_tasks,
+    )
+
+
+# --- intake choices ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IntakeService:
+    """A service offered at an intake desk, with the providers it may be filed with from there."""
+
+    slug: str
+    title: str
+    version: ServiceVersion
+    definition: ServiceDefinition
+    providers: list[Organization]
+    originals_compared: bool
+    refusal_to_accept: bool
+
+
+def _versions_in_force(on: date) -> list[tuple[ServiceDefinition, ServiceVersion]]:
+    catalog = catalog_default()
+    stored = {(v.service.slug, v.version): v for v in ServiceVersion.objects.select_related("service")}
+    found = []
+    for service_id in catalog.ids():
+        try:
+            definition = catalog.in_force(service_id, on)
+        except ServiceNotFound:  # not in force on that day
+            continue
+        version = stored.get((definition.id, definition.version))
+        if version is not None:
+            found.append((definition, version))
+    return found
+
+
+def _intake_service(definition: ServiceDefinition, version: ServiceVersion, providers: list[Organization],
+                    language: str, *, party: str) -> IntakeService:
+    receipt = definition.acceptance_receipt
+    refusal = definition.refusal_to_accept
+    return IntakeService(
+        slug=definition.id, title=_text(definition.title.as_dict(), language), version=version,
+        definition=definition, providers=providers,
+        originals_compared=bool(receipt and receipt.originals_compared_and_returned),
+        refusal_to_accept=bool(refusal and party in refusal.by),
+    )
+
+
+def intake_services_for_office(organization: Organization, *, language: str, on: date) -> list[IntakeService]:
+    """Services taken at the provider's office that `organization` provides (by the regulation's providers)."""
+    services = []
+    for definition, version in _versions_in_force(on):
+        if "provider_office" not in {c.code.value for c in definition.channels}:
+            continue
+        if providers_for(definition).filter(pk=organization.pk).exists():
+            services.append(_intake_service(definition, version, [organization], language, party="provider"))
+    return services
+
+
+def intake_services_for_rural_akim(office: Organization, *, language: str, on: date) -> list[IntakeService]:
+    """Services with a rural-akim channel whose providers take applications forwarded by this akim's office."""
+    services = []
+    for definition, version in _versions_in_force(on):
+        if "rural_akim" not in {c.code.value for c in definition.channels}:
+            continue
+        providers = [p for p in providers_for(definition) if rural_akim_offices_for(p).filter(pk=office.pk).exists()]
+        if providers:
+            services.append(_intake_service(definition, version, providers, language, party="rural_akim"))
+    return services
+
+
+def roles_held(user: User) -> frozenset[str]:
+    """The staff roles the user holds anywhere (which intake desks the queue page links to)."""
+    return frozenset(StaffRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
+
+
+def intake_desks(user: User, role: str) -> QuerySet[Organization]:
+    """The organizations where the user takes applications in `role` (office clerk, akim's office specialist)."""
+    return organizations_where_role(user, role).order_by("code")
