@@ -194,6 +194,7 @@ def test_while_the_registry_is_down_the_intake_waits_and_is_filed_once_it_answer
     assert "no answer yet: asked again automatically" in page
     waiting = desk.get("/en/hall/desk/intakes/").content.decode()
     assert intake.number in waiting.split("Latest intakes")[0]
+    assert "1 application waits for a registry." in desk.get("/en/hall/desk/").content.decode()
 
     # when: the registry is back and the gateway's sweeper runs
     registry.simulator.fault_set("none")
@@ -264,3 +265,49 @@ def test_an_intake_is_shown_only_to_operators_of_its_branch(
     assert other.get(f"/en/hall/desk/intakes/{number}/").status_code == 404
     assert other.post(f"/en/hall/desk/intakes/{number}/retry/").status_code == 404
     assert number not in other.get("/en/hall/desk/intakes/").content.decode()
+
+
+def test_an_incomplete_package_is_refused_with_the_receipt_and_no_case(desk: Client, branch: Organization) -> None:
+    # when
+    response = desk.post("/en/hall/desk/intake/refuse/", {
+        "service": SERVICE, "applicant_iin": AYGUL, "applicant_name": "Нұрланова Айгүл",
+        "missing": "certificate of study", "expired": "", "request_key": "window-3-0009"})
+    again = desk.post("/en/hall/desk/intake/refuse/", {
+        "service": SERVICE, "applicant_iin": AYGUL, "applicant_name": "Нұрланова Айгүл",
+        "missing": "certificate of study", "expired": "", "request_key": "window-3-0009"})
+
+    # then
+    receipt = Receipt.objects.get()
+    intake = Intake.objects.get()
+    assert (receipt.kind, receipt.grounds, receipt.missing) == (
+        "refusal_to_accept", ["incomplete_package"], ["certificate of study"])
+    assert (intake.status, intake.receipt) == ("refused_to_accept", receipt)
+    assert response["Location"] == again["Location"] == f"/en/hall/desk/intakes/{intake.number}/?branch=wko-sc"
+    page = desk.get(response["Location"]).content.decode()
+    assert receipt.number in page and "certificate of study" in page
+    assert not Case.objects.exists()
+
+
+def test_a_refusal_with_nothing_missing_is_refused_in_the_operators_language(
+    desk: Client, branch: Organization
+) -> None:
+    response = desk.post("/ru/hall/desk/intake/refuse/", {
+        "service": SERVICE, "applicant_iin": AYGUL, "applicant_name": "Нұрланова Айгүл",
+        "missing": "", "expired": "", "request_key": "window-3-0010"})
+
+    assert response.status_code == 422
+    assert "Укажите недостающий или просроченный документ" in response.content.decode()
+    assert not Receipt.objects.exists() and not Intake.objects.exists()
+
+
+def test_where_the_regulation_does_not_let_the_branch_refuse_nothing_is_issued(
+    desk: Client, branch: Organization
+) -> None:
+    # given: guardianship establishment, refused to accept by the provider only
+    response = desk.post("/en/hall/desk/intake/refuse/", {
+        "service": "wko-2019-guardianship-establishment", "applicant_iin": AYGUL, "applicant_name": "Айгүл",
+        "missing": "certificate", "expired": "", "request_key": "window-3-0011"})
+
+    assert response.status_code == 422
+    assert "The regulation does not let the State Corporation refuse to accept" in response.content.decode()
+    assert not Receipt.objects.exists() and not Intake.objects.exists()

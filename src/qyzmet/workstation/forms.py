@@ -116,3 +116,25 @@ class HandOverForm(forms.Form):
 
 class WindowOpenForm(forms.Form):
     number = forms.IntegerField(label=_("Window number"), min_value=1, max_value=999)
+
+
+class RefusalForm(forms.Form):
+    """Refusing to accept an incomplete or expired package (where the regulation lets the branch refuse)."""
+
+    service = forms.ChoiceField(label=_("Service"))
+    applicant_iin = forms.CharField(label=_("Applicant's IIN"), max_length=12,
+                                    widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=300)
+    missing = DocumentsField(label=_("Documents missing (one per line)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    expired = DocumentsField(label=_("Documents expired (one per line)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    request_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args: Any, services: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("request_key", str(uuid.uuid4()))
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = services  # type: ignore[attr-defined]
+
+    def clean_applicant_iin(self) -> str:
+        return _identifier(self.cleaned_data["applicant_iin"], iin_validate)

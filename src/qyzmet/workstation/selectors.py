@@ -103,12 +103,13 @@ def operator_branches(user: User | AnonymousUser) -> QuerySet[Organization]:
 
 @dataclass(frozen=True)
 class Desk:
-    """The operator's window today: open or not, the ticket called to it, how many wait."""
+    """The operator's window today: open or not, the ticket called to it, how many wait; intakes still open."""
 
     branch: Organization
     window: HallWindow | None
     called: QueueTicket | None
     waiting: int
+    intakes_waiting: int
 
 
 def desk_state(*, operator: User, branch: Organization, day: date) -> Desk:
@@ -117,7 +118,7 @@ def desk_state(*, operator: User, branch: Organization, day: date) -> Desk:
     called = (QueueTicket.objects.filter(branch=branch, operator=operator, status=TicketStatus.CALLED)
               .select_related("window").order_by("-called_at").first())
     waiting = QueueTicket.objects.filter(branch=branch, day=day).waiting().count()
-    return Desk(branch, window, called, waiting)
+    return Desk(branch, window, called, waiting, intakes_open_of_branch(branch).count())
 
 
 def window_get_for_operator(*, operator: User, branch: Organization) -> HallWindow:

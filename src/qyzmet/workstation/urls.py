@@ -13,6 +13,7 @@ urlpatterns = [
     path("desk/intake/", views.intake, name="intake"),
     path("desk/intake/providers/", views.intake_providers, name="intake_providers"),
     path("desk/intake/submit/", views.intake_submit, name="intake_submit"),
+    path("desk/intake/refuse/", views.intake_refuse, name="intake_refuse"),
     path("desk/intakes/", views.intakes, name="intakes"),
     path("desk/intakes/<str:number>/", views.intake_detail, name="intake_detail"),
     path("desk/intakes/<str:number>/retry/", views.intake_retry, name="intake_retry"),

@@ -33,6 +33,7 @@ from qyzmet.hall.services import (
     hall_window_close,
     hall_window_open,
     intake_message,
+    sc_intake_refuse,
     sc_intake_resume,
     sc_intake_submit,
     ticket_call_next,
@@ -43,7 +44,7 @@ from qyzmet.hall.services import (
 from qyzmet.identity.errors import LocalizedError, NotFound
 from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
-from qyzmet.workstation.forms import HandOverForm, IntakeForm, IntakeSignForm, WindowOpenForm
+from qyzmet.workstation.forms import HandOverForm, IntakeForm, IntakeSignForm, RefusalForm, WindowOpenForm
 from qyzmet.workstation.selectors import PICKUP
 from qyzmet.workstation.services import Recipient, result_hand_over
 
@@ -291,6 +292,32 @@ def intake_submit(request: HttpRequest, operator: User, branch: Organization) ->
             raise
         taken = found
     return _to("intake_detail", branch, taken.number)
+
+
+@require_http_methods(["GET", "POST"])
+@operator_required
+def intake_refuse(request: HttpRequest, operator: User, branch: Organization) -> HttpResponse:
+    """Refuse to accept an incomplete or expired package: the receipt of refusal, no case."""
+    services = [(s.id, s.title) for s in selectors.kiosk_services(branch, on=timezone.localdate(),
+                                                                   language=active_language())]
+    form = RefusalForm(request.POST if request.method == "POST" else None, services=services)
+    if request.method == "GET" or not form.is_valid():
+        status = 422 if request.method == "POST" else 200
+        return render(request, "workstation/intake_refuse.html", {"form": form, "branch": branch}, status=status)
+    data = form.cleaned_data
+    called = selectors.desk_state(operator=operator, branch=branch, day=timezone.localdate()).called
+    try:
+        request_id = sc_request_id(user=operator, key=data["request_key"])
+        sc_intake_refuse(operator=operator, branch=branch, service_id=data["service"],
+                         applicant_iin=data["applicant_iin"], applicant_name=data["applicant_name"],
+                         missing=tuple(data["missing"]), expired=tuple(data["expired"]), request_id=request_id,
+                         ticket=called, now=timezone.now())
+    except LocalizedError as exc:
+        form.add_error(None, _message(exc))
+        return render(request, "workstation/intake_refuse.html", {"form": form, "branch": branch}, status=422)
+    refused = selectors.intake_get_by_request(branch=branch, request_id=request_id)
+    assert refused is not None
+    return _to("intake_detail", branch, refused.number)
 
 
 @require_GET
