@@ -183,3 +183,37 @@ def test_kiosk_call_intake_signed_through_ncalayer_and_hand_over(
     expect(page.locator(".desk-messages")).to_contain_text(f"Результат по делу {case_number} выдан.")
     expect(page.locator("main")).to_contain_text("Нет результатов, ожидающих выдачи.")
     check_page(page)
+
+
+def test_refusal_to_accept_with_its_receipt_and_the_intakes_list_in_kazakh(server: str, page: Page) -> None:
+    page.set_viewport_size(DESKTOP)
+
+    # the kiosk in Kazakh
+    page.goto(f"{server}/hall/wko-sc/kiosk/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Талон алу")
+    check_page(page)
+
+    # a citizen is turned away from the workstation with a message
+    log_in(page, server, APPLICANT)
+    page.goto(f"{server}/hall/desk/")
+    expect(page.locator("main .notice.bad")).to_contain_text("Мемлекеттік корпорация операторларына арналған")
+    check_page(page)
+    page.context.clear_cookies()
+
+    # the operator refuses an incomplete package: the receipt of refusal, no case
+    log_in(page, server, OPERATOR)
+    page.goto(f"{server}/hall/desk/intake/refuse/")
+    check_page(page)
+    page.get_by_label("Қызмет", exact=True).select_option(SERVICE)
+    page.get_by_label("Өтініш берушінің ЖСН").fill(APPLICANT)
+    page.get_by_label("Өтініш берушінің аты-жөні").fill("Нұрланова Айгүл Серікқызы")
+    page.get_by_label("Жетіспейтін құжаттар (әр жолға біреуден)").fill("оқу орнынан анықтама")
+    page.get_by_role("button", name="Бас тартып, қолхат беру").click()
+    expect(page.locator(".receipt-number")).to_be_visible()
+    expect(page.locator(".outcome")).to_contain_text("оқу орнынан анықтама")
+    check_page(page)
+
+    # the intakes list shows it
+    page.get_by_role("link", name="Қабылданған өтініштер").click()
+    expect(page.locator("table.grid")).to_contain_text("Қабылдаудан бас тартылды")
+    check_page(page)

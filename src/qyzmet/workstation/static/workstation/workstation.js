@@ -19,4 +19,13 @@
     }
     form.dataset.submitted = "true";
   });
+  // A page restored from the back-forward cache (Back after taking a ticket) can be used again.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) {
+      return;
+    }
+    document.querySelectorAll("form[data-once]").forEach(function (form) {
+      delete form.dataset.submitted;
+    });
+  });
 })();
