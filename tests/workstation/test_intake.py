@@ -311,3 +311,23 @@ def test_where_the_regulation_does_not_let_the_branch_refuse_nothing_is_issued(
     assert response.status_code == 422
     assert "The regulation does not let the State Corporation refuse to accept" in response.content.decode()
     assert not Receipt.objects.exists() and not Intake.objects.exists()
+
+
+def test_the_operator_asks_the_registry_again_once_it_is_back(
+    desk: Client, branch: Organization, operator: User, registry: SimulatorServer, clock: time_machine.Coordinates
+) -> None:
+    # given: an intake kept while ГБД ФЛ was down
+    registry.simulator.fault_set("down")
+    response = desk.post("/en/hall/desk/intake/submit/", _signed(desk, operator, branch, _fields()))
+    intake = Intake.objects.get()
+    assert intake.status == "waiting_registry"
+
+    # when: the registry is back and the operator presses "ask again"
+    registry.simulator.fault_set("none")
+    clock.shift(timedelta(minutes=1))
+    again = desk.post(f"/en/hall/desk/intakes/{intake.number}/retry/")
+
+    # then
+    assert again["Location"] == response["Location"]
+    intake.refresh_from_db()
+    assert intake.status == "filed" and Case.objects.get() == intake.case

@@ -60,7 +60,10 @@ def kiosk_services(branch: Organization, *, on: date, language: str) -> list[Kio
     for definition in catalog_default().latest_all():
         if definition.jurisdiction != oblast:
             continue
-        current = catalog_default().in_force(definition.id, on)
+        try:
+            current = catalog_default().in_force(definition.id, on)
+        except ServiceNotFound:  # not in force on that day
+            continue
         if CHANNEL in {channel.code.value for channel in current.channels}:
             services.append(KioskService(current.id, _title(current.title.as_dict(), language)))
     return sorted(services, key=lambda service: service.title)
