@@ -88,7 +88,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Platform]:
         "QYZMET_REGISTRY_URL": f"http://127.0.0.1:{registry_port}",
         "QYZMET_NCALAYER_URL": f"ws://127.0.0.1:{ncalayer_port}",
     }
-    subprocess.run([*QYZMET, "setup", "--quiet"], env=env, check=True, timeout=300)
+    subprocess.run([*QYZMET, "setup", "--demo", "--quiet"], env=env, check=True, timeout=300)
     registries = subprocess.Popen([*QYZMET, "registries", "serve", "--port", str(registry_port)], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     process = subprocess.Popen([*QYZMET, "serve", "--port", str(port)], env=env,
