@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -54,6 +54,14 @@ DeskView = Callable[Concatenate[HttpRequest, User, Organization, P], HttpRespons
 
 def _message(error: LocalizedError) -> str:
     return error.message(active_language())
+
+
+def _url_or_none(name: str, *args: object) -> str | None:
+    """The address of another app's page, or None where that app does not offer it (yet)."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
 
 
 def _public_branch(code: str) -> Organization:
@@ -330,7 +338,9 @@ def intake_detail(request: HttpRequest, operator: User, branch: Organization, nu
         raise Http404(str(exc)) from exc
     message = intake_message(taken)
     context = {"intake": taken, "branch": branch, "message": message[active_language()] if message else "",
-               "answers": selectors.intake_registry_answers(taken, language=active_language())}
+               "answers": selectors.intake_registry_answers(taken, language=active_language()),
+               "case_url": _url_or_none("backoffice:case", taken.case.pk) if taken.case else None,
+               "receipt_url": _url_or_none("documents:receipt", taken.receipt.number) if taken.receipt else None}
     return render(request, "workstation/intake_detail.html", context)
 
 
@@ -389,6 +399,7 @@ def result_hand_over_view(request: HttpRequest, operator: User, branch: Organiza
             return _to("results", task.organization or branch)
     elif request.method == "POST":
         status = 422
-    context = {"branch": task.organization or branch, "task": task, "form": form,
-               "documents": task.case.documents.filter(intermediate=False)}
+    documents = [(document, _url_or_none("documents:download", document.pk, "pdf"))
+                 for document in task.case.documents.filter(intermediate=False)]
+    context = {"branch": task.organization or branch, "task": task, "form": form, "documents": documents}
     return render(request, "workstation/result_hand_over.html", context, status=status)
