@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -21,6 +21,10 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 class Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+LanguageIn = Literal["kk", "ru", "en"]
+LANGUAGE_DESCRIPTION = "The applicant's language, in which the result documents are issued; empty: the request's."
 
 
 # --- errors --------------------------------------------------------------------------------------------
@@ -138,6 +142,7 @@ class ApplicationIn(Input):
     provider: int = Field(..., description="The id of the providing organization (see /services/{id}/providers).")
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class SubmitIn(Input):
@@ -162,6 +167,7 @@ class OfficeIntakeIn(Input):
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
     originals_compared: bool = Field(False, description="The copies were compared with the originals, returned.")
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class RuralAkimIntakeIn(Input):
@@ -172,6 +178,7 @@ class RuralAkimIntakeIn(Input):
     applicant: ApplicantIn
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class PowerOfAttorneyIn(Input):
@@ -199,6 +206,7 @@ class StateCorporationRequestIn(Input):
         None, min_length=1, max_length=200,
         description="Your id of this application, or send it as the Idempotency-Key header; a repeat returns what "
         "the first request made. The preview makes one when neither is given.")
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class StateCorporationIntakeIn(StateCorporationRequestIn):
@@ -243,6 +251,7 @@ class CaseFields(Schema):
     service: str
     version: int
     channel: str
+    language: str = Field(..., description="The applicant's language: the result documents are issued in it.")
     status: str
     outcome: str
     provider: OrganizationOut
@@ -268,6 +277,7 @@ class DraftOut(Schema):
     provider: OrganizationOut
     form: dict[str, Any]
     attachments: list[dict[str, Any]]
+    language: str
     content: str = Field(..., description="Base64 of the exact bytes to sign (canonical JSON).")
     otp_purpose: str
     confirmation: list[str] = Field(..., description="How this service's portal channel confirms: eds, otp, …")
@@ -392,8 +402,8 @@ class CaseDetailOut(CaseFields):
         case: Case = detail["case"]
         return {
             **{name: getattr(case, name) for name in (
-                "id", "number", "channel", "status", "outcome", "provider", "intake_office", "filed_at", "closed_at",
-                "representative_iin", "confirmation", "refusal_ground", "form", "attachments")},
+                "id", "number", "channel", "language", "status", "outcome", "provider", "intake_office", "filed_at",
+                "closed_at", "representative_iin", "confirmation", "refusal_ground", "form", "attachments")},
             "service": case.service_slug, "version": case.service_version.version,
             "applicant": {"iin": case.applicant_iin, "name": case.applicant_name},
             "timeline": detail["timeline"], "documents": detail["documents"], "receipts": detail["receipts"],

@@ -123,7 +123,7 @@ def draft_get_for_applicant(*, draft_id: int, user: User) -> ApplicationDraft:
 
 def draft_application(draft: ApplicationDraft) -> Application:
     """The draft's form and attachments, as the intake takes them."""
-    return Application(form=draft.form, attachments=draft.attachments)
+    return Application(form=draft.form, attachments=draft.attachments, language=draft.language)
 
 
 def draft_view(draft: ApplicationDraft) -> dict[str, Any]:
@@ -136,7 +136,8 @@ def draft_view(draft: ApplicationDraft) -> dict[str, Any]:
     channel = definition.channel("portal")
     return {
         "id": draft.pk, "service": version.service.slug, "version": version.version, "provider": draft.provider,
-        "form": draft.form, "attachments": draft.attachments, "created_at": draft.created_at,
+        "form": draft.form, "attachments": draft.attachments, "language": draft.language,
+        "created_at": draft.created_at,
         "content": base64.b64encode(content).decode("ascii"),
         "otp_purpose": portal_otp_purpose(version=version, provider=draft.provider, applicant=draft.applicant,
                                           application=application),

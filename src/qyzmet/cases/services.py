@@ -376,6 +376,7 @@ class Filing:
     decisions: dict[str, str] = field(default_factory=dict)
     idempotency_key: str | None = None
     signature: str = ""
+    language: str = "kk"
 
 
 @transaction.atomic
@@ -400,6 +401,7 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         service_version=filing.service_version,
         service_slug=definition.id,
         channel=filing.channel,
+        language=filing.language if filing.language in Case.Language.values else Case.Language.KAZAKH,
         applicant=filing.applicant,
         applicant_iin=filing.applicant_iin,
         applicant_name=filing.applicant_name,
