@@ -319,6 +319,7 @@ class StepOut(Schema):
 class DocumentOut(Schema):
     id: int
     case: int
+    number: str = Field(..., description="The number printed on the document; checked at /verify/{number}/.")
     document_id: str
     kind: str
     title: str

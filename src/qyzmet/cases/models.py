@@ -203,12 +203,15 @@ class ResultDocument(models.Model):
     """A document the case produced: the result (or refusal), an intermediate act, a cover letter."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    number = models.CharField(
+        max_length=96, unique=True, help_text=_("the document number printed on it and checked at /verify/<number>/")
+    )
     document_id = models.CharField(max_length=80, help_text=_("the id in the regulation definition"))
     kind = models.CharField(max_length=32)
     title = models.TextField()
     intermediate = models.BooleanField(default=False)
     content = models.BinaryField(help_text=_("the canonical bytes that are signed"))
-    content_type = models.CharField(max_length=64, default="application/json")
+    content_type = models.CharField(max_length=64, default="application/pdf")
     signature = models.BinaryField(null=True, blank=True, help_text=_("detached CMS (DER)"))
     signed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="signed_documents"
