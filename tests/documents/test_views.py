@@ -252,7 +252,8 @@ def test_the_receipt_of_refusal_prints_its_grounds_and_missing_documents_in_the_
     # then
     assert response.status_code == 200
     text = pdf_text(response.content)
-    for printed in (receipt.number, "Standard app. 3", "В приеме документов отказано", "Неполный пакет документов",
+    for printed in (receipt.number, "Приложение 3 к стандарту государственной услуги", "В приеме документов отказано",
+                    "Неполный пакет документов",
                     "свидетельство о рождении ребенка", "Тестова Айгерим", branch.name_ru):
         assert printed in text, printed
 
