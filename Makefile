@@ -10,7 +10,7 @@ PORT      ?= 8000
 REGISTRY_PORT ?= 8100
 PYTEST_ARGS ?=
 
-.PHONY: run test check lint typecheck bench setup clean browser frontend
+.PHONY: run test check lint typecheck bench setup clean browser frontend screenshots
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || "$$(scripts/find-python)" -m venv $(VENV)
@@ -27,7 +27,7 @@ $(NODE_STAMP): package.json package-lock.json
 frontend: $(NODE_STAMP)
 
 setup: $(STAMP) $(NODE_STAMP)
-	$(BIN)/qyzmet setup
+	$(BIN)/qyzmet setup --demo
 
 # The web server and, beside it, the registry simulator (ГБД ФЛ, ГБД ЮЛ, ЕНИС) the gateway talks to;
 # stopping the web server stops the simulator too.
@@ -49,6 +49,10 @@ test: lint typecheck browser frontend
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 check: test
+
+# The main pages in kk and ru at desktop and phone width, written to docs/screenshots/.
+screenshots: setup browser
+	$(BIN)/python scripts/screenshots.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

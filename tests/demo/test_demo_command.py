@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +67,45 @@ def test_demo_runs_every_service_through_every_channel() -> None:
     assert {(r["service"], r["channel"]) for r in runs} == expected
     assert all(r["outcome"] in {"issued", "refused", "queued"} for r in runs)
     assert all(r["result_document"] and all(d["signed"] for d in r["result_document"]) for r in runs)
+
+
+def test_demo_into_a_kept_database_leaves_cases_in_every_state(tmp_path: Path) -> None:
+    # given: a database file that does not exist yet
+    database = tmp_path / "kept.sqlite3"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"QYZMET_VAR_DIR": str(tmp_path / "var")}
+    service = "wko-2015-patronat-payment"
+
+    # when
+    done = subprocess.run(
+        [*QYZMET, "demo", "--service", service, "--database", f"sqlite:///{database}", "--json"],
+        env=env, capture_output=True, text=True, timeout=600,
+    )
+
+    # then: the finished runs of both channels, one refused and one still in progress, all kept in that file
+    assert done.returncode == 0, done.stderr[-2000:]
+    runs = json.loads(done.stdout)
+    channels = [c.code.value for c in catalog_default().latest(service).channels]
+    assert sorted((r["channel"], r["status"]) for r in runs) == sorted(
+        [(c, "issued") for c in channels] + [(channels[0], "refused"), (channels[0], "in_progress")]
+    )
+    with sqlite3.connect(database) as db:
+        stored = dict(db.execute("select id, number from cases_case").fetchall())
+        roles = {(iin, role) for iin, role in db.execute(
+            "select u.iin, r.role from identity_staffrole r join identity_user u on u.id = r.user_id")}
+        query = "select applicant_iin from cases_case where id = ?"
+        applicant_iin = db.execute(query, (runs[0]["case_id"],)).fetchone()
+    assert stored == {r["case_id"]: r["case"] for r in runs}
+    assert applicant_iin == (runs[0]["applicant"],)
+    for r in runs:
+        for step in r["steps"]:
+            if step["completed"] and step["organization"]:
+                assert (step["actor"], step["role"]) in roles
+    open_steps = [s for s in runs[-1]["steps"] if s["completed"] is None]
+    assert len(open_steps) == 1 and open_steps[0]["actor"] is None
+
+
+def test_demo_names_an_unreachable_database() -> None:
+    url = "postgresql://postgres@127.0.0.1:5432/no_such_db_here"
+    done = _demo("--service", "wko-2015-patronat-payment", "--database", url)
+    assert done.returncode == 2
+    assert "cannot reach the database" in done.stderr

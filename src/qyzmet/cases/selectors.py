@@ -58,7 +58,7 @@ def queue_position(entry: QueueEntry) -> int | None:
 
 
 def case_timeline(case: Case) -> list[dict[str, object]]:
-    """Every step of the case so far: step, role, organization, start, deadline, completion, branch."""
+    """Every step of the case so far: step, role, organization, start, deadline, completion, who, branch."""
     rows = []
     for task in case.tasks.select_related("organization", "completed_by").order_by("sequence"):
         rows.append(
@@ -73,6 +73,7 @@ def case_timeline(case: Case) -> list[dict[str, object]]:
                 "started": task.started_at,
                 "deadline": task.due_at,
                 "completed": task.completed_at,
+                "actor": task.completed_by.iin if task.completed_by else None,
                 "status": task.status,
                 "branch": task.branch or None,
                 "overdue": task.overdue_at is not None,

@@ -33,6 +33,7 @@ from qyzmet.cases.services import (
     route_of,
     task_complete,
 )
+from qyzmet.cases.workflow import is_automatic
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
@@ -70,6 +71,7 @@ class Run:
                     "started": _iso(row["started"]),
                     "deadline": _iso(row["deadline"]),
                     "completed": _iso(row["completed"]),
+                    "actor": row["actor"],
                     "branch": row["branch"],
                 }
             )
@@ -78,6 +80,9 @@ class Run:
             "service": self.service,
             "channel": self.channel,
             "case": self.case.number,
+            "case_id": self.case.pk,
+            "applicant": self.case.applicant_iin,
+            "status": str(self.case.status),
             "version": definition.version,
             "outcome": _outcome(self.case),
             "steps": steps,
@@ -273,13 +278,17 @@ def _action(case: Case, task: Task, actor: User, *, outcome: str, at: datetime, 
 
 
 def case_drive(
-    case: Case, *, now: datetime, outcome: str = "issued", branches: dict[str, str] | None = None, max_steps: int = 60
+    case: Case, *, now: datetime, outcome: str = "issued", branches: dict[str, str] | None = None, max_steps: int = 60,
+    stop_after: int | None = None,
 ) -> datetime:
-    """Act on every open task of the case, as the person holding its role, until none is left."""
+    """Act on every open task of the case, as the person holding its role, until none is left.
+
+    With `stop_after`, act on at most that many tasks and leave the case where it then stands.
+    """
     clock = now
-    for _ in range(max_steps):
+    for done in range(max_steps):
         task = Task.objects.filter(case=case, status=Task.Status.OPEN).select_related("organization").first()
-        if task is None:
+        if task is None or (stop_after is not None and done >= stop_after):
             return clock
         if task.organization is None:
             raise DriverError(f"task {task.step_id} has no organization")
@@ -291,10 +300,11 @@ def case_drive(
     raise DriverError(f"case {case.number} did not finish in {max_steps} steps")
 
 
-def run(service_id: str, channel: str, *, start: datetime, outcome: str = "issued", via_gateway: bool = False) -> Run:
+def run(service_id: str, channel: str, *, start: datetime, outcome: str = "issued", via_gateway: bool = False,
+        stop_after: int | None = None) -> Run:
     definition = catalog_default().latest(service_id)
     case = case_open(definition, channel, now=start, via_gateway=via_gateway)
-    case_drive(case, now=start, outcome=outcome)
+    case_drive(case, now=start, outcome=outcome, stop_after=stop_after)
     case.refresh_from_db()
     return Run(service_id, channel, case)
 
@@ -315,4 +325,22 @@ def runs_all(*, start: datetime, service: str | None = None, channel: str | None
     return results
 
 
-__all__ = ["DriverError", "Run", "case_drive", "case_open", "run", "runs_all", "staff_member"]
+def runs_in_every_state(*, start: datetime, service: str | None = None, via_gateway: bool = False) -> list[Run]:
+    """Cases to browse beside the finished ones: per service, one refused where its regulation lets the
+    provider refuse, and one left open half-way through its first channel (work waiting in the queues)."""
+    results = []
+    clock = start
+    for definition in catalog_default().latest_all():
+        if service and definition.id != service:
+            continue
+        channel = definition.channels[0].code.value
+        if "refused" in {rule.outcome.value for rule in definition.outcomes}:
+            results.append(run(definition.id, channel, start=clock, outcome="refused", via_gateway=via_gateway))
+            clock += timedelta(minutes=7)
+        staff_steps = sum(1 for step in definition.channel_steps(channel) if not is_automatic(step))
+        results.append(run(definition.id, channel, start=clock, via_gateway=via_gateway, stop_after=staff_steps // 2))
+        clock += timedelta(minutes=7)
+    return results
+
+
+__all__ = ["DriverError", "Run", "case_drive", "case_open", "run", "runs_all", "runs_in_every_state", "staff_member"]

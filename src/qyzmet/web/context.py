@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 
-def signing(request: HttpRequest) -> dict[str, str]:
-    """Where the pages' signing code finds NCALayer (or the development stand-in)."""
-    return {"NCALAYER_URL": settings.QYZMET_NCALAYER_URL}
+def signing(request: HttpRequest) -> dict[str, object]:
+    """Where the pages' signing code finds NCALayer (or the development stand-in), and the languages
+    each named in itself (Қазақша, Русский, English) for the language switch."""
+    return {"NCALAYER_URL": settings.QYZMET_NCALAYER_URL, "SITE_LANGUAGES": settings.LANGUAGES}
