@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 from qyzmet.cases.access import document_get_for_user, receipt_get_for_user
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
@@ -25,7 +25,7 @@ def _attachment(content: bytes, content_type: str, filename: str) -> HttpRespons
     return response
 
 
-@require_GET
+@require_safe
 def verify(request: HttpRequest, number: str) -> HttpResponse:
     """The public page of a document or receipt number: what it is, who issued and signed it, valid now or not."""
     try:
