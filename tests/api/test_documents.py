@@ -34,6 +34,7 @@ def test_the_issued_result_is_downloaded_with_its_signature(api: ApiClient, cloc
     assert hashlib.sha256(content.content).hexdigest() == meta["sha256"]
     assert content["Content-Disposition"] == f'attachment; filename="{meta["verification_code"]}.pdf"'
     assert meta["content_type"] == "application/pdf" and meta["number"] in pdf_text(content.content)
+    assert meta["verify_url"] == f"http://127.0.0.1:8000/verify/{meta['number']}/"
     assert signature["Content-Type"] == "application/pkcs7-signature"
     assert signature.content[:1] == b"\x30"  # DER SEQUENCE
 

@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from qyzmet.cases.models import Case, Receipt, ResultDocument
 from qyzmet.catalog.registry import definition_summary
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.documents.rendering import verify_url
 from qyzmet.identity.models import Organization, StaffRole, User
 
 IIN_PATTERN = r"^[0-9]{12}$"
@@ -320,6 +321,7 @@ class DocumentOut(Schema):
     id: int
     case: int
     number: str = Field(..., description="The number printed on the document; checked at /verify/{number}/.")
+    verify_url: str = Field(..., description="The public verification page, as its QR code prints it.")
     document_id: str
     kind: str
     title: str
@@ -336,6 +338,10 @@ class DocumentOut(Schema):
     @staticmethod
     def resolve_case(obj: ResultDocument) -> int:
         return obj.case_id
+
+    @staticmethod
+    def resolve_verify_url(obj: ResultDocument) -> str:
+        return verify_url(obj.number)
 
     @staticmethod
     def resolve_sha256(obj: ResultDocument) -> str:
