@@ -15,6 +15,7 @@ from urllib.parse import parse_qs
 import pytest
 from playwright.sync_api import Page, Request, Route
 
+from tests.browser.a11y import assert_accessible, assert_no_sideways_scroll
 from tests.browser.conftest import QYZMET, NCALayerStandIn, Platform
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -133,3 +134,77 @@ def test_cancelling_in_ncalayer_sends_nothing(server: str, page: Page, ncalayer:
     assert alert.inner_text() == "Подписание отменено: в окне NCALayer нажата «Отмена»."
     assert posted == []
     assert page.locator("input[name=signature]").input_value() == ""
+
+
+def test_citizen_logs_in_with_an_eds_authentication_key(server: str, page: Page, ncalayer: NCALayerStandIn) -> None:
+    # given: NCALayer holds the citizen's signing and login keys
+    ncalayer(CITIZEN, usage=("sign", "auth"))
+    page.goto(f"{server}/ru/login/eds/")
+    assert_accessible(page)
+    assert_no_sideways_scroll(page)
+
+    # when
+    page.get_by_role("button", name="Подписать и войти").click()
+    page.wait_for_url(f"{server}/ru/cabinet/")
+
+    # then
+    assert page.locator("h1").inner_text() == "Личный кабинет"
+    assert "880314412019" in page.locator("p.lead").inner_text()
+
+
+def test_eds_login_with_only_a_signing_key_says_which_key_to_choose(
+        server: str, page: Page, ncalayer: NCALayerStandIn) -> None:
+    # given: the person has only a signing key
+    ncalayer(CITIZEN, usage="sign")
+    page.goto(f"{server}/login/eds/")
+
+    # when
+    page.get_by_role("button", name="Қол қойып, кіру").click()
+
+    # then: NCALayer offers no authentication key, the page says so in Kazakh, nothing is sent
+    alert = page.get_by_role("alert")
+    alert.wait_for()
+    assert alert.inner_text().startswith("Сәйкес кілт табылмады")
+    assert page.url == f"{server}/login/eds/"
+    assert_accessible(page)
+
+
+HTMX_FORM = """
+<form hx-post="/eds-echo/" hx-target="#signed-result" hx-swap="innerHTML" data-eds-form id="htmx-form">
+  <p data-eds-status role="alert" hidden></p>
+  <input type="hidden" name="signature" data-eds-sign="{data}">
+  <button type="submit" name="decision" value="approve">Sign</button>
+</form>
+<div id="signed-result"></div>
+"""
+
+
+def test_an_htmx_form_swapped_into_the_page_is_signed_before_htmx_sends_it(
+        platform: Platform, server: str, page: Page, ncalayer: NCALayerStandIn, tmp_path: Path) -> None:
+    # given: a form htmx posts, swapped in after the page loaded
+    ncalayer(CITIZEN, usage="sign")
+    posted: list[Request] = []
+
+    def catch(route: Route) -> None:
+        posted.append(route.request)
+        route.fulfill(status=200, content_type="text/html", body="<p>signed and sent</p>")
+
+    page.route(f"{server}/eds-echo/", catch)
+    page.goto(f"{server}/ru/")
+    markup = HTMX_FORM.format(data=base64.b64encode(DOCUMENT).decode())
+    page.evaluate("""markup => {
+        const main = document.querySelector('main');
+        main.insertAdjacentHTML('afterbegin', markup);
+        window.htmx.process(main.firstElementChild);
+    }""", markup)
+
+    # when
+    page.get_by_role("button", name="Sign").click()
+    page.get_by_text("signed and sent").wait_for()
+
+    # then: one request, by htmx, carrying the signature and the button's value
+    assert len(posted) == 1
+    assert posted[0].headers.get("hx-request") == "true"
+    fields = parse_qs(posted[0].post_data or "")
+    assert fields["decision"] == ["approve"]
+    assert verify(platform, tmp_path, fields["signature"][0]).returncode == 0

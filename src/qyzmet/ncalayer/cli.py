@@ -1,6 +1,7 @@
 """`qyzmet ncalayer serve` (the NCALayer stand-in) and `qyzmet ncalayer demo-key` (a demo person's key file).
 
-Exit codes: 0 success, 2 bad input (missing or unreadable key file, wrong password, unknown person).
+Exit codes: 0 success, 2 bad input (missing or unreadable key file, wrong password, unknown person,
+or demo keys asked for under QYZMET_PROFILE=production).
 """
 
 from __future__ import annotations
@@ -51,11 +52,13 @@ def register(subparsers: Any) -> None:
 
 def _handled(command: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
+        from django.core.exceptions import ImproperlyConfigured
+
         from qyzmet.signatures.pki import KeyFileError, PkiNotInitialised
 
         try:
             code: int = command(args)
-        except (CommandError, KeyFileError, PkiNotInitialised) as error:
+        except (CommandError, KeyFileError, PkiNotInitialised, ImproperlyConfigured) as error:
             print(f"qyzmet ncalayer {args.ncalayer_command}: {error}", file=sys.stderr)
             return 2
         return code
@@ -94,10 +97,12 @@ def _demo_key(args: argparse.Namespace) -> int:
     from qyzmet.core.cli import django_setup
 
     django_setup()
+    from qyzmet.core.profile import demo_ensure_allowed
     from qyzmet.demo.keys import demo_key_for
     from qyzmet.identity.models import Organization, User
     from qyzmet.signatures import pki
 
+    demo_ensure_allowed()
     person = User.objects.filter(iin=args.iin).first()
     if person is None:
         raise CommandError(UNKNOWN_PERSON.format(iin=args.iin))

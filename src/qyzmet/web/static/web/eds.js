@@ -180,6 +180,10 @@
 
   function submitSigned(form, submitter) {
     setBusy(form, false);
+    if (submitter && submitter.form === form) {
+      // Disabling the button blurred it, and htmx forgets the pressed button on blur: focus tells it again.
+      submitter.focus();
+    }
     form.setAttribute('data-eds-signed', '');
     try {
       if (submitter && submitter.form === form) {
