@@ -9,6 +9,7 @@ import time_machine
 
 from qyzmet.identity.models import Organization
 from tests.api.helpers import API, APPLICANT_IIN, ApiClient, case_drive, case_file, staff_member, task_act, user
+from tests.documents.pdf import pdf_text
 
 SERVICE = "wko-2019-parent-visit-permission"
 
@@ -31,7 +32,9 @@ def test_the_issued_result_is_downloaded_with_its_signature(api: ApiClient, cloc
     assert meta["delivered_to"] == "personal_cabinet"
     assert content["Content-Type"] == meta["content_type"]
     assert hashlib.sha256(content.content).hexdigest() == meta["sha256"]
-    assert content["Content-Disposition"] == f'attachment; filename="{meta["verification_code"]}.json"'
+    assert content["Content-Disposition"] == f'attachment; filename="{meta["verification_code"]}.pdf"'
+    assert meta["content_type"] == "application/pdf" and meta["number"] in pdf_text(content.content)
+    assert meta["verify_url"] == f"http://127.0.0.1:8000/verify/{meta['number']}/"
     assert signature["Content-Type"] == "application/pkcs7-signature"
     assert signature.content[:1] == b"\x30"  # DER SEQUENCE
 

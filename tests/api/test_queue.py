@@ -25,6 +25,7 @@ from tests.api.helpers import (
     staff_member,
     user,
 )
+from tests.documents.pdf import pdf_text
 
 PRESCHOOL = "pavlodar-2016-preschool-queue"
 
@@ -64,9 +65,9 @@ def test_the_preview_shows_the_next_child_and_the_direction_bytes(
     assert preview["case"]["id"] == drives[0].case["id"]
     [document] = preview["documents"]
     assert (document["document_id"], document["kind"], document["content_type"]) == (
-        "direction", "direction", "application/json")
-    content = base64.b64decode(document["content"])
-    assert b'"outcome":"issued"' in content and drives[0].case["number"].encode() in content
+        "direction", "direction", "application/pdf")
+    text = pdf_text(base64.b64decode(document["content"]))
+    assert "Мемлекеттік қызмет көрсетілді" in text and drives[0].case["number"] in text
     _nothing_directed()
 
 

@@ -67,6 +67,7 @@ class ApplicationDraft(models.Model):
     provider = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="application_drafts")
     form: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     attachments: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=2, default="kk", help_text=_("the applicant's language (kk, ru, en)"))
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     case = models.OneToOneField(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="draft")
     created_at = models.DateTimeField()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -13,6 +13,7 @@ from pydantic import ConfigDict
 from qyzmet.cases.models import Case, Receipt, ResultDocument
 from qyzmet.catalog.registry import definition_summary
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.documents.rendering import verify_url
 from qyzmet.identity.models import Organization, StaffRole, User
 
 IIN_PATTERN = r"^[0-9]{12}$"
@@ -21,6 +22,10 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 class Input(Schema):
     model_config = ConfigDict(extra="forbid")
+
+
+LanguageIn = Literal["kk", "ru", "en"]
+LANGUAGE_DESCRIPTION = "The applicant's language, in which the result documents are issued; empty: the request's."
 
 
 # --- errors --------------------------------------------------------------------------------------------
@@ -138,6 +143,7 @@ class ApplicationIn(Input):
     provider: int = Field(..., description="The id of the providing organization (see /services/{id}/providers).")
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class SubmitIn(Input):
@@ -162,6 +168,7 @@ class OfficeIntakeIn(Input):
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
     originals_compared: bool = Field(False, description="The copies were compared with the originals, returned.")
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class RuralAkimIntakeIn(Input):
@@ -172,6 +179,7 @@ class RuralAkimIntakeIn(Input):
     applicant: ApplicantIn
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class PowerOfAttorneyIn(Input):
@@ -199,6 +207,7 @@ class StateCorporationRequestIn(Input):
         None, min_length=1, max_length=200,
         description="Your id of this application, or send it as the Idempotency-Key header; a repeat returns what "
         "the first request made. The preview makes one when neither is given.")
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
 class StateCorporationIntakeIn(StateCorporationRequestIn):
@@ -243,6 +252,7 @@ class CaseFields(Schema):
     service: str
     version: int
     channel: str
+    language: str = Field(..., description="The applicant's language: the result documents are issued in it.")
     status: str
     outcome: str
     provider: OrganizationOut
@@ -268,6 +278,7 @@ class DraftOut(Schema):
     provider: OrganizationOut
     form: dict[str, Any]
     attachments: list[dict[str, Any]]
+    language: str
     content: str = Field(..., description="Base64 of the exact bytes to sign (canonical JSON).")
     otp_purpose: str
     confirmation: list[str] = Field(..., description="How this service's portal channel confirms: eds, otp, …")
@@ -309,6 +320,8 @@ class StepOut(Schema):
 class DocumentOut(Schema):
     id: int
     case: int
+    number: str = Field(..., description="The number printed on the document; checked at /verify/{number}/.")
+    verify_url: str = Field(..., description="The public verification page, as its QR code prints it.")
     document_id: str
     kind: str
     title: str
@@ -325,6 +338,10 @@ class DocumentOut(Schema):
     @staticmethod
     def resolve_case(obj: ResultDocument) -> int:
         return obj.case_id
+
+    @staticmethod
+    def resolve_verify_url(obj: ResultDocument) -> str:
+        return verify_url(obj.number)
 
     @staticmethod
     def resolve_sha256(obj: ResultDocument) -> str:
@@ -392,8 +409,8 @@ class CaseDetailOut(CaseFields):
         case: Case = detail["case"]
         return {
             **{name: getattr(case, name) for name in (
-                "id", "number", "channel", "status", "outcome", "provider", "intake_office", "filed_at", "closed_at",
-                "representative_iin", "confirmation", "refusal_ground", "form", "attachments")},
+                "id", "number", "channel", "language", "status", "outcome", "provider", "intake_office", "filed_at",
+                "closed_at", "representative_iin", "confirmation", "refusal_ground", "form", "attachments")},
             "service": case.service_slug, "version": case.service_version.version,
             "applicant": {"iin": case.applicant_iin, "name": case.applicant_name},
             "timeline": detail["timeline"], "documents": detail["documents"], "receipts": detail["receipts"],

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from qyzmet.api.models import ApiToken, ApplicationDraft
+from qyzmet.cases import access
 from qyzmet.cases.access import cases_of_applicant, cases_visible_to_staff
 from qyzmet.cases.errors import TransitionNotAllowed
 from qyzmet.cases.intake import Applicant, Application, application_bytes, portal_otp_purpose
@@ -30,6 +31,7 @@ from qyzmet.cases.workflow import SIGNING_VERBS
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.hall.models import Intake
 from qyzmet.hall.services import intake_message
 from qyzmet.identity.access import organizations_visible_to, user_has_role
@@ -123,7 +125,7 @@ def draft_get_for_applicant(*, draft_id: int, user: User) -> ApplicationDraft:
 
 def draft_application(draft: ApplicationDraft) -> Application:
     """The draft's form and attachments, as the intake takes them."""
-    return Application(form=draft.form, attachments=draft.attachments)
+    return Application(form=draft.form, attachments=draft.attachments, language=draft.language)
 
 
 def draft_view(draft: ApplicationDraft) -> dict[str, Any]:
@@ -136,7 +138,8 @@ def draft_view(draft: ApplicationDraft) -> dict[str, Any]:
     channel = definition.channel("portal")
     return {
         "id": draft.pk, "service": version.service.slug, "version": version.version, "provider": draft.provider,
-        "form": draft.form, "attachments": draft.attachments, "created_at": draft.created_at,
+        "form": draft.form, "attachments": draft.attachments, "language": draft.language,
+        "created_at": draft.created_at,
         "content": base64.b64encode(content).decode("ascii"),
         "otp_purpose": portal_otp_purpose(version=version, provider=draft.provider, applicant=draft.applicant,
                                           application=application),
@@ -276,7 +279,7 @@ def task_signing_preview(task: Task, *, user: User, action: TaskAction) -> dict[
     documents = []
     for document_id, content in decision_documents_preview(task.case, task.step_id, action).items():
         spec = definition.document(document_id)
-        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": "application/json",
+        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": PDF_CONTENT_TYPE,
                           "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
     return {"signs": True, "documents": documents}
 
@@ -295,15 +298,7 @@ def task_completed_view(task: Task, next_task: Task | None, *, now: datetime) ->
 
 def receipt_get_for_user(*, number: str, user: User) -> Receipt:
     """A receipt for its applicant (by IIN) or for staff who may see the organization that issued it."""
-    receipt = Receipt.objects.select_related("organization", "case", "service_version__service").filter(
-        number=number).first()
-    if receipt is None:
-        raise NotFound(f"receipt {number}")
-    if receipt.applicant_iin == user.iin and user.is_active:
-        return receipt
-    if organizations_visible_to(user).filter(pk=receipt.organization_id).exists():
-        return receipt
-    raise NotFound(f"receipt {number}")
+    return access.receipt_get_for_user(number=number, user=user)
 
 
 # --- State Corporation intakes and the preschool queue ---------------------------------------------------
@@ -335,6 +330,6 @@ def queue_direction_view(preview: DirectionPreview) -> dict[str, Any]:
     documents = []
     for document_id, content in preview.documents.items():
         spec = definition.document(document_id)
-        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": "application/json",
+        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": PDF_CONTENT_TYPE,
                           "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
     return {"case": preview.case, "documents": documents}

@@ -196,7 +196,8 @@ def draft_create(*, service: ServiceRef, provider: Organization, applicant: User
     def create() -> ApplicationDraft:
         draft = ApplicationDraft.objects.create(
             applicant=applicant, service_version=service.version, provider=provider, form=application.form,
-            attachments=application.attachments, idempotency_key=idempotency_key, created_at=now,
+            attachments=application.attachments, language=application.case_language,
+            idempotency_key=idempotency_key, created_at=now,
         )
         draft.refresh_from_db(fields=["form", "attachments"])  # sign exactly what the database gives back
         return draft

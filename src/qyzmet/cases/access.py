@@ -4,7 +4,8 @@
 * a member of staff sees a case when it is in an organization they may see (its provider, the
   State Corporation branch or akim's office that took it, or the organization of one of its
   tasks); an oblast's quality monitor sees its whole subtree;
-* a task is acted on only by someone holding its role in its organization (services check that).
+* a task is acted on only by someone holding its role in its organization (services check that);
+* a receipt is seen by its applicant (by IIN) and by staff who may see the organization that issued it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from qyzmet.cases.models import Case, ResultDocument, Task
+from qyzmet.cases.models import Case, Receipt, ResultDocument, Task
 from qyzmet.identity.access import organizations_visible_to
 from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import User
@@ -73,3 +74,16 @@ def document_get_for_user(*, document_id: int, user: User | AnonymousUser) -> Re
     if is_applicant and document.issued_at is None and not cases_visible_to_staff(user).filter(pk=case.pk).exists():
         raise NotFound(f"document {document_id}")
     return document
+
+
+def receipt_get_for_user(*, number: str, user: User | AnonymousUser) -> Receipt:
+    """A receipt for its applicant (by IIN) or for staff who may see the organization that issued it."""
+    receipt = Receipt.objects.select_related("organization", "case", "service_version__service").filter(
+        number=number).first()
+    if receipt is None:
+        raise NotFound(f"receipt {number}")
+    if user.is_authenticated and user.is_active and receipt.applicant_iin == getattr(user, "iin", None):
+        return receipt
+    if organizations_visible_to(user).filter(pk=receipt.organization_id).exists():
+        return receipt
+    raise NotFound(f"receipt {number}")

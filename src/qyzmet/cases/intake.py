@@ -156,10 +156,16 @@ class Applicant:
 
 @dataclass(frozen=True)
 class Application:
-    """The form data and attachments (name and SHA-256 of each file) of an application."""
+    """The form data and attachments (name and SHA-256 of each file) of an application, and the
+    applicant's language (kk, ru or en; empty: Kazakh), in which the result documents are issued."""
 
     form: dict[str, Any] = field(default_factory=dict)
     attachments: list[dict[str, Any]] = field(default_factory=list)
+    language: str = ""
+
+    @property
+    def case_language(self) -> str:
+        return self.language if self.language in Case.Language.values else Case.Language.KAZAKH
 
 
 def application_bytes(
@@ -271,6 +277,7 @@ def intake_office(
         representative_iin=applicant.representative_iin,
         form=application.form,
         attachments=application.attachments,
+        language=application.case_language,
         confirmation="paper",
         idempotency_key=idempotency_key,
     )
@@ -347,6 +354,7 @@ def intake_portal(
         applicant=applicant,
         form=application.form,
         attachments=application.attachments,
+        language=application.case_language,
         confirmation=confirmation,
         idempotency_key=idempotency_key,
         signature=signature or "",
@@ -396,6 +404,7 @@ def intake_rural_akim(
         intake_office=akim_office,
         form={**application.form, "residence": residence.code},
         attachments=application.attachments,
+        language=application.case_language,
         confirmation="paper",
         idempotency_key=idempotency_key,
     )

@@ -31,6 +31,12 @@ class CaseStatus(models.TextChoices):
         return [cls.ISSUED, cls.REFUSED, cls.QUEUED, cls.ENDED]
 
 
+class CaseLanguage(models.TextChoices):
+    KAZAKH = "kk", "Қазақша"
+    RUSSIAN = "ru", "Русский"
+    ENGLISH = "en", "English"
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> Self:
         return self.filter(status=CaseStatus.IN_PROGRESS)
@@ -43,11 +49,18 @@ class Case(models.Model):
     """One application accepted for processing, pinned to a regulation version and a channel."""
 
     Status = CaseStatus
+    Language = CaseLanguage
 
     number = models.CharField(max_length=80, unique=True, help_text=_("registration number shown to the applicant"))
     service_version = models.ForeignKey(ServiceVersion, on_delete=models.PROTECT, related_name="cases")
     service_slug = models.SlugField(max_length=80, db_index=True)
     channel = models.CharField(max_length=32)
+    language = models.CharField(
+        max_length=2,
+        choices=CaseLanguage.choices,
+        default=CaseLanguage.KAZAKH,
+        help_text=_("the applicant's language at filing; result documents are issued in it"),
+    )
     status = models.CharField(max_length=16, choices=CaseStatus.choices, default=CaseStatus.IN_PROGRESS)
     outcome = models.CharField(max_length=16, blank=True, help_text=_("issued / refused / queued, once decided"))
     refusal_ground = models.TextField(blank=True)
@@ -190,12 +203,15 @@ class ResultDocument(models.Model):
     """A document the case produced: the result (or refusal), an intermediate act, a cover letter."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    number = models.CharField(
+        max_length=96, unique=True, help_text=_("the document number printed on it and checked at /verify/<number>/")
+    )
     document_id = models.CharField(max_length=80, help_text=_("the id in the regulation definition"))
     kind = models.CharField(max_length=32)
     title = models.TextField()
     intermediate = models.BooleanField(default=False)
     content = models.BinaryField(help_text=_("the canonical bytes that are signed"))
-    content_type = models.CharField(max_length=64, default="application/json")
+    content_type = models.CharField(max_length=64, default="application/pdf")
     signature = models.BinaryField(null=True, blank=True, help_text=_("detached CMS (DER)"))
     signed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="signed_documents"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import lru_cache
 from typing import Any, Final
 
@@ -21,7 +21,7 @@ from qyzmet.calendar import deadline
 from qyzmet.cases import errors
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry, Receipt, ResultDocument, Task, TaskStatus
-from qyzmet.cases.numbers import number_next
+from qyzmet.cases.numbers import document_number, number_next
 from qyzmet.cases.routing import calendar_hours, organization_for_step
 from qyzmet.cases.workflow import (
     DELIVERING_VERBS,
@@ -33,10 +33,11 @@ from qyzmet.cases.workflow import (
 )
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import Duration, ServiceDefinition
+from qyzmet.documents.content import result_pdf
+from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.models import Organization, User
 from qyzmet.signatures.backends import Verifier, get_verifier
-from qyzmet.signatures.canonical import canonical_json
 
 OUTCOME_STATUS = {"issued": CaseStatus.ISSUED, "refused": CaseStatus.REFUSED, "queued": CaseStatus.QUEUED}
 DIRECTION_DETAILS: Final = {"directed_from_queue": True}
@@ -49,7 +50,11 @@ DELIVERY_BY_CHANNEL = {
 
 
 def definition_of(case: Case) -> ServiceDefinition:
-    version = case.service_version
+    return definition_of_version(case.service_version)
+
+
+def definition_of_version(version: ServiceVersion) -> ServiceDefinition:
+    """The stored definition of a catalogue version, parsed once per content hash."""
     return _definition_parsed(version.pk, version.sha256, version)
 
 
@@ -179,29 +184,14 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
 def document_content(
     case: Case, definition: ServiceDefinition, document_id: str, *, outcome: str, ground: str, details: dict[str, Any]
 ) -> bytes:
-    """The exact bytes of a result document (canonical JSON), the same whenever it is computed.
+    """The exact bytes of a result document: its PDF in the case's language, the same whenever it is computed.
 
-    They carry no creation time, so a signer can sign them before the step that makes them
-    completes; when it was signed is in the signature (signingTime) and in the event log.
+    Every preview a signer signs and the document made afterwards get their bytes here. They carry
+    no creation time and the document number is derived from the case, so a signer can sign them
+    before the step that makes them completes; when it was signed is in the signature
+    (signingTime) and in the event log.
     """
-    spec = definition.document(document_id)
-    return canonical_json(
-        {
-            "document": document_id,
-            "kind": spec.kind.value,
-            "form": spec.form,
-            "title": spec.title.as_dict(),
-            "case": case.number,
-            "filed": case.filed_at.astimezone(UTC).isoformat(),
-            "service": definition.id,
-            "version": definition.version,
-            "applicant": {"iin": case.applicant_iin, "name": case.applicant_name},
-            "provider": {"bin": case.provider.bin, "name": case.provider.name_ru},
-            "outcome": outcome,
-            "ground": ground or None,
-            "details": details,
-        }
-    )
+    return result_pdf(case, definition, document_id, outcome=outcome, ground=ground, details=details)
 
 
 def _document_create(
@@ -218,11 +208,13 @@ def _document_create(
     )
     document = ResultDocument.objects.create(
         case=case,
+        number=document_number(case_number=case.number, definition=definition, document_id=document_id),
         document_id=document_id,
         kind=spec.kind.value,
         title=title,
         intermediate=spec.intermediate,
         content=content,
+        content_type=PDF_CONTENT_TYPE,
         verification_code=secrets.token_hex(8),
         created_at=now,
     )
@@ -376,6 +368,7 @@ class Filing:
     decisions: dict[str, str] = field(default_factory=dict)
     idempotency_key: str | None = None
     signature: str = ""
+    language: str = "kk"
 
 
 @transaction.atomic
@@ -400,6 +393,7 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         service_version=filing.service_version,
         service_slug=definition.id,
         channel=filing.channel,
+        language=filing.language if filing.language in Case.Language.values else Case.Language.KAZAKH,
         applicant=filing.applicant,
         applicant_iin=filing.applicant_iin,
         applicant_name=filing.applicant_name,

@@ -38,6 +38,7 @@ from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.demo.keys import demo_key_for, demo_sign
+from qyzmet.documents.rendering import verify_url
 from qyzmet.identity.models import Organization, StaffRole, User
 
 DEMO_APPLICANT_IIN = "880314412019"
@@ -88,6 +89,8 @@ class Run:
             "result_document": [
                 {
                     "id": d.document_id,
+                    "number": d.number,
+                    "verify_url": verify_url(d.number),
                     "kind": d.kind,
                     "title": d.title,
                     "signed": d.signature is not None,
@@ -143,8 +146,9 @@ def case_open(
     form: dict[str, Any] | None = None,
     applicant: User | None = None,
     via_gateway: bool = False,
+    language: str = "",
 ) -> Case:
-    """File an application through `channel` as the demo citizen and the intake staff.
+    """File an application through `channel` as the demo citizen (in `language`; empty: Kazakh) and the intake staff.
 
     With `via_gateway`, a State Corporation application goes the whole way of the regulation's
     processes 1–6: the operator signs the request, the registries are asked through the gateway
@@ -154,7 +158,7 @@ def case_open(
     provider = _provider(definition)
     citizen = applicant or _applicant()
     person = Applicant(iin=citizen.iin, name=citizen.full_name, user=citizen)
-    application = Application(form=form or {"demo": True}, attachments=[])
+    application = Application(form=form or {"demo": True}, attachments=[], language=language)
     if channel == "provider_office":
         return intake_office(
             version=version,
@@ -205,6 +209,7 @@ def case_open(
             intake_office=branch,
             form=application.form,
             confirmation="operator_eds",
+            language=application.case_language,
         )
         return case_file(filing=filing, actor=operator, now=now)
     raise DriverError(f"unknown channel {channel}")
@@ -218,6 +223,7 @@ def _state_corporation_intake(definition: ServiceDefinition, branch: Organizatio
     submission = IntakeSubmission(
         request_id=f"demo-{definition.id}-{now.timestamp():.0f}", service_id=definition.id,
         applicant_iin=citizen.iin, provider_code=provider.code, documents=("application",), form=application.form,
+        language=application.language,
     )
     key = demo_key_for(operator, organization=branch, now=now)
     content = sc_request_document(submission=submission, branch=branch, operator=operator)

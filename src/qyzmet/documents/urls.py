@@ -1,4 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from qyzmet.documents import views
 
 app_name = "documents"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("verify/<str:number>/", views.verify, name="verify"),
+    path("documents/<int:document_id>/<str:part>/", views.download, name="download"),
+    path("receipts/<str:number>/", views.receipt, name="receipt"),
+]

@@ -156,6 +156,8 @@ class Intake(models.Model):
         default=dict, blank=True, help_text=_("filled from ЕНИС, only for a notarised power of attorney"))
     documents: models.JSONField[Any] = models.JSONField(default=list, blank=True)
     form: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=2, default="kk",
+                                help_text=_("the applicant's language (kk, ru, en), passed on to the case"))
     request_content = models.BinaryField(default=b"", blank=True,
                                          help_text=_("the canonical request the operator signed"))
     request_signature = models.BinaryField(default=b"", blank=True,

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Header, Router, Status
 
 from qyzmet.api.auth import request_user
+from qyzmet.api.languages import request_language
 from qyzmet.api.models import ApplicationDraft
 from qyzmet.api.schemas import ApplicationIn, CaseDetailOut, DraftOut, ErrorOut, OtpSentOut, SubmitIn
 from qyzmet.api.selectors import case_detail, draft_get_for_applicant, draft_view, organization_get, service_get
@@ -28,7 +29,8 @@ def application_create_api(request: HttpRequest, payload: ApplicationIn,
     draft = draft_create(
         service=service_get(payload.service, on=timezone.localdate(now)), provider=organization_get(payload.provider),
         applicant=user, application=Application(form=payload.form, attachments=[
-            a.model_dump(exclude_none=True) for a in payload.attachments]),
+            a.model_dump(exclude_none=True) for a in payload.attachments],
+            language=request_language(request, payload.language)),
         now=now, idempotency_key=idempotency_key_scoped(user=user, operation="application", key=idempotency_key),
     )
     return Status(201, draft_view(draft))

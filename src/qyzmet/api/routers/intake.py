@@ -13,6 +13,7 @@ from ninja import Header, Router, Status
 
 from qyzmet.api import errors
 from qyzmet.api.auth import request_user
+from qyzmet.api.languages import request_language
 from qyzmet.api.schemas import (
     ApplicantIn,
     AttachmentIn,
@@ -58,8 +59,10 @@ def _applicant(data: ApplicantIn) -> Applicant:
     return applicant_of(iin=data.iin, name=data.name, representative_iin=data.representative_iin)
 
 
-def _application(form: dict[str, Any], attachments: list[AttachmentIn]) -> Application:
-    return Application(form=form, attachments=[a.model_dump(exclude_none=True) for a in attachments])
+def _application(request: HttpRequest, form: dict[str, Any], attachments: list[AttachmentIn],
+                 language: str | None) -> Application:
+    return Application(form=form, attachments=[a.model_dump(exclude_none=True) for a in attachments],
+                       language=request_language(request, language))
 
 
 def _case_out(case: Case, user: User) -> Status[dict[str, Any]]:
@@ -75,7 +78,8 @@ def intake_office_api(request: HttpRequest, payload: OfficeIntakeIn,
     case = office_intake(
         service=service_get(payload.service, on=timezone.localdate()), provider=organization_get(payload.provider),
         clerk=clerk, applicant=_applicant(payload.applicant),
-        application=_application(payload.form, payload.attachments), originals_compared=payload.originals_compared,
+        application=_application(request, payload.form, payload.attachments, payload.language),
+        originals_compared=payload.originals_compared,
         now=timezone.now(),
         idempotency_key=idempotency_key_scoped(user=clerk, operation="intake-office", key=idempotency_key),
     )
@@ -92,7 +96,7 @@ def intake_rural_akim_api(request: HttpRequest, payload: RuralAkimIntakeIn,
     case = rural_akim_intake(
         service=service_get(payload.service, on=timezone.localdate()), akim_office=akim_office,
         provider=organization_get(payload.provider), specialist=specialist, applicant=_applicant(payload.applicant),
-        application=_application(payload.form, payload.attachments),
+        application=_application(request, payload.form, payload.attachments, payload.language),
         residence=organization_get(payload.residence) if payload.residence is not None else akim_office,
         now=timezone.now(),
         idempotency_key=idempotency_key_scoped(user=specialist, operation="intake-rural-akim", key=idempotency_key),
@@ -106,7 +110,7 @@ def _client_request_id(payload: StateCorporationRequestIn, header: str | None) -
     return payload.request_id if payload.request_id is not None else header
 
 
-def _submission(payload: StateCorporationRequestIn, *, request_id: str) -> IntakeSubmission:
+def _submission(request: HttpRequest, payload: StateCorporationRequestIn, *, request_id: str) -> IntakeSubmission:
     service = service_get(payload.service, on=timezone.localdate())
     applicant = payload.applicant
     power = applicant.power_of_attorney
@@ -115,7 +119,7 @@ def _submission(payload: StateCorporationRequestIn, *, request_id: str) -> Intak
         applicant_bin=applicant.bin, representative_iin=applicant.representative_iin,
         power_of_attorney=PowerOfAttorneyEntry(power.number, power.notarised) if power else None,
         provider_code=organization_get(payload.provider).code, documents=tuple(payload.documents),
-        form=payload.form,
+        form=payload.form, language=request_language(request, payload.language),
     )
 
 
@@ -129,7 +133,7 @@ def intake_state_corporation_preview_api(request: HttpRequest, payload: StateCor
     """
     operator = request_user(request)
     client_id = _client_request_id(payload, idempotency_key) or str(uuid.uuid4())
-    submission = _submission(payload, request_id=sc_request_id(user=operator, key=client_id))
+    submission = _submission(request, payload, request_id=sc_request_id(user=operator, key=client_id))
     content = sc_request_preview(operator=operator, branch=organization_get(payload.branch), submission=submission)
     return {"request_id": client_id, "content": base64.b64encode(content).decode("ascii")}
 
@@ -153,7 +157,7 @@ def intake_state_corporation_api(request: HttpRequest, payload: StateCorporation
         raise errors.RequestIdRequired()
     intake = sc_intake_take(
         operator=operator, branch=organization_get(payload.branch),
-        submission=_submission(payload, request_id=sc_request_id(user=operator, key=client_id)),
+        submission=_submission(request, payload, request_id=sc_request_id(user=operator, key=client_id)),
         signature=payload.signature, now=timezone.now(),
     )
     if intake.status == IntakeStatus.FILED and intake.case is not None:

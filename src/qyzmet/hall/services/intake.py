@@ -85,6 +85,7 @@ class IntakeSubmission:
     provider_code: str = ""
     documents: tuple[str, ...] = ()
     form: dict[str, Any] = field(default_factory=dict)
+    language: str = ""  # the applicant's language (kk, ru, en; empty: Kazakh): the result documents' language
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ def _intake_create(submission: IntakeSubmission, *, context: _Context, operator:
         applicant_bin=applicant_bin, representative_iin=representative_iin,
         power_of_attorney={"number": poa.number, "notarised": poa.notarised} if poa and representative_iin else {},
         documents=list(submission.documents), form=dict(submission.form), request_content=content,
+        language=submission.language if submission.language in Case.Language.values else Case.Language.KAZAKH,
         request_signature=signature, created_at=now,
     )
     intake.message_ids = {registry: message_id_new() for registry, _, _ in _planned_queries(intake, context.definition)}
@@ -304,7 +306,7 @@ def _intake_file(intake: Intake, definition: ServiceDefinition, *, now: datetime
         form={**intake.form, "sc_intake": intake.number, "applicant_bin": intake.applicant_bin or None,
               "power_of_attorney": intake.power_of_attorney_data or None},
         attachments=[{"document": name} for name in intake.documents], confirmation="operator_eds",
-        decisions=decisions, idempotency_key=f"sc-intake:{intake.number}",
+        decisions=decisions, idempotency_key=f"sc-intake:{intake.number}", language=intake.language,
         signature=base64.b64encode(bytes(intake.request_signature)).decode("ascii"),
     )
     with transaction.atomic():
