@@ -183,6 +183,7 @@ def step_times(*, period: ReportPeriod, scope: ReportScope, now: datetime) -> li
     hours = _HoursCache(v[8] for v in values)
     grouped: dict[tuple[str, str, str, int | None, str], list[tuple[int, bool]]] = defaultdict(list)
     for service, step, role, norm, norm_unit, started, completed, due, organization_id in values:
+        assert completed is not None  # done tasks carry their completion time (a model constraint)
         used = elapsed(started, completed, report_unit(norm_unit), hours=hours.get(organization_id))
         grouped[(service, step, role, norm, norm_unit)].append((used, due is not None and completed > due))
     rows = []
@@ -233,6 +234,7 @@ def delay_attribution(*, period: ReportPeriod, scope: ReportScope, now: datetime
     hours = _HoursCache(v[10] for v in listed)
     grouped: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for service, step, role, organization, iin, surname, given, unit, due, completed, organization_id in listed:
+        assert due is not None  # only a task with a deadline can be late
         measured = report_unit(unit)
         overrun = elapsed(due, completed or now, measured, hours=hours.get(organization_id))
         name = " ".join(part for part in (surname, given) if part)
