@@ -22,7 +22,20 @@ from qyzmet.reports.selectors import (
     workload_by_person,
     workload_by_role,
 )
+from qyzmet.reports.services import task_timings_refresh, task_timings_refresh_all
 from tests.reports.cases import NOW, SERVICE, CaseSet, at
+
+
+@pytest.fixture(params=["live", "partly refreshed", "refreshed"])
+def timings(request: pytest.FixtureRequest, case_set: CaseSet) -> str:
+    """The same report with no, some or every completed task's timing pre-aggregated."""
+    if request.param == "partly refreshed":
+        assert task_timings_refresh(now=NOW, batch=4) == 4
+    elif request.param == "refreshed":
+        assert task_timings_refresh_all(now=NOW, batch=7) > 0
+        assert task_timings_refresh(now=NOW) == 0
+    return str(request.param)
+
 
 PERIOD = ReportPeriod(date(2026, 9, 1), date(2026, 9, 8))
 EVERYWHERE = ReportScope()
@@ -98,7 +111,7 @@ def test_sla_period_is_read_in_local_dates(case_set: CaseSet) -> None:
     assert [(r.provider, r.cases) for r in rows] == [("wko-terekti", 1)]
 
 
-def test_step_times_in_working_units_against_the_norm(case_set: CaseSet) -> None:
+def test_step_times_in_working_units_against_the_norm(case_set: CaseSet, timings: str) -> None:
     # when
     rows = {(r.step, r.role): r for r in step_times(period=PERIOD, scope=EVERYWHERE, now=NOW)}
 
@@ -117,7 +130,7 @@ def test_step_times_in_working_units_against_the_norm(case_set: CaseSet) -> None
     assert register.p90 == pytest.approx(29.8)  # sorted 5 5 7 7 45, position 3.6: 7 + 0.6 × 38
 
 
-def test_delay_attribution_names_step_role_and_person(case_set: CaseSet) -> None:
+def test_delay_attribution_names_step_role_and_person(case_set: CaseSet, timings: str) -> None:
     # when
     rows = delay_attribution(period=PERIOD, scope=EVERYWHERE, now=NOW)
 
@@ -193,3 +206,19 @@ def test_hall_waiting_and_service_times_per_branch(platform: None) -> None:
 
 def case_set_path(code: str) -> str:
     return Organization.objects.get(code=code).path
+
+
+def test_timings_refresh_measures_each_completed_task_once(case_set: CaseSet) -> None:
+    # given: A, B, G and F ran all five staff steps; C and D completed their registration only
+    from qyzmet.reports.models import TaskTiming
+
+    # when
+    measured = task_timings_refresh_all(now=NOW, batch=5)
+
+    # then
+    assert measured == 22 and TaskTiming.objects.count() == 22
+    assert task_timings_refresh(now=NOW) == 0
+    resolve = TaskTiming.objects.get(task__case=case_set.cases["B"], task__step_id="resolve")
+    assert (resolve.unit, resolve.used, resolve.late, resolve.overrun) == ("working_days", 2, True, 1)
+    register = TaskTiming.objects.get(task__case=case_set.cases["D"], task__step_id="register")
+    assert (register.unit, register.used, register.late, register.overrun) == ("minutes", 45, True, 30)

@@ -67,6 +67,20 @@ def _sla(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refresh(args: argparse.Namespace) -> int:
+    if args.database:
+        os.environ["DATABASE_URL"] = args.database
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from qyzmet.reports.services import task_timings_refresh_all
+
+    print(f"{task_timings_refresh_all(now=timezone.now())} completed task(s) measured")
+    return 0
+
+
 def _write(content: bytes, output: str | None) -> None:
     if output and output != "-":
         Path(output).write_bytes(content)
@@ -89,3 +103,8 @@ def register(subparsers: Any) -> None:
     sla.add_argument("--database", metavar="URL", help="read this database instead of DATABASE_URL's")
     sla.add_argument("--at", type=_moment, help="judge lateness at this moment (ISO 8601 with offset); default: now")
     sla.set_defaults(handler=_sla)
+    refresh = reports_sub.add_parser(
+        "refresh", help="pre-aggregate the working time of completed tasks (safe to run again and in parallel)"
+    )
+    refresh.add_argument("--database", metavar="URL", help="use this database instead of DATABASE_URL's")
+    refresh.set_defaults(handler=_refresh)

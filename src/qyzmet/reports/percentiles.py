@@ -12,7 +12,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Expression, FloatField, QuerySet
+from django.db.models import Aggregate, FloatField, QuerySet
+from django.db.models.expressions import Combinable
 
 
 def percentile(values: Iterable[float], fraction: float) -> float | None:
@@ -37,7 +38,7 @@ class PercentileCont(Aggregate):
 
 
 def percentile_by_group(
-    queryset: QuerySet[Any], group: Sequence[str], expression: Expression, fraction: float
+    queryset: QuerySet[Any], group: Sequence[str], expression: Combinable, fraction: float
 ) -> dict[tuple[Hashable, ...], float | None]:
     """The percentile of `expression` per group of `group` fields: in SQL on PostgreSQL, else in Python.
 

@@ -26,18 +26,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 
-from qyzmet.calendar import DEFAULT_OFFICE_HOURS, TIMEZONE, Unit, elapsed
-from qyzmet.calendar import OfficeHours as CalendarOfficeHours
+from qyzmet.calendar import TIMEZONE
 from qyzmet.cases.models import Case, CaseStatus, Task, TaskStatus
-from qyzmet.cases.routing import calendar_hours
 from qyzmet.hall.models import QueueTicket, TicketStatus
-from qyzmet.identity.models import Organization, StaffRole
+from qyzmet.identity.models import StaffRole
 from qyzmet.reports.expressions import SecondsBetween
+from qyzmet.reports.measures import HoursCache, report_unit, working_overrun, working_used
 from qyzmet.reports.percentiles import percentile, percentile_by_group
 from qyzmet.reports.scope import ReportPeriod, ReportScope
 
@@ -128,28 +127,8 @@ def sla_total(rows: Iterable[SlaRow]) -> SlaRow:
 
 # --- working time of steps ---------------------------------------------------------------------------
 
-
-def report_unit(duration_unit: str) -> Unit:
-    """The working unit a step's time is measured in: its norm's unit, as the engine reports it.
-
-    Calendar-day terms are measured in working days (as `cases.selectors.task_time_left` does);
-    a step with no term of its own (it shares a procedure's budget) is measured in working hours.
-    """
-    if not duration_unit:
-        return Unit.HOURS
-    unit = Unit(duration_unit)
-    return Unit.WORKING_DAYS if unit is Unit.CALENDAR_DAYS else unit
-
-
-class _HoursCache:
-    """Office hours per organization id, each read once (the engine's `calendar_hours`)."""
-
-    def __init__(self, organization_ids: Iterable[int | None]) -> None:
-        ids = {i for i in organization_ids if i is not None}
-        self._hours = {pk: calendar_hours(o) for pk, o in Organization.objects.in_bulk(ids).items()}
-
-    def get(self, organization_id: int | None) -> CalendarOfficeHours:
-        return self._hours.get(organization_id, DEFAULT_OFFICE_HOURS) if organization_id else DEFAULT_OFFICE_HOURS
+STEP_KEY: Final = ("case__service_slug", "step_id", "role", "duration_value", "duration_unit")
+StepKey = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -168,37 +147,62 @@ class StepTimeRow:
     late: int
 
 
+def _measure_unrefreshed(tasks: QuerySet[Task]) -> dict[StepKey, list[tuple[int, bool]]]:
+    """(used, late) per step key of completed tasks with no `TaskTiming` yet, computed now."""
+    values = list(tasks.values_list(*STEP_KEY, "started_at", "completed_at", "due_at", "organization_id"))
+    hours = HoursCache(v[8] for v in values)
+    grouped: dict[StepKey, list[tuple[int, bool]]] = defaultdict(list)
+    for *key, started, completed, due, organization_id in values:
+        assert completed is not None  # done tasks carry their completion time (a model constraint)
+        used = working_used(started, completed, report_unit(key[4]), hours.get(organization_id))
+        grouped[tuple(key)].append((used, due is not None and completed > due))
+    return grouped
+
+
 def step_times(*, period: ReportPeriod, scope: ReportScope, now: datetime) -> list[StepTimeRow]:
     """Per service, step and role: completed tasks, the average and 90th percentile of their working time
     (from start to completion, in `report_unit` of the norm, with the organization's office hours), and how
-    many were completed after their deadline. Staff steps only (applicant and system steps take no time)."""
-    values = list(
-        _tasks_in_report(period, scope)
-        .filter(status=TaskStatus.DONE, organization__isnull=False)
-        .values_list(
-            "case__service_slug", "step_id", "role", "duration_value", "duration_unit",
-            "started_at", "completed_at", "due_at", "organization_id",
-        )
-    )
-    hours = _HoursCache(v[8] for v in values)
-    grouped: dict[tuple[str, str, str, int | None, str], list[tuple[int, bool]]] = defaultdict(list)
-    for service, step, role, norm, norm_unit, started, completed, due, organization_id in values:
-        assert completed is not None  # done tasks carry their completion time (a model constraint)
-        used = elapsed(started, completed, report_unit(norm_unit), hours=hours.get(organization_id))
-        grouped[(service, step, role, norm, norm_unit)].append((used, due is not None and completed > due))
+    many were completed after their deadline. Staff steps only (applicant and system steps take no time).
+
+    Reads the pre-aggregated `TaskTiming` rows with one grouped query (and the percentile backend); tasks
+    completed since the last `task_timings_refresh` are measured on the fly, so the numbers are the same."""
+    done = _tasks_in_report(period, scope).filter(status=TaskStatus.DONE, organization__isnull=False)
+    measured = done.filter(timing__isnull=False)
+    stats = {
+        tuple(row[name] for name in STEP_KEY): row
+        for row in measured.values(*STEP_KEY).annotate(
+            count=Count("pk"), used_sum=Sum("timing__used"), late_count=Count("pk", filter=Q(timing__late=True)),
+        ).order_by()
+    }
+    fresh = _measure_unrefreshed(done.filter(timing__isnull=True))
+    if fresh:  # the percentile needs every value of a group: read the stored ones (plain integers) too
+        stored: dict[StepKey, list[float]] = defaultdict(list)
+        for *key, used in measured.values_list(*STEP_KEY, "timing__used"):
+            stored[tuple(key)].append(float(used))
+        p90 = {key: percentile(stored[key] + [float(u) for u, _late in fresh.get(key, [])], P90)
+               for key in set(stats) | set(fresh)}
+    else:
+        p90 = percentile_by_group(measured, list(STEP_KEY), F("timing__used"), P90)
     rows = []
-    for (service, step, role, norm, norm_unit), measured in sorted(grouped.items(), key=lambda item: item[0][:3]):
-        used_values = [float(used) for used, _late in measured]
+    for key in sorted(set(stats) | set(fresh), key=lambda k: (k[0], k[1], k[2], k[3] or 0, k[4])):
+        row, extra = stats.get(key), fresh.get(key, [])
+        count = (row["count"] if row else 0) + len(extra)
+        used_sum = (row["used_sum"] if row else 0) + sum(used for used, _late in extra)
+        late = (row["late_count"] if row else 0) + sum(1 for _used, is_late in extra if is_late)
+        service, step, role, norm, norm_unit = key
         rows.append(StepTimeRow(
             service=service, step=step, role=role, norm_value=norm, norm_unit=norm_unit,
-            unit=report_unit(norm_unit).value, tasks=len(measured),
-            average=sum(used_values) / len(used_values), p90=percentile(used_values, P90),
-            late=sum(1 for _used, late in measured if late),
+            unit=report_unit(norm_unit).value, tasks=count, average=used_sum / count, p90=p90.get(key), late=late,
         ))
     return rows
 
 
 # --- delay attribution -------------------------------------------------------------------------------
+
+DELAY_KEY: Final = (
+    "case__service_slug", "step_id", "role", "organization__code", "completed_by__iin", "completed_by__surname",
+    "completed_by__given_name",
+)
 
 
 @dataclass(frozen=True)
@@ -216,36 +220,43 @@ class DelayRow:
     unit: str
 
 
+def _delay_key(values: tuple[Any, ...], unit: str) -> tuple[str, ...]:
+    service, step, role, organization, iin, surname, given = values
+    name = " ".join(part for part in (surname, given) if part)
+    return (service, step, role, organization or "", iin or "", name, unit)
+
+
 def delay_attribution(*, period: ReportPeriod, scope: ReportScope, now: datetime) -> list[DelayRow]:
     """Who used the time beyond the norm on late cases: per service, step, role, organization and the person
     who completed the late task (none while it is open), the late tasks and their total overrun, i.e. the
     working time from the deadline to completion (or to `now` for an open task), in `report_unit`.
-    Only late tasks are read (a small share of all tasks); the most late tasks first."""
-    values = (
-        _tasks_in_report(period, scope)
-        .filter(task_late_q(now))
-        .values_list(
-            "case__service_slug", "step_id", "role", "organization__code", "completed_by__iin",
-            "completed_by__surname", "completed_by__given_name", "duration_unit", "due_at", "completed_at",
-            "organization_id",
-        )
+
+    Completed late tasks are summed from `TaskTiming` in one grouped query; open late tasks (their overrun
+    grows with `now`) and tasks not yet refreshed are measured on the fly. The most late tasks first."""
+    late = _tasks_in_report(period, scope).filter(task_late_q(now))
+    grouped: dict[tuple[str, ...], list[int]] = defaultdict(lambda: [0, 0])
+    stored = (
+        late.filter(timing__isnull=False).values(*DELAY_KEY, "timing__unit")
+        .annotate(count=Count("pk"), overrun=Sum("timing__overrun")).order_by()
     )
-    listed = list(values)
-    hours = _HoursCache(v[10] for v in listed)
-    grouped: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for service, step, role, organization, iin, surname, given, unit, due, completed, organization_id in listed:
-        assert due is not None  # only a task with a deadline can be late
+    for row in stored:
+        totals = grouped[_delay_key(tuple(row[name] for name in DELAY_KEY), row["timing__unit"])]
+        totals[0] += row["count"]
+        totals[1] += row["overrun"]
+    live = list(late.filter(timing__isnull=True).values_list(
+        *DELAY_KEY, "duration_unit", "due_at", "completed_at", "organization_id"))
+    hours = HoursCache(v[10] for v in live)
+    for *key, unit, due, completed, organization_id in live:
         measured = report_unit(unit)
-        overrun = elapsed(due, completed or now, measured, hours=hours.get(organization_id))
-        name = " ".join(part for part in (surname, given) if part)
-        key = (service, step, role, organization or "", iin or "", name, measured.value)
-        grouped[key].append(overrun)
+        totals = grouped[_delay_key(tuple(key), measured.value)]
+        totals[0] += 1
+        totals[1] += working_overrun(due, completed or now, measured, hours.get(organization_id))
     rows = [
         DelayRow(
             service=service, step=step, role=role, organization=organization, person_iin=iin, person_name=name,
-            late_tasks=len(overruns), overrun=sum(overruns), unit=unit,
+            late_tasks=count, overrun=overrun, unit=unit,
         )
-        for (service, step, role, organization, iin, name, unit), overruns in grouped.items()
+        for (service, step, role, organization, iin, name, unit), (count, overrun) in grouped.items()
     ]
     return sorted(rows, key=lambda r: (-r.late_tasks, r.service, r.step, r.person_iin))
 
