@@ -178,3 +178,33 @@ def test_unknown_export_is_404(case_set: CaseSet) -> None:
     monitor = staff_member("quality_monitor", Organization.objects.get(code="wko"))
     assert _get(_client_for(monitor), "/en/reports/export/secrets.xlsx").status_code == 404  # type: ignore[attr-defined]
     assert _get(_client_for(monitor), "/en/reports/export/sla.pdf").status_code == 404  # type: ignore[attr-defined]
+
+
+def test_a_malformed_date_is_refused_and_shows_no_numbers(case_set: CaseSet) -> None:
+    monitor = staff_member("quality_monitor", Organization.objects.get(code="wko"))
+    response = _get(_client_for(monitor), "/en/reports/", date_from="1 September")
+    assert response.status_code == 400  # type: ignore[attr-defined]
+    html = response.content.decode()  # type: ignore[attr-defined]
+    assert "Enter a valid date." in html and 'data-table="sla"' not in html
+
+
+def test_export_keeps_the_page_filters(case_set: CaseSet) -> None:
+    # given: the oblast's monitor narrows the report to Terekti
+    monitor = staff_member("quality_monitor", Organization.objects.get(code="wko"))
+
+    # when
+    response = _get(_client_for(monitor), "/en/reports/export/sla.csv", organization=str(case_set.terekti.pk))
+
+    # then
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))  # type: ignore[attr-defined]
+    assert [row[1:] for row in rows[1:]] == [
+        ["Akimat of Terekti District", "4", "2", "1", "2", "2"],
+        ["", "4", "2", "1", "2", "2"],
+    ]
+    assert rows[-1][0] == "Total"
+
+
+def test_state_corporation_head_sees_the_branch_hall_only(case_set: CaseSet) -> None:
+    head = staff_member("head", Organization.objects.get(code="wko-sc"))
+    html = _get(_client_for(head), "/en/reports/").content.decode()  # type: ignore[attr-defined]
+    assert 'data-table="sla"' not in html and "Akimat of Terekti District" not in html
