@@ -40,7 +40,9 @@ def _sla_rows_on_page(html: str) -> list[list[str]]:
     rows = []
     for chunk in body.split("<tr>")[1:]:
         cells = [cell.split(">", 1)[1].split("</td>", 1)[0] for cell in chunk.split("<td")[1:]]
-        rows.append(cells)
+        # a service repeated from the row above is shown as a ditto mark, its name kept for screen readers
+        rows.append([c.split('class="visually-hidden">', 1)[1].split("</span>", 1)[0] if "visually-hidden" in c else c
+                     for c in cells])
     return rows
 
 

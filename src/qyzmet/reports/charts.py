@@ -50,7 +50,7 @@ def on_time_late_bars(rows: Sequence[tuple[str, int, int]], *, title: str, on_ti
 
 
 def arrivals_columns(days: Sequence[tuple[date, int]], *, title: str) -> SafeString:
-    """One column per date with the count above it; dates under the first, the last and every 7th column."""
+    """One column per date with the count above it; the date under every 7th column (and the last)."""
     width, height, bottom, top = 640, 220, 30, 20
     count = max(len(days), 1)
     step = width / count
@@ -74,9 +74,11 @@ def arrivals_columns(days: Sequence[tuple[date, int]], *, title: str) -> SafeStr
                 f'<text x="{x + step / 2:.1f}" y="{height - bottom - bar - 4:.1f}" font-size="11" '
                 f'text-anchor="middle">{number}</text>'
             )
-        if index in (0, count - 1) or index % 7 == 0:
+        if index % 7 == 0 or (index == count - 1 and index % 7 >= 4):
+            anchor = "start" if index == 0 else "end" if index == count - 1 else "middle"
+            label_x = x if index == 0 else x + step if index == count - 1 else x + step / 2
             parts.append(
-                f'<text x="{x + step / 2:.1f}" y="{height - 10}" font-size="11" text-anchor="middle">'
+                f'<text x="{label_x:.1f}" y="{height - 10}" font-size="11" text-anchor="{anchor}">'
                 f"{day.strftime('%d.%m')}</text>"
             )
     parts.append("</svg>")

@@ -39,9 +39,18 @@ class ReportTable:
     note: str = ""
     chart: list[tuple[str, int, int]] = field(default_factory=list)
 
-    def labelled_rows(self) -> list[list[tuple[Column, Any]]]:
-        """Each row's cells paired with their column (the page's phone layout labels every cell)."""
-        return [list(zip(self.columns, row, strict=True)) for row in self.rows]
+    def labelled_rows(self) -> list[list[tuple[Column, Any, bool]]]:
+        """Each row's cells with their column (the page's phone layout labels every cell) and whether the cell
+        repeats the one above it (only the first column: the page shows a long service name once per group)."""
+        rows = []
+        previous: Any = None
+        for row in self.rows:
+            rows.append([
+                (column, value, index == 0 and value == previous)
+                for index, (column, value) in enumerate(zip(self.columns, row, strict=True))
+            ])
+            previous = row[0] if row else None
+        return rows
 
     def labelled_total(self) -> list[tuple[Column, Any]] | None:
         return list(zip(self.columns, self.total, strict=True)) if self.total is not None else None
