@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "qyzmet.web",
     "qyzmet.backoffice",
     "qyzmet.workstation",
+    "qyzmet.reports",
     "qyzmet.api",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
         path("admin/", admin.site.urls),
         path("backoffice/", include("qyzmet.backoffice.urls")),
         path("hall/", include("qyzmet.workstation.urls")),
+        path("reports/", include("qyzmet.reports.urls")),
         path("", include("qyzmet.documents.urls")),
         path("", include("qyzmet.portal.urls")),
         path("", include("qyzmet.web.urls")),

@@ -88,7 +88,11 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-filed_at", "-pk"]
-        indexes = [models.Index(fields=["provider", "status"], name="cases_case_provider_status")]
+        indexes = [
+            models.Index(fields=["provider", "status"], name="cases_case_provider_status"),
+            # Reports filter cases by the filing period (qyzmet.reports).
+            models.Index(fields=["filed_at", "provider"], name="cases_case_filed_provider"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status=CaseStatus.IN_PROGRESS) | Q(closed_at__isnull=False),
