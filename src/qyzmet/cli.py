@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.hall.cli",
     "qyzmet.cases.cli",
     "qyzmet.demo.cli",
+    "qyzmet.worker.cli",
 )
 
 
