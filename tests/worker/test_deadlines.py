@@ -31,7 +31,7 @@ def events(case: Case, kind: str) -> list[CaseEvent]:
 
 def test_the_deadline_counts_the_holidays_and_the_transferred_working_day(prepared_case: tuple[Case, Task]) -> None:
     # given
-    case, task = prepared_case
+    _case, task = prepared_case
 
     # then
     assert task.step_id == "prepare"
@@ -104,7 +104,7 @@ def test_the_quality_monitor_is_told_past_the_default_threshold_once(prepared_ca
 
 def test_a_service_sets_its_own_threshold(prepared_case: tuple[Case, Task]) -> None:
     # given: the definition says the monitor hears of it one working day after the deadline
-    case, task = prepared_case
+    case, _task = prepared_case
     version = ServiceVersion.objects.get(pk=case.service_version_id)
     version.definition = {**version.definition, "escalation": {"monitor_after": {"value": 1, "unit": "working_days"}}}
     version.sha256 = "0" * 64
@@ -121,7 +121,7 @@ def test_a_service_sets_its_own_threshold(prepared_case: tuple[Case, Task]) -> N
 
 def test_a_completed_task_is_never_escalated(prepared_case: tuple[Case, Task]) -> None:
     # given
-    case, task = prepared_case
+    _case, task = prepared_case
     Task.objects.filter(pk=task.pk).update(status=Task.Status.DONE, completed_at=PREPARE_DUE)
 
     # when
@@ -146,7 +146,7 @@ def test_the_escalation_field_is_optional_in_the_catalogue() -> None:
 
 def test_the_head_sees_the_escalation_in_the_cabinet(prepared_case: tuple[Case, Task]) -> None:
     # given
-    case, task = prepared_case
+    case, _task = prepared_case
     deadlines_watch(now=PREPARE_DUE + ONE_SECOND)
     head = Notification.objects.get(kind="escalated").recipient
     assert head is not None

@@ -104,7 +104,8 @@ def test_delivery_sends_an_sms_and_an_email_once() -> None:
     assert SmsOutbox.objects.latest("pk").text == notification_text(accepted, "kk")
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["applicant@example.kz"]
     accepted.refresh_from_db()
-    assert accepted.sent_at == START and accepted.delivered == {"sms": applicant.mobile, "email": "applicant@example.kz"}
+    assert accepted.sent_at == START
+    assert accepted.delivered == {"sms": applicant.mobile, "email": "applicant@example.kz"}
 
 
 def test_notify_enqueues_delivery_after_commit_and_only_once(django_capture_on_commit_callbacks: Any) -> None:
