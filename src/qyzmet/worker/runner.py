@@ -99,7 +99,8 @@ def run_database(*, queues: list[str], burst: bool, interval: float, worker_id: 
         queue_names=queues, interval=interval, batch=burst, backend_name=DEFAULT_TASK_BACKEND_ALIAS,
         startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
     )
-    engine.configure_signals()
+    if threading.current_thread() is threading.main_thread():  # signals can only be handled there
+        engine.configure_signals()
     ran = 0
     while engine.running:
         close_old_connections()
