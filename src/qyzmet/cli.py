@@ -25,6 +25,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.cases.cli",
     "qyzmet.demo.cli",
     "qyzmet.worker.cli",
+    "qyzmet.notifications.cli",
 )
 
 

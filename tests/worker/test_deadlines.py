@@ -77,8 +77,10 @@ def test_the_applicant_gets_an_apology_with_the_new_expected_date(prepared_case:
     assert apology.key == str(task.pk) and apology.recipient_iin == case.applicant_iin
     assert datetime.fromisoformat(apology.params["expected"]) == datetime(2025, 1, 10, 9, 15, tzinfo=ALMATY)
     text = notification_text(apology, "ru")
-    assert text.startswith("Приносим извинения: по делу " + case.number)
-    assert "(08.01.2025 18:30)" in text and text.endswith("Новая ожидаемая дата результата: 10.01.2025 09:15.")
+    assert text == (
+        f"Приносим извинения: по делу {case.number} истёк срок этапа (ответственный исполнитель, срок 08.01.2025 "
+        "18:30). Новая ожидаемая дата результата: 10.01.2025 09:15."
+    )
     assert "10.01.2025 09:15" in notification_text(apology, "kk")
     assert Notification.objects.filter(case=case, kind="overdue").count() == 1
 
@@ -156,5 +158,7 @@ def test_the_head_sees_the_escalation_in_the_cabinet(prepared_case: tuple[Case, 
 
     # then
     assert len(rows) == 1 and rows[0].case_number == case.number
-    assert rows[0].text.startswith(f"Case {case.number}: the step")
-    assert "escalated (to the head of the organization)" in rows[0].text
+    assert rows[0].text.startswith(
+        f"Case {case.number}: a step is overdue (responsible executor, due 08.01.2025 18:30), "
+        "escalated to the head of the organization: "
+    )

@@ -734,8 +734,8 @@ def _overdue_apologise(case: Case, task: Task, *, now: datetime) -> None:
     # Imported here: both modules import this one.
     from qyzmet.cases.expectations import case_expected_after
     from qyzmet.notifications.services import notify
+    from qyzmet.notifications.texts import role_text
 
-    step = route_of(case).get(task.step_id).step
     expected = case_expected_after(case, step_id=task.step_id, start=now)
     notify(
         kind="overdue",
@@ -745,7 +745,7 @@ def _overdue_apologise(case: Case, task: Task, *, now: datetime) -> None:
         recipient_iin=case.applicant_iin,
         params={
             "number": case.number,
-            "step": step.action.as_dict(),
+            "step": role_text(task.role),
             "due": task.due_at.isoformat() if task.due_at else None,
             "expected": expected.isoformat(),
         },

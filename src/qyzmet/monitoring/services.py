@@ -19,12 +19,13 @@ from qyzmet.calendar import deadline
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, Task, TaskStatus
 from qyzmet.cases.routing import calendar_hours
-from qyzmet.cases.services import definition_of, route_of, tasks_mark_overdue
+from qyzmet.cases.services import definition_of, tasks_mark_overdue
 from qyzmet.identity.models import Organization, StaffRole, User
 from qyzmet.identity.selectors import organization_ancestors
 from qyzmet.monitoring.models import Escalation, EscalationLevel
 from qyzmet.notifications.models import Channel, NotificationKind
 from qyzmet.notifications.services import notify
+from qyzmet.notifications.texts import role_text
 
 # When a definition names no `escalation.monitor_after`: the quality monitor is told three working
 # days after the deadline (docs/adr/0007-background-work.md).
@@ -77,10 +78,9 @@ def monitors_for(organization: Organization) -> tuple[Organization, list[User]]:
 
 
 def _escalation_notify(case: Case, task: Task, escalation: Escalation, people: list[User], *, now: datetime) -> None:
-    step = route_of(case).get(task.step_id).step
     params = {
         "number": case.number,
-        "step": step.action.as_dict(),
+        "step": role_text(task.role),
         "due": task.due_at.isoformat() if task.due_at else None,
         "level": escalation.level,
         "organization": {"kk": escalation.organization.name_kk, "ru": escalation.organization.name_ru,

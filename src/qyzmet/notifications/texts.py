@@ -45,22 +45,25 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
     },
     "overdue": {
         "kk": (
-            "Кешірім сұраймыз: {number} ісі бойынша «{step}» кезеңінің мерзімі ({due}) өтіп кетті. "
+            "Кешірім сұраймыз: {number} ісі бойынша кезеңнің мерзімі өтіп кетті ({step}, мерзімі {due}). "
             "Нәтиженің жаңа күтілетін күні: {expected}."
         ),
         "ru": (
-            "Приносим извинения: по делу {number} истёк срок этапа «{step}» ({due}). "
+            "Приносим извинения: по делу {number} истёк срок этапа ({step}, срок {due}). "
             "Новая ожидаемая дата результата: {expected}."
         ),
         "en": (
-            "We apologise: the step “{step}” of case {number} is past its deadline ({due}). "
+            "We apologise: a step of case {number} is past its deadline ({step}, due {due}). "
             "The new expected date of the result: {expected}."
         ),
     },
     "escalated": {
-        "kk": "{number} ісі бойынша «{step}» кезеңінің мерзімі ({due}) өтіп кетті ({level}): {organization}.",
-        "ru": "По делу {number} просрочен этап «{step}» (срок {due}), эскалация ({level}): {organization}.",
-        "en": "Case {number}: the step “{step}” is overdue (deadline {due}), escalated ({level}): {organization}.",
+        "kk": (
+            "{number} ісі бойынша кезеңнің мерзімі өтіп кетті ({step}, мерзімі {due}), "
+            "{level} жіберілді: {organization}."
+        ),
+        "ru": "По делу {number} просрочен этап ({step}, срок {due}), передано {level}: {organization}.",
+        "en": "Case {number}: a step is overdue ({step}, due {due}), escalated {level}: {organization}.",
     },
     "appeal_decided": {
         "kk": "{number} ісі бойынша шағымыңыз қаралды: {decision}.",
@@ -68,6 +71,24 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "en": "Your appeal in case {number} has been decided: {decision}.",
     },
 }
+
+ROLES: Final[dict[str, dict[str, str]]] = {
+    "office_clerk": {"kk": "кеңсе қызметкері", "ru": "сотрудник канцелярии", "en": "office clerk"},
+    "head": {"kk": "басшы", "ru": "руководитель", "en": "head"},
+    "executor": {"kk": "жауапты орындаушы", "ru": "ответственный исполнитель", "en": "responsible executor"},
+    "sc_operator": {"kk": "Мемлекеттік корпорация операторы", "ru": "оператор Госкорпорации",
+                    "en": "State Corporation operator"},
+    "akim_office_specialist": {"kk": "әкім аппаратының маманы", "ru": "специалист аппарата акима",
+                               "en": "specialist of the akim's office"},
+    "akim": {"kk": "әкім", "ru": "аким", "en": "akim"},
+    "akimat": {"kk": "әкімдік", "ru": "акимат", "en": "akimat"},
+}
+
+
+def role_text(role: str) -> dict[str, str]:
+    """A staff role's name as a {kk, ru, en} text (the code itself when unknown)."""
+    return ROLES.get(role, {"kk": role, "ru": role, "en": role})
+
 
 LEVELS: Final[dict[str, dict[str, str]]] = {
     "head": {"kk": "ұйым басшысына", "ru": "руководителю организации", "en": "to the head of the organization"},
