@@ -127,9 +127,10 @@ def test_the_redis_backend_runs_the_same_tasks(settings: Any) -> None:
 
     # when
     with time_machine.travel(START + timedelta(minutes=5), tick=True):
-        worker_run(burst=True, worker_id=f"test-rq-{connection.vendor}")
+        ran = worker_run(burst=True, worker_id=f"test-rq-{connection.vendor}")
 
     # then: the watch ran on RQ, said "accepted", and the delivery it enqueued on Redis ran too
     accepted = Notification.objects.get(case=case, kind="accepted")
     assert accepted.sent_at is not None and "sms" in accepted.delivered
     assert not DBTaskResult.objects.exists()
+    assert ran == 3 + 1  # the three periodic jobs and the one delivery

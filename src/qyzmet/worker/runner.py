@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
 from django.conf import settings
 from django.db import OperationalError, close_old_connections
@@ -129,16 +129,31 @@ def _tick_loop(stop: threading.Event, interval: float, queues: list[str], worker
             close_old_connections()
 
 
+def _counting_worker_class() -> type:
+    from rq import SimpleWorker
+
+    class CountingWorker(SimpleWorker):
+        """RQ's in-process worker, counting the jobs it executes (for `--burst`'s report)."""
+
+        executed = 0
+
+        def execute_job(self, job: Any, queue: Any) -> Any:
+            self.executed += 1
+            return super().execute_job(job, queue)
+
+    return CountingWorker
+
+
 def run_redis(*, queues: list[str], burst: bool, interval: float, worker_id: str) -> int:
     """An RQ worker (no fork per job) on the Redis queues, with the schedule ticked beside it."""
     import django_rq
     from django_tasks_rq.backend import Job
 
-    worker = django_rq.get_worker(*queues, job_class=Job, worker_class="rq.SimpleWorker", name=worker_id)
+    worker: Any = django_rq.get_worker(*queues, job_class=Job, worker_class=_counting_worker_class(), name=worker_id)
     _tick(queues, worker_id)
     if burst:
         worker.work(burst=True)
-        return 0
+        return int(worker.executed)
     stop = threading.Event()
     ticker = threading.Thread(target=_tick_loop, args=(stop, interval, queues, worker_id), daemon=True)
     ticker.start()
