@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,8 +17,7 @@ __all__ = ["_pki_settings", "pki_directory", "platform"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 SERVICE = "wko-2015-patronat-payment"  # register 15 min, resolve 1 wd, prepare 3 wd, sign 1 wd, issue 15 min
-FILED = datetime(2024, 12, 31, 9, 0, tzinfo=ALMATY)  # Tuesday, the last working day of 2024
-RESOLVED = datetime(2024, 12, 31, 10, 0, tzinfo=ALMATY)
+RESOLVED = datetime(2024, 12, 31, 10, 0, tzinfo=ALMATY)  # Tuesday, the last working day of 2024
 # The executor's 3 working days from Tuesday 31.12.2024 (the arrival date is not counted):
 #   1-2 Jan (Wed, Thu) New Year, 3 Jan (Fri) a day off moved by decree from Sunday 5 Jan,
 #   4 Jan Saturday; 5 Jan (Sun) a transferred WORKING day -> day 1; 6 Jan (Mon) -> day 2;
@@ -30,11 +29,12 @@ def open_task(case: Case) -> Task:
     return Task.objects.select_related("organization").get(case=case, status=Task.Status.OPEN)
 
 
-def case_at_prepare() -> tuple[Case, Task]:
-    """A WKO patronat-payment case registered and resolved on 31.12.2024; the executor's task is open."""
+def case_at_prepare(resolved: datetime = RESOLVED) -> tuple[Case, Task]:
+    """A WKO patronat-payment case filed an hour before `resolved` (by default 31.12.2024 10:00), registered,
+    and resolved then; the executor's task is open from `resolved`."""
     definition = catalog_default().latest(SERVICE)
-    case = case_open(definition, "provider_office", now=FILED)
-    for at in (datetime(2024, 12, 31, 9, 10, tzinfo=ALMATY), RESOLVED):
+    case = case_open(definition, "provider_office", now=resolved - timedelta(hours=1))
+    for at in (resolved - timedelta(minutes=50), resolved):
         task = open_task(case)
         assert task.organization is not None
         task_complete(task=task, actor=staff_member(task.role, task.organization), action=TaskAction(), now=at)

@@ -96,3 +96,23 @@ def test_two_workers_catch_up_from_the_event_log_once() -> None:
     # then
     assert not any(isinstance(r, BaseException) for r in reports), reports
     assert list(Notification.objects.filter(case=case).values_list("kind", flat=True)) == ["accepted"]
+
+
+def test_two_workers_ticking_at_once_claim_each_slot_once() -> None:
+    # given: the schedule's rows exist, all due
+    from datetime import UTC, datetime
+
+    from qyzmet.worker.schedule import SCHEDULE, schedule_tick
+
+    start = datetime(2026, 12, 1, 20, 59, 30, tzinfo=UTC)
+    schedule_tick(now=start, worker_id="setup")
+    night = datetime(2026, 12, 1, 21, 0, 0, tzinfo=UTC)  # 02:00 in Almaty: every job is due
+
+    # when
+    claimed = run_together(lambda i: schedule_tick(now=night, worker_id=f"w{i}"), times=4)
+
+    # then: each job once, by one of the four
+    assert not any(isinstance(c, BaseException) for c in claimed), claimed
+    names = sorted(name for found in claimed for name in found)  # type: ignore[attr-defined]
+    assert names == sorted(p.name for p in SCHEDULE)
+    assert DBTaskResult.objects.filter(task_path="qyzmet.worker.tasks.audit_verify").count() == 1

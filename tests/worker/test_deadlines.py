@@ -15,7 +15,7 @@ from qyzmet.monitoring.services import deadlines_watch
 from qyzmet.notifications.models import Notification
 from qyzmet.notifications.selectors import notifications_for
 from qyzmet.notifications.services import notification_text
-from tests.worker.conftest import ALMATY, PREPARE_DUE
+from tests.worker.conftest import ALMATY, PREPARE_DUE, case_at_prepare
 
 pytestmark = [pytest.mark.django_db]
 
@@ -36,6 +36,34 @@ def test_the_deadline_counts_the_holidays_and_the_transferred_working_day(prepar
     # then
     assert task.step_id == "prepare"
     assert task.due_at == PREPARE_DUE
+
+
+@pytest.mark.usefixtures("platform")
+@pytest.mark.parametrize(
+    ("resolved", "due"),
+    [
+        # Nauryz 2026: 21-23 March (Saturday to Monday) are holidays, and the two that fall on the
+        # weekend move to Tuesday 24 and Wednesday 25 March. From Friday 20 March: 26 Mar (Thu) 1,
+        # 27 Mar (Fri) 2, 28-29 weekend, 30 Mar (Mon) 3 -> 30.03.2026 18:30.
+        (datetime(2026, 3, 20, 10, 0, tzinfo=ALMATY), datetime(2026, 3, 30, 18, 30, tzinfo=ALMATY)),
+        # Independence Day, Tuesday 16 December 2025. From Monday 15 December: 17 Dec (Wed) 1,
+        # 18 Dec (Thu) 2, 19 Dec (Fri) 3 -> 19.12.2025 18:30.
+        (datetime(2025, 12, 15, 11, 0, tzinfo=ALMATY), datetime(2025, 12, 19, 18, 30, tzinfo=ALMATY)),
+    ],
+    ids=["nauryz-2026", "independence-day-2025"],
+)
+def test_three_working_days_across_other_holidays_end_when_counted_by_hand(resolved: datetime, due: datetime) -> None:
+    # given
+    case, task = case_at_prepare(resolved)
+
+    # when
+    at_deadline = deadlines_watch(now=due)
+    after = deadlines_watch(now=due + ONE_SECOND)
+
+    # then
+    assert task.due_at == due
+    assert (at_deadline.overdue, after.overdue) == (0, 1)
+    assert len(events(case, "task_overdue")) == 1
 
 
 def test_a_task_is_not_overdue_at_its_deadline_and_is_one_second_later(prepared_case: tuple[Case, Task]) -> None:
