@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from qyzmet.calendar import Duration as CalendarDuration
@@ -12,6 +13,8 @@ from qyzmet.cases.routing import RoutingError, calendar_hours, organization_for_
 from qyzmet.cases.services import route_of
 from qyzmet.cases.workflow import ends_with_refusal_message, is_automatic
 from qyzmet.catalog.schema import Step
+
+logger = logging.getLogger(__name__)
 
 
 def _step_end(case: Case, step: Step, start: datetime) -> datetime:
@@ -49,9 +52,21 @@ def case_expected_after(case: Case, *, step_id: str, start: datetime) -> datetim
     return moment
 
 
+def case_expected_after_or_none(case: Case, *, step_id: str, start: datetime) -> datetime | None:
+    """`case_expected_after`, or None (logged) when the definition's path cannot be followed.
+
+    A notification must never stop the sweep or the intake that sends it.
+    """
+    try:
+        return case_expected_after(case, step_id=step_id, start=start)
+    except Exception:
+        logger.exception("case %s: no expected date after step %s", case.number, step_id)
+        return None
+
+
 def case_expected_completion(case: Case) -> datetime | None:
     """When the case ends if its open task takes its whole term and so does every later step; None if none is open."""
     task = Task.objects.filter(case=case, status=Task.Status.OPEN).exclude(due_at=None).order_by("sequence").first()
     if task is None or task.due_at is None:
         return None
-    return case_expected_after(case, step_id=task.step_id, start=task.due_at)
+    return case_expected_after_or_none(case, step_id=task.step_id, start=task.due_at)

@@ -732,11 +732,11 @@ def tasks_mark_overdue(*, now: datetime, batch: int = 500) -> int:
 
 def _overdue_apologise(case: Case, task: Task, *, now: datetime) -> None:
     # Imported here: both modules import this one.
-    from qyzmet.cases.expectations import case_expected_after
+    from qyzmet.cases.expectations import case_expected_after_or_none
     from qyzmet.notifications.services import notify
     from qyzmet.notifications.texts import role_text
 
-    expected = case_expected_after(case, step_id=task.step_id, start=now)
+    expected = case_expected_after_or_none(case, step_id=task.step_id, start=now)
     notify(
         kind="overdue",
         key=str(task.pk),
@@ -747,7 +747,7 @@ def _overdue_apologise(case: Case, task: Task, *, now: datetime) -> None:
             "number": case.number,
             "step": role_text(task.role),
             "due": task.due_at.isoformat() if task.due_at else None,
-            "expected": expected.isoformat(),
+            "expected": expected.isoformat() if expected else None,
         },
         now=now,
     )
