@@ -27,7 +27,7 @@ $(NODE_STAMP): package.json package-lock.json
 frontend: $(NODE_STAMP)
 
 setup: $(STAMP) $(NODE_STAMP)
-	$(BIN)/qyzmet setup
+	$(BIN)/qyzmet setup --demo
 
 # The web server and, beside it, the registry simulator (ГБД ФЛ, ГБД ЮЛ, ЕНИС) the gateway talks to
 # and one background worker (queued tasks, the overdue sweep, gateway retries, the nightly audit);

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.hall.cli",
     "qyzmet.cases.cli",
     "qyzmet.demo.cli",
+    "qyzmet.ncalayer.cli",
     "qyzmet.worker.cli",
     "qyzmet.notifications.cli",
 )
@@ -48,10 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qyzmet.settings")
     parser = build_parser()
     args = parser.parse_args(argv)
+    from django.core.exceptions import ImproperlyConfigured
+
     try:
         code: int = args.handler(args)
     except BrokenPipeError:
         return 0
+    except ImproperlyConfigured as exc:  # e.g. the production profile without what it needs
+        print(f"qyzmet: {exc}", file=sys.stderr)
+        return 2
     return code
 
 

@@ -2,7 +2,13 @@
 
 `DATABASE_URL` selects the database (embedded SQLite under `var/` by default),
 `SECRET_KEY` is generated into `var/secret_key` on first use when absent, and
-`DEBUG` stays off unless `QYZMET_DEBUG=1` (or `DEBUG=1`) is set.
+`DEBUG` stays off unless `QYZMET_DEBUG=1` is set (a bare `DEBUG=1` is ignored).
+
+`QYZMET_PROFILE=production` is the profile for real deployments (ADR 0007): it refuses to start
+without `SECRET_KEY` and `ALLOWED_HOSTS`, never turns DEBUG on, trusts only the CA roots it is given
+(never the test CA under `var/pki`), and sets secure cookies, HSTS, the SSL redirect behind a
+proxy and a Content-Security-Policy without inline scripts. The default profile, `development`, is
+what `make run`, the tests and `qyzmet demo` use.
 """
 
 from __future__ import annotations
@@ -12,14 +18,36 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("QYZMET_VAR_DIR", PROJECT_DIR / "var")).resolve()
 
 
+PROFILES = ("development", "production")
+QYZMET_PROFILE = os.environ.get("QYZMET_PROFILE", "development").strip() or "development"
+if QYZMET_PROFILE not in PROFILES:
+    raise ImproperlyConfigured(f"QYZMET_PROFILE must be one of {', '.join(PROFILES)}, not {QYZMET_PROFILE!r}")
+IS_PRODUCTION = QYZMET_PROFILE == "production"
+
+
 def _env_flag(*names: str) -> bool:
     return any(os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"} for name in names)
+
+
+def _production_missing() -> list[str]:
+    """What a production start needs from the environment and does not have."""
+    missing = []
+    if len(os.environ.get("SECRET_KEY", "").strip()) < 50:
+        missing.append("SECRET_KEY (at least 50 characters)")
+    if not [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h.strip()]:
+        missing.append("ALLOWED_HOSTS (comma-separated host names)")
+    return missing
+
+
+if IS_PRODUCTION and (_missing := _production_missing()):
+    raise ImproperlyConfigured("QYZMET_PROFILE=production refuses to start without: " + "; ".join(_missing))
 
 
 def _secret_key() -> str:
@@ -37,8 +65,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = _env_flag("QYZMET_DEBUG", "DEBUG")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+DEBUG = _env_flag("QYZMET_DEBUG") and not IS_PRODUCTION
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "" if IS_PRODUCTION else "127.0.0.1,localhost").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +78,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "qyzmet.core",
     "qyzmet.catalog",
     "qyzmet.identity",
@@ -72,6 +104,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "qyzmet.urls"
@@ -143,6 +176,17 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+if IS_PRODUCTION:
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto; sessions last one working day.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31_536_000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_AGE = 9 * 60 * 60
+    SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGGING = {
     "version": 1,
@@ -158,6 +202,9 @@ QYZMET_PKI_BASE_URL = os.environ.get("QYZMET_PKI_BASE_URL", "http://127.0.0.1:80
 # Extra trusted root (or issuing) CA certificates, PEM or DER files, separated by os.pathsep;
 # files dropped into QYZMET_PKI_DIR / "trust" are trusted as well.
 QYZMET_TRUSTED_ROOTS = [p for p in os.environ.get("QYZMET_TRUSTED_ROOTS", "").split(os.pathsep) if p.strip()]
+# The test national CA under QYZMET_PKI_DIR is trusted only outside production: a production
+# deployment trusts exactly the roots in QYZMET_TRUSTED_ROOTS.
+QYZMET_TRUST_TEST_CA = not IS_PRODUCTION
 QYZMET_SIGNATURE_VERIFIER = os.environ.get(
     "QYZMET_SIGNATURE_VERIFIER", "qyzmet.signatures.backends.local.LocalVerifier"
 )
@@ -177,6 +224,25 @@ QYZMET_GATEWAY_PENDING_MAX_ATTEMPTS = int(os.environ.get("QYZMET_GATEWAY_PENDING
 # wss://127.0.0.1:13579, the development stand-in (`qyzmet ncalayer serve`) on ws:// by default.
 QYZMET_NCALAYER_URL = os.environ.get("QYZMET_NCALAYER_URL", "wss://127.0.0.1:13579")
 
+# Content-Security-Policy (django-csp): scripts and styles only from this site, no inline scripts;
+# the pages talk to NCALayer on the person's own computer. Enforced in production, reported only
+# (Content-Security-Policy-Report-Only) elsewhere so development shows what would break.
+_CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],  # htmx's indicator style and the diagrams' SVG attributes
+    "img-src": ["'self'", "data:"],
+    "connect-src": ["'self'", QYZMET_NCALAYER_URL],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+    "base-uri": ["'self'"],
+    "object-src": ["'none'"],
+}
+if IS_PRODUCTION:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+
 # Applicants' attachments: stored on disk under QYZMET_UPLOAD_DIR with their SHA-256.
 QYZMET_UPLOAD_DIR = Path(os.environ.get("QYZMET_UPLOAD_DIR", VAR_DIR / "uploads")).resolve()
 QYZMET_UPLOAD_MAX_BYTES = int(os.environ.get("QYZMET_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
@@ -187,7 +253,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The public address printed (as a QR code) on every result document and receipt.
 QYZMET_PUBLIC_BASE_URL = os.environ.get("QYZMET_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Background work (qyzmet.worker, docs/adr/0007-background-work.md): Django's tasks API with the
+# Background work (qyzmet.worker, docs/adr/0009-background-work.md): Django's tasks API with the
 # database backend (django-tasks-db) by default, or RQ on Redis (django-tasks-rq) with
 # QYZMET_TASKS_BACKEND=redis. `qyzmet worker` runs the queue and the periodic jobs.
 QYZMET_TASKS_BACKEND = os.environ.get("QYZMET_TASKS_BACKEND", "database").strip().lower()

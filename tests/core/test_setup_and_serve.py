@@ -38,11 +38,11 @@ def _counts(database: Path) -> dict[str, int]:
 @pytest.mark.slow
 def test_setup_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     # given
-    subprocess.run([*QYZMET, "setup", "--quiet"], env=_env(tmp_path), check=True, timeout=300)
+    subprocess.run([*QYZMET, "setup", "--demo", "--quiet"], env=_env(tmp_path), check=True, timeout=300)
     before = _counts(tmp_path / "qyzmet.sqlite3")
 
     # when
-    subprocess.run([*QYZMET, "setup", "--quiet"], env=_env(tmp_path), check=True, timeout=300)
+    subprocess.run([*QYZMET, "setup", "--demo", "--quiet"], env=_env(tmp_path), check=True, timeout=300)
 
     # then
     after = _counts(tmp_path / "qyzmet.sqlite3")
@@ -54,7 +54,7 @@ def test_setup_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_serve_answers_with_the_landing_page(tmp_path: Path) -> None:
     # given
-    subprocess.run([*QYZMET, "setup", "--quiet"], env=_env(tmp_path), check=True, timeout=300)
+    subprocess.run([*QYZMET, "setup", "--demo", "--quiet"], env=_env(tmp_path), check=True, timeout=300)
     port = _free_port()
     server = subprocess.Popen(
         [*QYZMET, "serve", "--port", str(port)], env=_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT

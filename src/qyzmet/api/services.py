@@ -103,9 +103,19 @@ def challenge_issue(*, now: datetime) -> AuthChallenge:
 def token_login_eds(*, challenge: str, signature: str, now: datetime) -> IssuedToken:
     """Log in with a CMS signature of a server-issued challenge made with an EDS authentication key.
 
-    The challenge is used up by the attempt, whatever its outcome, so a signature cannot be replayed.
-    Raises LoginRefused (unknown or used challenge, signature not confirmed, no account for the IIN).
-    Side effects: marks the challenge used; issues the token.
+    Raises LoginRefused as `user_authenticate_eds`. Side effects: marks the challenge used; issues the token.
+    """
+    user = user_authenticate_eds(challenge=challenge, signature=signature, now=now)
+    return token_issue(user=user, method=ApiToken.Method.EDS, now=now)
+
+
+def user_authenticate_eds(*, challenge: str, signature: str, now: datetime) -> User:
+    """The person who signed a server-issued challenge (base64 CMS) with their EDS authentication key.
+
+    The API gives them a token, the pages a session. The challenge is used up by the attempt, whatever
+    its outcome, so a signature cannot be replayed.
+    Raises LoginRefused (unknown, used or expired challenge; signature not confirmed, e.g. a signing key
+    instead of an authentication key; no account for the IIN). Side effects: marks the challenge used.
     """
     claimed = AuthChallenge.objects.filter(value=challenge, used_at=None, expires_at__gt=now).update(used_at=now)
     if claimed != 1:
@@ -123,7 +133,7 @@ def token_login_eds(*, challenge: str, signature: str, now: datetime) -> IssuedT
     user = User.objects.filter(iin=iin, is_active=True).first() if iin else None
     if user is None:
         raise errors.eds_user_unknown()
-    return token_issue(user=user, method=ApiToken.Method.EDS, now=now)
+    return user
 
 
 # --- idempotency ---------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -14,16 +15,30 @@ def django_setup() -> None:
 
 def _setup(args: argparse.Namespace) -> int:
     django_setup()
+    from django.core.exceptions import ImproperlyConfigured
+
     from qyzmet.core.setup import platform_setup
 
-    platform_setup(verbose=not args.quiet)
+    try:
+        platform_setup(verbose=not args.quiet, demo=args.demo)
+    except ImproperlyConfigured as exc:
+        print(f"qyzmet setup: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
     django_setup()
+    from django.core.exceptions import ImproperlyConfigured
     from waitress import serve
 
+    from qyzmet.core.profile import production_ensure_ready
+
+    try:
+        production_ensure_ready()
+    except ImproperlyConfigured as exc:
+        print(f"qyzmet serve: {exc}", file=sys.stderr)
+        return 2
     from qyzmet.wsgi import application
 
     print(f"Qyzmet is serving at http://{args.host}:{args.port}/", flush=True)
@@ -39,8 +54,13 @@ def _manage(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    setup = subparsers.add_parser("setup", help="migrate the database and load the catalogue and demo data")
+    setup = subparsers.add_parser("setup", help="migrate the database and load the catalogue (--demo: and the demo)")
     setup.add_argument("--quiet", action="store_true")
+    setup.add_argument(
+        "--demo", action="store_true",
+        help="also the test national CA, test gateway certificates and demo organizations, staff and citizens "
+        "(make run, the tests, qyzmet demo); refused under QYZMET_PROFILE=production",
+    )
     setup.set_defaults(handler=_setup)
 
     serve = subparsers.add_parser("serve", help="serve the web application")

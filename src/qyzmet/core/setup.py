@@ -1,4 +1,4 @@
-"""`qyzmet setup`: bring a database up to date and load the catalogue and demo data. Idempotent."""
+"""`qyzmet setup [--demo]`: bring a database up to date and load the catalogue (and the demo). Idempotent."""
 
 from __future__ import annotations
 
@@ -11,8 +11,11 @@ from django.utils import timezone
 # Loaders run in order after migrations; each is `(dotted path, description)` and must be idempotent.
 SETUP_STEPS: tuple[tuple[str, str], ...] = (
     ("qyzmet.core.setup.load_catalogue", "regulation catalogue"),
+)
+# Only with `qyzmet setup --demo` (make run, the tests, qyzmet demo), never under the production profile.
+DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("qyzmet.signatures.setup.load_pki", "test national CA"),
-    ("qyzmet.gateway.setup.load_gateway_credentials", "gateway and registry certificates"),
+    ("qyzmet.gateway.setup.load_gateway_credentials", "gateway and registry certificates (test CA)"),
     ("qyzmet.identity.demo.load_demo", "demo organizations, staff and citizens"),
     ("qyzmet.notifications.setup.load_demo_contacts", "demo e-mail contacts for notifications"),
 )
@@ -32,11 +35,18 @@ def _resolve(dotted: str) -> Callable[[], str]:
     return loader
 
 
-def platform_setup(*, verbose: bool = True) -> None:
-    """Migrate, collect static files, then run every loader of `SETUP_STEPS`."""
+def platform_setup(*, verbose: bool = True, demo: bool = False) -> None:
+    """Migrate, collect static files, then run every loader of `SETUP_STEPS` (and `DEMO_STEPS` with `demo`).
+
+    Raises ImproperlyConfigured for `demo` under the production profile, before changing anything.
+    """
+    from qyzmet.core.profile import demo_ensure_allowed
+
+    if demo:
+        demo_ensure_allowed()
     call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    for dotted, description in SETUP_STEPS:
+    for dotted, description in SETUP_STEPS + (DEMO_STEPS if demo else ()):
         outcome = _resolve(dotted)()
         if verbose:
             print(f"{description}: {outcome}")

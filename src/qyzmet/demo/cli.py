@@ -84,7 +84,7 @@ def _demo(args: argparse.Namespace) -> int:
     if args.database and (problem := _database_reachable()):
         print(f"qyzmet demo: cannot reach the database: {problem}", file=sys.stderr)
         return 2
-    platform_setup(verbose=False)
+    platform_setup(verbose=False, demo=True)
     from qyzmet.demo.driver import runs_in_every_state
     from qyzmet.demo.registries import registries_running
 

@@ -28,7 +28,7 @@ from qyzmet.notifications.services import notify
 from qyzmet.notifications.texts import role_text
 
 # When a definition names no `escalation.monitor_after`: the quality monitor is told three working
-# days after the deadline (docs/adr/0007-background-work.md).
+# days after the deadline (docs/adr/0009-background-work.md).
 DEFAULT_MONITOR_AFTER: Final = CalendarDuration(3, CalendarUnit.WORKING_DAYS)
 HEAD_ROLES: Final = ("head", "akim")
 

@@ -28,9 +28,10 @@ UNKNOWN_SOURCE: Final = "unknown revocation source {name!r}; use 'ocsp' and/or '
 
 
 def trust_store_from_settings() -> TrustStore:
-    """The test CA's root, its `trust/` folder and settings.QYZMET_TRUSTED_ROOTS."""
+    """settings.QYZMET_TRUSTED_ROOTS, and outside production the test CA's root and its `trust/` folder."""
     return trust_store_load(
-        pki_directory=settings.QYZMET_PKI_DIR, extra_files=[Path(p) for p in settings.QYZMET_TRUSTED_ROOTS]
+        pki_directory=settings.QYZMET_PKI_DIR if settings.QYZMET_TRUST_TEST_CA else None,
+        extra_files=[Path(p) for p in settings.QYZMET_TRUSTED_ROOTS],
     )
 
 
