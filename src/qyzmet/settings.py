@@ -273,8 +273,11 @@ TASKS = {
 RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in QYZMET_TASK_QUEUES}
 
 # Notifications (qyzmet.notifications): SMS through QYZMET_SMS_BACKEND (the outbox table by default),
-# e-mail through Django's e-mail backend (files under var/outbox-mail by default, shown by the demo).
-QYZMET_MAIL_BACKEND = os.environ.get("QYZMET_MAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# e-mail through Django's e-mail backend: files under var/outbox-mail by default (shown by the demo),
+# SMTP (Django's EMAIL_HOST… settings) under the production profile.
+QYZMET_MAIL_BACKEND = os.environ.get(
+    "QYZMET_MAIL_BACKEND", f"django.core.mail.backends.{'smtp' if IS_PRODUCTION else 'filebased'}.EmailBackend"
+)
 QYZMET_MAIL_OUTBOX = Path(os.environ.get("QYZMET_MAIL_OUTBOX", VAR_DIR / "outbox-mail")).resolve()
 MAILERS = {
     "default": {
