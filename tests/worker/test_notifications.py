@@ -19,7 +19,13 @@ from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open, staff_
 from qyzmet.identity.models import SmsOutbox, User
 from qyzmet.notifications.models import Notification, NotificationContact
 from qyzmet.notifications.selectors import notifications_for
-from qyzmet.notifications.services import case_events_notify, notification_deliver, notification_text, notify
+from qyzmet.notifications.services import (
+    case_events_notify,
+    notification_deliver,
+    notification_text,
+    notifications_send_pending,
+    notify,
+)
 from tests.cases.conftest import ALMATY, START
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
@@ -145,3 +151,22 @@ def test_the_cabinet_shows_a_person_only_their_own_notifications() -> None:
     assert mine[0].text.startswith("Your application for “")
     assert notifications_for(someone_else) == []
     assert notifications_for(AnonymousUser()) == []
+
+
+def test_the_flush_delivers_what_a_lost_queue_message_left_unsent() -> None:
+    # given: a notification never delivered (its queued delivery was lost), and one made just now
+    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case_events_notify(now=START)
+    old = Notification.objects.get(case=case, kind="accepted")
+    recent = notify(
+        kind="appeal_decided", key="appeal-1", case=case, recipient_iin=case.applicant_iin,
+        params={"number": case.number, "decision": {"ru": "жалоба удовлетворена"}}, now=START + timedelta(minutes=2),
+    )
+
+    # when: the flush runs a minute and a half after the first was made
+    sent = notifications_send_pending(now=START + timedelta(minutes=2, seconds=30))
+
+    # then: only the one a minute old or more; the recent one waits for its own queued delivery
+    assert sent == 1
+    assert Notification.objects.get(pk=old.pk).sent_at == START + timedelta(minutes=2, seconds=30)
+    assert Notification.objects.get(pk=recent.pk).sent_at is None

@@ -134,3 +134,10 @@ def test_the_redis_backend_runs_the_same_tasks(settings: Any) -> None:
     assert accepted.sent_at is not None and "sms" in accepted.delivered
     assert not DBTaskResult.objects.exists()
     assert ran == 3 + 1  # the three periodic jobs and the one delivery
+
+
+def test_the_worker_command_refuses_an_unknown_queue(capsys: pytest.CaptureFixture[str]) -> None:
+    from qyzmet.cli import main
+
+    assert main(["worker", "--burst", "--queue", "nowhere"]) == 2
+    assert "unknown queue(s) nowhere; known: default, notifications" in capsys.readouterr().out
