@@ -10,8 +10,9 @@ from qyzmet.cases.models import Case, CaseEvent, Task
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.identity.models import Organization
 from qyzmet.monitoring.models import Escalation
-from qyzmet.monitoring.services import deadlines_watch
+from qyzmet.monitoring.services import deadlines_watch, heads_for, monitors_for
 from qyzmet.notifications.models import Notification
 from qyzmet.notifications.selectors import notifications_for
 from qyzmet.notifications.services import notification_text
@@ -190,3 +191,17 @@ def test_the_head_sees_the_escalation_in_the_cabinet(prepared_case: tuple[Case, 
         f"Case {case.number}: a step is overdue (responsible executor, due 08.01.2025 18:30), "
         "escalated to the head of the organization: "
     )
+
+
+@pytest.mark.usefixtures("platform")
+def test_in_a_rural_akim_s_office_its_head_and_akim_are_told_and_the_monitor_is_the_oblast_s() -> None:
+    # given: the Fedorov rural okrug akim's office (WKO): akim 951209324856 and head 910301426948 (demo staff)
+    office = Organization.objects.get(staff_roles__user__iin="951209324856", staff_roles__role="akim")
+
+    # when
+    head_at, heads = heads_for(office)
+    monitor_at, monitors = monitors_for(office)
+
+    # then
+    assert head_at == office and [u.iin for u in heads] == ["910301426948", "951209324856"]
+    assert monitor_at.code == "wko" and [u.iin for u in monitors] == ["890912335272"]

@@ -163,7 +163,7 @@ def test_the_flush_delivers_what_a_lost_queue_message_left_unsent() -> None:
         params={"number": case.number, "decision": {"ru": "жалоба удовлетворена"}}, now=START + timedelta(minutes=2),
     )
 
-    # when: the flush runs a minute and a half after the first was made
+    # when: the flush runs two and a half minutes after the first was made, half a minute after the second
     sent = notifications_send_pending(now=START + timedelta(minutes=2, seconds=30))
 
     # then: only the one a minute old or more; the recent one waits for its own queued delivery
