@@ -29,11 +29,13 @@ frontend: $(NODE_STAMP)
 setup: $(STAMP) $(NODE_STAMP)
 	$(BIN)/qyzmet setup --demo
 
-# The web server and, beside it, the registry simulator (ГБД ФЛ, ГБД ЮЛ, ЕНИС) the gateway talks to;
-# stopping the web server stops the simulator too.
+# The web server and, beside it, the registry simulator (ГБД ФЛ, ГБД ЮЛ, ЕНИС) the gateway talks to
+# and one background worker (queued tasks, the overdue sweep, gateway retries, the nightly audit);
+# stopping the web server stops the simulator and the worker too.
 run: setup
 	@$(BIN)/qyzmet registries serve --host 127.0.0.1 --port $(REGISTRY_PORT) & registries=$$!; \
-	trap 'kill $$registries 2>/dev/null' EXIT INT TERM; \
+	QYZMET_REGISTRY_URL=http://127.0.0.1:$(REGISTRY_PORT) $(BIN)/qyzmet worker & worker=$$!; \
+	trap 'kill $$registries $$worker 2>/dev/null' EXIT INT TERM; \
 	QYZMET_REGISTRY_URL=http://127.0.0.1:$(REGISTRY_PORT) $(BIN)/qyzmet serve --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)

@@ -26,6 +26,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.demo.cli",
     "qyzmet.ncalayer.cli",
     "qyzmet.reports.cli",
+    "qyzmet.worker.cli",
+    "qyzmet.notifications.cli",
 )
 
 

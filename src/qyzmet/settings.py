@@ -253,3 +253,39 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # The public address printed (as a QR code) on every result document and receipt.
 QYZMET_PUBLIC_BASE_URL = os.environ.get("QYZMET_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Background work (qyzmet.worker, docs/adr/0009-background-work.md): Django's tasks API with the
+# database backend (django-tasks-db) by default, or RQ on Redis (django-tasks-rq) with
+# QYZMET_TASKS_BACKEND=redis. `qyzmet worker` runs the queue and the periodic jobs.
+QYZMET_TASKS_BACKEND = os.environ.get("QYZMET_TASKS_BACKEND", "database").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+QYZMET_TASK_QUEUES = ["default", "notifications"]
+# A task still "running" this long after it started is taken back and run again (its worker is gone).
+QYZMET_TASKS_STALE_AFTER = int(os.environ.get("QYZMET_TASKS_STALE_AFTER", "900"))
+INSTALLED_APPS += ["django_tasks_db", "django_rq", "qyzmet.worker", "qyzmet.monitoring", "qyzmet.notifications"]
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_rq.RQBackend" if QYZMET_TASKS_BACKEND == "redis" else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": QYZMET_TASK_QUEUES,
+    }
+}
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600} for name in QYZMET_TASK_QUEUES}
+
+# Notifications (qyzmet.notifications): SMS through QYZMET_SMS_BACKEND (the outbox table by default),
+# e-mail through Django's e-mail backend: files under var/outbox-mail by default (shown by the demo),
+# SMTP (Django's EMAIL_HOST… settings) under the production profile.
+QYZMET_MAIL_BACKEND = os.environ.get(
+    "QYZMET_MAIL_BACKEND", f"django.core.mail.backends.{'smtp' if IS_PRODUCTION else 'filebased'}.EmailBackend"
+)
+QYZMET_MAIL_OUTBOX = Path(os.environ.get("QYZMET_MAIL_OUTBOX", VAR_DIR / "outbox-mail")).resolve()
+MAILERS = {
+    "default": {
+        "BACKEND": QYZMET_MAIL_BACKEND,
+        "OPTIONS": (
+            {"file_path": str(QYZMET_MAIL_OUTBOX)} if QYZMET_MAIL_BACKEND.endswith(".filebased.EmailBackend") else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@qyzmet.kz")

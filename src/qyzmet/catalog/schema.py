@@ -371,6 +371,18 @@ class SourceNote(Strict):
     reconciliation: NonEmpty
 
 
+class Escalation(Strict):
+    """When an overdue task goes past the provider's head to the oblast's quality monitor."""
+
+    monitor_after: Duration = Field(
+        description=(
+            "How long after a task's deadline it is escalated to the oblast's quality monitor, counted on "
+            "the working-time calendar like a step's duration. Absent: 3 working_days."
+        )
+    )
+    quote: NonEmpty | None = Field(default=None, description="The text that sets it, verbatim, if any.")
+
+
 class ServiceDefinition(Strict):
     """One regulated public service (one regulation, one version)."""
 
@@ -397,6 +409,10 @@ class ServiceDefinition(Strict):
         default=None, description="Service-specific application fields and attachments; none: generic fields only."
     )
     source_notes: list[SourceNote] = []
+    escalation: Escalation | None = Field(
+        default=None,
+        description="Escalation of overdue tasks (monitoring); absent: the monitor is told 3 working days late.",
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

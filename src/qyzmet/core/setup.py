@@ -17,6 +17,7 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
     ("qyzmet.signatures.setup.load_pki", "test national CA"),
     ("qyzmet.gateway.setup.load_gateway_credentials", "gateway and registry certificates (test CA)"),
     ("qyzmet.identity.demo.load_demo", "demo organizations, staff and citizens"),
+    ("qyzmet.notifications.setup.load_demo_contacts", "demo e-mail contacts for notifications"),
 )
 
 

@@ -1,0 +1,1 @@
+"""Deadline monitoring: overdue tasks, escalation to the head and to the oblast's quality monitor."""

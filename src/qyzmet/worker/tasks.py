@@ -1,0 +1,66 @@
+"""The periodic jobs' tasks (django.tasks). Each calls one service with the time it runs at.
+
+Every one is safe to run twice and from several workers at once (see the services it calls).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.tasks import task
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+
+@task
+def deadlines_watch() -> dict[str, int]:
+    """Overdue tasks (with apologies), escalations, and notices the event log holds and nobody sent."""
+    from qyzmet.monitoring.services import deadlines_watch as watch
+    from qyzmet.notifications.services import case_events_notify
+
+    now = timezone.now()
+    report = watch(now=now)
+    caught_up = case_events_notify(now=now)
+    return {
+        "overdue": report.overdue,
+        "to_head": report.to_head,
+        "to_monitor": report.to_monitor,
+        "notified_from_events": caught_up.from_events,
+        "notified_from_receipts": caught_up.from_receipts,
+    }
+
+
+@task
+def notifications_flush() -> int:
+    """Deliver notifications whose queued delivery was lost or failed."""
+    from qyzmet.notifications.services import notifications_send_pending
+
+    return notifications_send_pending(now=timezone.now())
+
+
+@task
+def gateway_retry() -> dict[str, int]:
+    """Re-send the registry requests kept while a registry was down (what `qyzmet gateway retry` does)."""
+    from qyzmet.gateway.services import gateway_retry_pending
+
+    report = gateway_retry_pending(now=timezone.now())
+    return {
+        "answered": report.answered,
+        "waiting": report.waiting,
+        "failed": report.failed,
+        "continuation_errors": report.continuation_errors,
+    }
+
+
+@task
+def audit_verify() -> dict[str, Any]:
+    """Check every case's hash-chained event log (what `qyzmet audit verify` does); log each broken chain."""
+    from qyzmet.cases.events import audit_verify_all
+    from qyzmet.cases.models import Case
+
+    breaks = audit_verify_all()
+    for found in breaks:
+        logger.error("audit: %s", found)
+    return {"checked": Case.objects.count(), "broken": [str(b) for b in breaks]}

@@ -1,0 +1,47 @@
+"""The cases tests' CA and platform fixtures, and a case whose executor step is due across the New Year holidays."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from qyzmet.cases.models import Case, Task
+from qyzmet.cases.services import TaskAction, task_complete
+from qyzmet.catalog.registry import catalog_default
+from qyzmet.demo.driver import case_open, staff_member
+from tests.cases.conftest import _pki_settings, pki_directory, platform
+
+__all__ = ["_pki_settings", "pki_directory", "platform"]
+
+ALMATY = ZoneInfo("Asia/Almaty")
+SERVICE = "wko-2015-patronat-payment"  # register 15 min, resolve 1 wd, prepare 3 wd, sign 1 wd, issue 15 min
+RESOLVED = datetime(2024, 12, 31, 10, 0, tzinfo=ALMATY)  # Tuesday, the last working day of 2024
+# The executor's 3 working days from Tuesday 31.12.2024 (the arrival date is not counted):
+#   1-2 Jan (Wed, Thu) New Year, 3 Jan (Fri) a day off moved by decree from Sunday 5 Jan,
+#   4 Jan Saturday; 5 Jan (Sun) a transferred WORKING day -> day 1; 6 Jan (Mon) -> day 2;
+#   7 Jan (Tue) Orthodox Christmas; 8 Jan (Wed) -> day 3. Deadline: closing time, 18:30.
+PREPARE_DUE = datetime(2025, 1, 8, 18, 30, tzinfo=ALMATY)
+
+
+def open_task(case: Case) -> Task:
+    return Task.objects.select_related("organization").get(case=case, status=Task.Status.OPEN)
+
+
+def case_at_prepare(resolved: datetime = RESOLVED) -> tuple[Case, Task]:
+    """A WKO patronat-payment case filed an hour before `resolved` (by default 31.12.2024 10:00), registered,
+    and resolved then; the executor's task is open from `resolved`."""
+    definition = catalog_default().latest(SERVICE)
+    case = case_open(definition, "provider_office", now=resolved - timedelta(hours=1))
+    for at in (resolved - timedelta(minutes=50), resolved):
+        task = open_task(case)
+        assert task.organization is not None
+        task_complete(task=task, actor=staff_member(task.role, task.organization), action=TaskAction(), now=at)
+    case.refresh_from_db()
+    return case, open_task(case)
+
+
+@pytest.fixture
+def prepared_case(platform: None) -> tuple[Case, Task]:
+    return case_at_prepare()
