@@ -123,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qyzmet.web.context.signing",
+                "qyzmet.web.context.navigation",
             ],
         },
     },

@@ -34,12 +34,13 @@ OTHER_CITIZEN_IIN: Final = CITIZENS[1].iin
 NO_MOBILE_IIN: Final = CITIZENS[4].iin
 REFUSAL_GROUND: Final = "Құжаттар Стандарттың 9-тармағына сәйкес емес / Документы не соответствуют пункту 9 Стандарта"
 
-_KEYS: dict[tuple[str, str, str], KeyBundle] = {}
+_KEYS: dict[tuple[str, str, str, str], KeyBundle] = {}
 
 
 def key_for(user: User, *, organization: Organization | None = None, purpose: Purpose = Purpose.SIGN) -> KeyBundle:
     """The person's demo key, made once per session; re-registered where a rolled-back test took its record."""
-    index = (user.iin, organization.bin if organization else "", purpose.value)
+    # Keyed by the test CA's folder too: each test package may set up its own CA.
+    index = (str(pki_default().directory), user.iin, organization.bin if organization else "", purpose.value)
     bundle = _KEYS.get(index)
     now = timezone.now()
     if bundle is None:

@@ -59,13 +59,13 @@ def test_citizen_sees_their_case_its_signed_result_and_the_registry_look_ups(
     assert case.number in cabinet
     assert "gbd_fl" in cabinet and staff_member("sc_operator", case.intake_office).full_name in cabinet
     document = ResultDocument.objects.get(case=case, kind="referral")
-    assert f"/ru/cabinet/documents/{document.pk}/signature.p7s" in detail
+    assert f"/ru/documents/{document.pk}/p7s/" in detail and f"/ru/documents/{document.pk}/pdf/" in detail
     assert "Выполнено: работник канцелярии регистрирует заявление." in detail
     assert "Вам выдан документ — результат услуги." in detail
-    signature = client.get(f"/cabinet/documents/{document.pk}/signature.p7s")
+    signature = client.get(f"/documents/{document.pk}/p7s/")
     assert signature.status_code == 200 and bytes(signature.content) == bytes(document.signature or b"")
-    content = client.get(f"/cabinet/documents/{document.pk}/content.json")
-    assert bytes(content.content) == bytes(document.content)
+    content = client.get(f"/documents/{document.pk}/pdf/")
+    assert content["Content-Type"] == "application/pdf" and bytes(content.content) == bytes(document.content)
 
 
 def test_another_citizen_cannot_open_the_case_or_its_documents(client: Client) -> None:
@@ -78,7 +78,7 @@ def test_another_citizen_cannot_open_the_case_or_its_documents(client: Client) -
     # then
     assert case.number not in client.get("/cabinet/").content.decode()
     assert client.get(f"/cabinet/cases/{case.pk}/").status_code == 404
-    assert client.get(f"/cabinet/documents/{document.pk}/content.json").status_code == 404
+    assert client.get(f"/documents/{document.pk}/pdf/").status_code == 404
 
 
 def test_staff_work_queue_lists_the_open_tasks_of_their_role(client: Client) -> None:

@@ -241,7 +241,7 @@ def _chosen_service(request: HttpRequest, services: list[IntakeService]) -> Inta
 
 def _application(request: HttpRequest) -> Application:
     names = [line.strip() for line in request.POST.get("documents", "").splitlines() if line.strip()]
-    return Application(form={}, attachments=[{"name": name[:200]} for name in names[:50]])
+    return Application(form={}, attachments=[{"name": name[:200]} for name in names[:50]], language=active_language())
 
 
 def _intake_render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200,

@@ -110,7 +110,8 @@ def cabinet_for(user: User, language: str) -> Cabinet:
 def case_documents(case: Case) -> list[dict[str, object]]:
     """The case's issued result documents, as the applicant may download them."""
     return [
-        {"id": d.pk, "title": d.title, "kind": d.kind, "signed": d.signature is not None, "issued_at": d.issued_at}
+        {"id": d.pk, "number": d.number, "title": d.title, "kind": d.kind, "signed": d.signature is not None,
+         "issued_at": d.issued_at}
         for d in case.documents.filter(intermediate=False).exclude(issued_at=None).order_by("pk")
     ]
 

@@ -16,5 +16,4 @@ urlpatterns = [
     path("cabinet/", views.cabinet, name="cabinet"),
     path("cabinet/cases/<int:case_id>/", views.case_detail, name="case"),
     path("cabinet/cases/<int:case_id>/status/", views.case_status, name="case_status"),
-    path("cabinet/documents/<int:document_id>/<str:part>", views.document_download, name="document"),
 ]

@@ -19,13 +19,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qyzmet.api.models import ApplicationDraft
 from qyzmet.api.selectors import ServiceRef, draft_get_for_applicant, draft_view, service_get
 from qyzmet.api.services import draft_create, draft_otp_send, draft_submit, idempotency_key_scoped
-from qyzmet.cases.access import case_get_for_applicant, document_get_for_user
+from qyzmet.cases.access import case_get_for_applicant
 from qyzmet.cases.intake import Application
 from qyzmet.cases.models import Case
 from qyzmet.cases.selectors import case_timeline
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.errors import LocalizedError, NotFound
 from qyzmet.identity.models import User
+from qyzmet.notifications.selectors import notifications_for
 from qyzmet.portal.forms import application_fields_parse
 from qyzmet.portal.selectors import (
     ApplyPage,
@@ -172,7 +173,8 @@ def _draft_prepare(request: HttpRequest, service: ServiceRef, page: ApplyPage,
     try:
         draft = draft_create(
             service=service, provider=provider, applicant=user,
-            application=Application(form=parsed.values, attachments=attachments), now=timezone.now(),
+            application=Application(form=parsed.values, attachments=attachments, language=active_language()),
+            now=timezone.now(),
             idempotency_key=key,
         )
     except LocalizedError as error:
@@ -251,7 +253,9 @@ def draft_submit_view(request: HttpRequest, draft_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def cabinet(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/cabinet.html", {"cabinet": cabinet_for(_user(request), active_language())})
+    user = _user(request)
+    context = {"cabinet": cabinet_for(user, active_language()), "notifications": notifications_for(user, limit=20)}
+    return render(request, "portal/cabinet.html", context)
 
 
 def _case(request: HttpRequest, case_id: int) -> Case:
@@ -282,18 +286,3 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "portal/_case_status.html", {"case": case, "status": status})
 
 
-@require_GET
-@login_required
-def document_download(request: HttpRequest, document_id: int, part: str) -> HttpResponse:
-    try:
-        document = document_get_for_user(document_id=document_id, user=_user(request))
-    except NotFound as exc:
-        raise Http404(str(exc)) from exc
-    if part == "content.json":
-        response = HttpResponse(bytes(document.content), content_type="application/json")
-    elif part == "signature.p7s" and document.signature is not None:
-        response = HttpResponse(bytes(document.signature), content_type="application/pkcs7-signature")
-    else:
-        raise Http404(part)
-    response["Content-Disposition"] = f'attachment; filename="{document.case.number}-{document.document_id}-{part}"'
-    return response

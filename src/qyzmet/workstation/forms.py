@@ -90,7 +90,7 @@ class IntakeForm(forms.Form):
         return IntakeSubmission(
             request_id=request_id, service_id=data["service"], applicant_iin=data["applicant_iin"],
             applicant_bin=data["applicant_bin"], representative_iin=representative, power_of_attorney=power,
-            provider_code=data["provider"], documents=tuple(data["documents"]),
+            provider_code=data["provider"], documents=tuple(data["documents"]), language=active_language(),
         )
 
 
