@@ -36,7 +36,7 @@ LANGUAGES = ("kk", "ru")
 class Shot:
     name: str
     path: str | Callable[[sqlite3.Connection], str]  # a path, or one found in the demo database
-    user: str | None = None  # IIN to log in as
+    user: str | Callable[[sqlite3.Connection], str] | None = None  # IIN to log in as, or one found in the database
 
 
 def _first(sql: str, *params: object) -> Callable[[sqlite3.Connection], str]:
@@ -50,6 +50,8 @@ def _first(sql: str, *params: object) -> Callable[[sqlite3.Connection], str]:
 
 CITIZEN = "880314412019"
 CLERK = "791111432251"  # office clerk, Terekti district akimat (WKO)
+OPERATOR = "811130471163"  # State Corporation operator, WKO branch
+MONITOR = "890912335272"  # quality monitor, WKO
 SHOTS = (
     Shot("landing", "/"),
     Shot("service", "/services/wko-2015-patronat-payment/"),
@@ -58,7 +60,24 @@ SHOTS = (
     Shot("cabinet-case", _first(
         "select '/cabinet/cases/' || id || '/' from cases_case where applicant_iin = ? and status = 'issued' "
         "order by id limit 1", CITIZEN), CITIZEN),
+    Shot("signup", "/signup/"),
+    Shot("apply", "/services/wko-2015-patronat-payment/apply/", CITIZEN),
     Shot("work-queue", "/backoffice/tasks/", CLERK),
+    Shot("backoffice-case", _first(
+        "select '/backoffice/cases/' || t.case_id || '/' from cases_task t where t.status = 'open' "
+        "and t.organization_id is not null order by t.id limit 1"), _first(
+        "select u.iin from cases_task t join identity_staffrole r on r.organization_id = t.organization_id "
+        "and r.role = t.role join identity_user u on u.id = r.user_id where t.status = 'open' order by t.id limit 1")),
+    Shot("office-intake", "/backoffice/intake/office/", CLERK),
+    Shot("kiosk", _first("select '/hall/' || code || '/kiosk/' from identity_organization where code like 'wko%' "
+                         "and kind = 'state_corporation_branch' order by id limit 1")),
+    Shot("hall-display", _first("select '/hall/' || code || '/display/' from identity_organization where code like "
+                                "'wko%' and kind = 'state_corporation_branch' order by id limit 1")),
+    Shot("operator-desk", "/hall/desk/", OPERATOR),
+    Shot("operator-intake", "/hall/desk/intake/", OPERATOR),
+    Shot("verify", _first("select '/verify/' || number || '/' from cases_resultdocument where signature is not null "
+                          "and issued_at is not null order by id limit 1")),
+    Shot("reports", "/reports/", MONITOR),
 )
 
 
@@ -123,7 +142,7 @@ def _shoot(browser: Browser, base: str, db: sqlite3.Connection, shot: Shot) -> l
             context = browser.new_context(viewport={"width": width, "height": height}, locale=f"{language}-KZ")
             page = context.new_page()
             if shot.user:
-                _log_in(page, base, shot.user)
+                _log_in(page, base, shot.user if isinstance(shot.user, str) else shot.user(db))
             response = page.goto(f"{base}{prefix}{path}")
             if response is None or response.status != 200:
                 raise SystemExit(f"screenshots: {prefix}{path} answered {response.status if response else 'nothing'}")

@@ -108,8 +108,8 @@ def test_the_queue_reads_a_constant_number_of_queries(
     client.get("/backoffice/tasks/")  # warm the per-process caches (catalogue, calendar)
 
     # then: the same few queries as for one row: session, user, roles, the tasks with their cases, services and
-    # organizations in one query, the roles for the intake links and the header's staff check
-    with django_assert_max_num_queries(6):
+    # organizations in one query, the roles for the intake links, and the header's staff and reports checks
+    with django_assert_max_num_queries(7):
         page = client.get("/backoffice/tasks/")
     assert page.content.decode().count('class="task-row"') == 12
 
