@@ -10,6 +10,7 @@ from typing import Any
 
 from qyzmet.catalog.diagrams.bpmn import bpmn_document
 from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
+from qyzmet.catalog.importer import cli as importer_cli
 from qyzmet.catalog.registry import (
     ServiceNotFound,
     catalog_check,
@@ -198,3 +199,5 @@ def register(subparsers: Any) -> None:
 
     schema = sub.add_parser("schema", help="print the JSON Schema of a definition file")
     schema.set_defaults(handler=_schema)
+
+    importer_cli.register(sub)
