@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "qyzmet.portal",
     "qyzmet.web",
     "qyzmet.backoffice",
+    "qyzmet.authoring",
     "qyzmet.workstation",
     "qyzmet.reports",
     "qyzmet.api",
@@ -169,6 +170,7 @@ NODE_MODULES_DIR = Path(os.environ.get("QYZMET_NODE_MODULES", PROJECT_DIR / "nod
 STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist"),
     ("vendor/ncalayer", NODE_MODULES_DIR / "ncalayer-js-client"),
+    ("vendor/bpmn-js", NODE_MODULES_DIR / "bpmn-js" / "dist"),
 ]
 # WhiteNoise reads this folder at start-up; `qyzmet setup` fills it (collectstatic).
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     *i18n_patterns(
         path("admin/", admin.site.urls),
+        path("backoffice/regulations/drafts/", include("qyzmet.authoring.urls")),
         path("backoffice/", include("qyzmet.backoffice.urls")),
         path("hall/", include("qyzmet.workstation.urls")),
         path("reports/", include("qyzmet.reports.urls")),

@@ -46,8 +46,10 @@ def _free_port() -> int:
         return port
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str) -> None:
-    for _ in range(200):
+def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, *, seconds: float = 90) -> None:
+    """Wait until the process listens (a loaded CI machine may take its time starting Python and Django)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{what} exited with code {process.returncode}")
         try:

@@ -9,8 +9,10 @@ from datetime import datetime
 
 from django.db import transaction
 
+from qyzmet.catalog import errors
 from qyzmet.catalog.models import Service, ServiceVersion
 from qyzmet.catalog.registry import Catalog
+from qyzmet.catalog.schema import ServiceDefinition
 
 
 @dataclass(frozen=True)
@@ -61,3 +63,37 @@ def catalog_sync(*, catalog: Catalog, now: datetime) -> SyncReport:
         else:
             unchanged += 1
     return SyncReport(created=created, updated=updated, unchanged=unchanged)
+
+
+def definition_digest(data: dict[str, object]) -> str:
+    """SHA-256 of a definition's validated JSON (sorted keys): the identity of its content."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@transaction.atomic
+def version_publish(*, definition: ServiceDefinition, now: datetime) -> ServiceVersion:
+    """Store `definition` as its service's next version; a stored version is never changed.
+
+    Refused (VersionRefused) when the definition's `version` is not the next number, or when its
+    content equals the latest version's. Creates the service if new.
+    """
+    data = definition.model_dump(mode="json", by_alias=True)
+    digest = definition_digest(data)
+    service, _ = Service.objects.get_or_create(
+        slug=definition.id,
+        defaults={
+            "field": definition.field.value, "title_kk": definition.title.kk or "",
+            "title_ru": definition.title.ru or "", "title_en": definition.title.en or "",
+            "seed": definition.source.seed,
+        },
+    )
+    latest = ServiceVersion.objects.select_for_update().filter(service=service).order_by("-version").first()
+    expected = latest.version + 1 if latest else 1
+    if latest is not None and latest.sha256 == digest:
+        raise errors.unchanged()
+    if definition.version != expected:
+        raise errors.version_number(expected, definition.version)
+    return ServiceVersion.objects.create(
+        service=service, version=definition.version, effective_from=definition.effective_from,
+        effective_to=definition.effective_to, definition=data, sha256=digest, loaded_at=now,
+    )

@@ -186,8 +186,8 @@ def _number(key: str) -> int:
     return int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
 
 
-def _staff_person(code: str, role: str) -> DemoPerson:
-    seed = _number(f"staff:{code}:{role}")
+def _staff_person(code: str, role: str, number: int = 1) -> DemoPerson:
+    seed = _number(f"staff:{code}:{role}" + (f":{number}" if number > 1 else ""))
     sex = "F" if seed % 2 else "M"
     given = (FEMALE_NAMES if sex == "F" else MALE_NAMES)[(seed >> 1) % 16]
     father = MALE_NAMES[(seed >> 5) % 16]
@@ -211,8 +211,11 @@ CITIZENS: Final[tuple[DemoPerson, ...]] = (
 
 
 def demo_staff() -> list[DemoPerson]:
-    """One person per (organization, role) of ORGANIZATIONS, in spec order."""
-    return [_staff_person(spec.code, role) for spec in ORGANIZATIONS for role in spec.roles]
+    """One person per (organization, role) of ORGANIZATIONS, in spec order; then a second administrator
+    per oblast, so that a regulation drafted by one can be published by another (four eyes)."""
+    people = [_staff_person(spec.code, role) for spec in ORGANIZATIONS for role in spec.roles]
+    people += [_staff_person(spec.code, R.ADMINISTRATOR, 2) for spec in ORGANIZATIONS if R.ADMINISTRATOR in spec.roles]
+    return people
 
 
 def demo_people() -> list[DemoPerson]:
