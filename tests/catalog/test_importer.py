@@ -243,3 +243,35 @@ def test_import_of_a_missing_file_is_a_clean_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "no such file" in result.stderr
+
+
+# --- the legal source, from the act's head -------------------------------------------------------
+
+
+def test_the_legal_source_and_entry_into_force_are_read_from_the_act() -> None:
+    (first, *_) = import_act(_text(WKO_2019), seed=WKO_2019)
+    act = first["source"]["act"]
+    # "Постановление акимата … от 29 марта 2019 года № 62. Зарегистрировано … 2 апреля 2019 года № 5599.
+    #  Утратило силу постановлением … от 01.06.2020 № 120"
+    assert (act["number"], act["date"]) == ("62", "2019-03-29")
+    assert act["registration"] == {"number": "5599", "date": "2019-04-02"}
+    assert act["repealed_by"] == {"number": "120", "date": "2020-06-01"} and act["status"] == "repealed"
+    assert first["source"]["standard"] == {"number": "198", "date": "2015-04-13"}
+    # "вводится в действие по истечении десяти календарных дней после дня первого официального опубликования":
+    # published on 2 April 2019 at the earliest, the ten days 3–12 April pass, in force on 13 April.
+    assert first["effective_from"] == "2019-04-13"
+    reasons = {entry["path"]: entry["reason"] for entry in first["needs_review"]}
+    assert reasons["effective_from"].startswith("approximate")
+
+
+def test_a_kazakh_act_head_and_a_stand_alone_regulation() -> None:
+    (karaganda, *_) = import_act(_text("003_f227f3f40e973d3f.txt"), seed="003_f227f3f40e973d3f.txt")
+    act = karaganda["source"]["act"]
+    # "2015 жылғы 22 қыркүйектегі № 55/04 қаулысы … 2015 жылғы 26 қазанда № 3462 болып тіркелді"
+    assert (act["number"], act["date"]) == ("55/04", "2015-09-22")
+    assert act["registration"] == {"number": "3462", "date": "2015-10-26"}
+    assert karaganda["effective_from"] == "2015-11-06"  # 26 October + ten calendar days + 1
+    (wko,) = import_act(_text(WKO_2015), seed=WKO_2015)
+    assert wko["source"]["act"] == {"number": "153", "date": "2015-06-30"}  # "2015 жылғы 30 маусымдағы №153"
+    assert "effective_from" not in wko  # the regulation alone states no rule: said, not guessed
+    assert any(entry["path"] == "effective_from" for entry in wko["needs_review"])

@@ -15,6 +15,18 @@ from typing import Any
 import yaml
 
 STEP_FIELDS = ("role", "organization", "duration.value", "duration.unit")
+# Compared and reported, outside the steps' score.
+LEGAL_FIELDS = (
+    "source.act.number",
+    "source.act.date",
+    "source.act.registration.number",
+    "source.act.registration.date",
+    "source.act.repealed_by.number",
+    "source.act.repealed_by.date",
+    "source.standard.number",
+    "source.standard.date",
+    "effective_from",
+)
 
 
 @dataclass
@@ -81,6 +93,10 @@ def compare_definitions(reference: dict[str, Any], draft: dict[str, Any], *, nam
     found_channels = sorted(channel["code"] for channel in draft.get("channels") or [])
     if expected_channels != found_channels:
         comparison.differences.append(Difference("channels", expected_channels, found_channels))
+    for path in LEGAL_FIELDS:
+        expected, found = _field(reference, path), _field(draft, path)
+        if str(expected) != str(found):
+            comparison.differences.append(Difference(path, expected, found))
     found_lists = _step_lists(draft)
     for path, steps in _step_lists(reference).items():
         others = found_lists.get(path, [])

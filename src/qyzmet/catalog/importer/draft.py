@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from qyzmet.catalog.importer.actors import actor_of, process_step_of, verb_of
+from qyzmet.catalog.importer.acts import legal_source
 from qyzmet.catalog.importer.durations import step_duration
 from qyzmet.catalog.importer.segment import Item, Point, Regulation, points_of
 
@@ -299,17 +300,26 @@ def draft_of(regulation: Regulation, *, seed: str, act_text: str) -> dict[str, A
         draft.review(f"channels.{code}.result_delivery", "how the result reaches the applicant is not read yet")
     if not channels_listed:
         draft.review("channels", "the list of channels at the start of the regulation was not found")
+    legal, legal_review = legal_source(act_text, "\n".join(regulation.lines[:40]))
+    for entry in legal_review:
+        draft.review(entry["path"], entry["reason"])
     draft.data = {
         "schema": "qyzmet/regulation/v1",
         "id": f"{jurisdiction or 'unknown'}-{_slug(regulation.title)[:48].strip('-') or 'service'}",
         "version": 1,
         "title": {language: regulation.title},
         "jurisdiction": jurisdiction,
-        "source": {"seed": seed, "title": regulation.heading, "language": language},
+        "source": {
+            "seed": seed,
+            "title": regulation.heading,
+            "language": language,
+            **{key: legal[key] for key in ("act", "standard") if key in legal},
+        },
+        **({"effective_from": legal["effective_from"]} if "effective_from" in legal else {}),
         "procedures": procedures,
         "channels": channels,
     }
     draft.review("id", "a transliteration of the title; choose the catalogue's identifier")
-    for missing in ("field", "providers", "recipients", "cost", "forms", "documents", "outcomes", "effective_from"):
+    for missing in ("field", "providers", "recipients", "cost", "forms", "documents", "outcomes"):
         draft.review(missing, "not read by the importer yet")
     return draft.as_dict()
