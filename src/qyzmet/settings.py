@@ -141,6 +141,10 @@ AUTH_USER_MODEL = "identity.User"
 # Password logins go through citizen_authenticate: lockout after repeated failures, audited attempts.
 AUTHENTICATION_BACKENDS = ["qyzmet.identity.backends.IinLockoutBackend"]
 
+# Where the client's IP address is read from (log-in throttling, EDS challenge limits): the socket
+# peer by default; behind a reverse proxy the META key of the header it sets (e.g. HTTP_X_REAL_IP).
+QYZMET_CLIENT_ADDRESS_HEADER = os.environ.get("QYZMET_CLIENT_ADDRESS_HEADER", "REMOTE_ADDR").strip() or "REMOTE_ADDR"
+
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "/cabinet/"
 

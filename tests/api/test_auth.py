@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -27,9 +28,13 @@ def _login(client: Client, iin: str, password: str) -> object:
 
 
 def _eds_login(api: ApiClient, person: User, *, purpose: Purpose = Purpose.AUTH) -> object:
-    challenge = api.ok(api.get(None, "/auth/challenge"))["challenge"]
-    signature = sign_b64(key_for(person, purpose=purpose), challenge.encode())
-    return api.post(None, "/auth/eds", {"challenge": challenge, "signature": signature})
+    issued = api.ok(api.get(None, "/auth/challenge"))
+    signature = sign_b64(key_for(person, purpose=purpose), issued["challenge"].encode())
+    return _eds_post(api, issued["challenge"], issued["challenge_id"], signature)
+
+
+def _eds_post(api: ApiClient, challenge: str, challenge_id: str, signature: str) -> Any:
+    return api.post(None, "/auth/eds", {"challenge": challenge, "challenge_id": challenge_id, "signature": signature})
 
 
 @pytest.mark.django_db
@@ -148,11 +153,12 @@ def test_eds_login_with_an_authentication_key_gives_a_token(api: ApiClient) -> N
 @pytest.mark.django_db
 def test_eds_challenge_is_used_once(api: ApiClient) -> None:
     citizen = user(APPLICANT_IIN)
-    challenge = api.ok(api.get(None, "/auth/challenge"))["challenge"]
+    issued = api.ok(api.get(None, "/auth/challenge"))
+    challenge, challenge_id = issued["challenge"], issued["challenge_id"]
     signature = sign_b64(key_for(citizen, purpose=Purpose.AUTH), challenge.encode())
-    api.ok(api.post(None, "/auth/eds", {"challenge": challenge, "signature": signature}), 201)
+    api.ok(_eds_post(api, challenge, challenge_id, signature), 201)
 
-    replay = api.post(None, "/auth/eds", {"challenge": challenge, "signature": signature})
+    replay = _eds_post(api, challenge, challenge_id, signature)
 
     assert replay.status_code == 401
     assert replay.json()["code"] == "challenge_invalid"
@@ -162,11 +168,12 @@ def test_eds_challenge_is_used_once(api: ApiClient) -> None:
 @pytest.mark.django_db
 def test_eds_challenge_expires(api: ApiClient, clock: time_machine.Coordinates) -> None:
     citizen = user(APPLICANT_IIN)
-    challenge = api.ok(api.get(None, "/auth/challenge"))["challenge"]
+    issued = api.ok(api.get(None, "/auth/challenge"))
+    challenge, challenge_id = issued["challenge"], issued["challenge_id"]
     signature = sign_b64(key_for(citizen, purpose=Purpose.AUTH), challenge.encode())
     clock.shift(CHALLENGE_LIFETIME + timedelta(seconds=1))
 
-    response = api.post(None, "/auth/eds", {"challenge": challenge, "signature": signature})
+    response = _eds_post(api, challenge, challenge_id, signature)
 
     assert response.status_code == 401
     assert response.json()["code"] == "challenge_invalid"
@@ -185,10 +192,11 @@ def test_eds_login_refuses_a_signing_key(api: ApiClient) -> None:
 
 @pytest.mark.django_db
 def test_eds_login_refuses_a_signature_of_other_text(api: ApiClient) -> None:
-    challenge = api.ok(api.get(None, "/auth/challenge"))["challenge"]
+    issued = api.ok(api.get(None, "/auth/challenge"))
+    challenge, challenge_id = issued["challenge"], issued["challenge_id"]
     signature = sign_b64(key_for(user(APPLICANT_IIN), purpose=Purpose.AUTH), b"something else")
 
-    response = api.post(None, "/auth/eds", {"challenge": challenge, "signature": signature})
+    response = _eds_post(api, challenge, challenge_id, signature)
 
     assert response.status_code == 401
     assert response.json()["code"] == "eds_not_confirmed"
@@ -198,11 +206,12 @@ def test_eds_login_refuses_a_signature_of_other_text(api: ApiClient) -> None:
 def test_eds_login_needs_an_account_with_the_signers_iin(api: ApiClient) -> None:
     citizen = user(APPLICANT_IIN)
     bundle = key_for(citizen, purpose=Purpose.AUTH)
-    challenge = api.ok(api.get(None, "/auth/challenge"))["challenge"]
+    issued = api.ok(api.get(None, "/auth/challenge"))
+    challenge, challenge_id = issued["challenge"], issued["challenge_id"]
     signature = sign_b64(bundle, challenge.encode())
     User.objects.filter(pk=citizen.pk).update(is_active=False)
 
-    response = api.post(None, "/auth/eds", {"challenge": challenge, "signature": signature})
+    response = _eds_post(api, challenge, challenge_id, signature)
 
     assert response.status_code == 401
     assert response.json()["code"] == "user_unknown"
@@ -210,9 +219,10 @@ def test_eds_login_needs_an_account_with_the_signers_iin(api: ApiClient) -> None
 
 @pytest.mark.django_db
 def test_eds_login_refuses_a_malformed_signature(api: ApiClient) -> None:
-    challenge = api.ok(api.get(None, "/auth/challenge"))["challenge"]
+    issued = api.ok(api.get(None, "/auth/challenge"))
+    challenge, challenge_id = issued["challenge"], issued["challenge_id"]
 
-    response = api.post(None, "/auth/eds", {"challenge": challenge, "signature": base64.b64encode(b"junk").decode()})
+    response = _eds_post(api, challenge, challenge_id, base64.b64encode(b"junk").decode())
 
     assert response.status_code == 401
     assert response.json()["code"] == "eds_not_confirmed"

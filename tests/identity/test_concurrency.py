@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from unittest import mock
 
 import pytest
 from django.db import connection, connections
 
-from qyzmet.identity.models import OneTimePassword, User
+from qyzmet.identity.models import LoginAttempt, OneTimePassword, User
 from qyzmet.identity.otp import OtpRateLimited, otp_send
-from qyzmet.identity.services import AuthenticationFailed, citizen_authenticate
+from qyzmet.identity.services import (
+    LOCKOUT_DURATION,
+    LOCKOUT_THRESHOLD,
+    AccountLocked,
+    AuthenticationFailed,
+    citizen_authenticate,
+)
 from tests.identity.conftest import NOW
 from tests.identity.factories import UserFactory
 
@@ -67,3 +75,28 @@ def test_concurrent_code_requests_respect_the_rate_limit() -> None:
     assert sum(o is None for o in outcomes) == 3
     assert sum(isinstance(o, OtpRateLimited) for o in outcomes) == 3
     assert OneTimePassword.objects.count() == 3
+
+
+def test_parallel_guesses_never_have_more_than_the_threshold_of_passwords_checked() -> None:
+    # given: twelve guesses at once against one account, each password check made slow
+    user = UserFactory(iin="871008401427")
+    checked: list[str] = []
+    guard = threading.Lock()
+    original = User.check_password
+
+    def slow_check(self: User, raw_password: str) -> bool:
+        with guard:
+            checked.append(raw_password)
+        time.sleep(0.2)
+        return original(self, raw_password)
+
+    # when
+    with mock.patch.object(User, "check_password", slow_check):
+        outcomes = run_together(lambda: citizen_authenticate(iin=user.iin, password="wrong", now=NOW), 12)
+
+    # then: five passwords evaluated (the lockout threshold), the other seven refused unchecked
+    assert len(checked) == LOCKOUT_THRESHOLD == 5
+    assert sum(isinstance(o, AccountLocked) for o in outcomes) == 12 - 4
+    assert LoginAttempt.objects.filter(outcome__in=["invalid_credentials", "locked_now"]).count() == 5
+    assert LoginAttempt.objects.filter(outcome="locked").count() == 7
+    assert User.objects.get(pk=user.pk).locked_until == NOW + LOCKOUT_DURATION

@@ -7,6 +7,7 @@ asks NCALayer to sign (the base64 in `data-eds-sign`).
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -59,9 +60,12 @@ def test_the_page_asks_to_sign_a_fresh_challenge_kept_in_the_session(client: Cli
     content = response.content.decode()
 
     # then
-    challenge = client.session[SESSION_KEY]
+    held = client.session[SESSION_KEY]
+    challenge = held["challenge"]
     assert challenge.startswith("qyzmet-auth:")
-    assert AuthChallenge.objects.filter(value=challenge, used_at=None).exists()
+    stored = AuthChallenge.objects.get(value=challenge, used_at=None)
+    assert stored.client_hash == hashlib.sha256(held["secret"].encode()).hexdigest()
+    assert held["secret"] not in {stored.client_hash, stored.value}
     assert "data-eds-form" in content and 'role="alert"' in content
     assert base64.b64decode(SIGN_DATA.search(content).group(1)).decode() == challenge  # type: ignore[union-attr]
     assert "Вход по ключу ЭЦП" in content
@@ -126,7 +130,7 @@ def test_an_expired_challenge_is_refused_and_a_new_one_is_shown(client: Client) 
     content = response.content.decode()
     assert response.status_code == 401
     assert "The log-in challenge is unknown, used or expired. Request a new one." in content
-    assert client.session[SESSION_KEY] != challenge.decode()
+    assert client.session[SESSION_KEY]["challenge"] != challenge.decode()
     assert logged_in_iin(client) is None
 
 

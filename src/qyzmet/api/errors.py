@@ -11,7 +11,7 @@ from typing import Final
 
 from qyzmet.cases.errors import TransitionNotAllowed
 from qyzmet.identity.errors import LocalizedError, render_messages
-from qyzmet.identity.services import AccountLocked, AuthenticationFailed
+from qyzmet.identity.services import AccountLocked, AuthenticationFailed, LoginThrottled
 
 UNAUTHENTICATED: Final = {
     "kk": "Жүйеге кіріңіз: токен жоқ, мерзімі өткен немесе жарамсыз.",
@@ -57,6 +57,11 @@ CHALLENGE_INVALID: Final = {
     "kk": "Кіру сұрағы жарамсыз, пайдаланылған немесе мерзімі өткен. Жаңасын сұраңыз.",
     "ru": "Запрос на вход недействителен, уже использован или устарел. Запросите новый.",
     "en": "The log-in challenge is unknown, used or expired. Request a new one.",
+}
+CHALLENGES_EXHAUSTED: Final = {
+    "kk": "Бұл мекенжайдан ашық кіру сұрақтары тым көп. Бірнеше минуттан кейін қайталаңыз.",
+    "ru": "С этого адреса запрошено слишком много запросов на вход. Повторите через несколько минут.",
+    "en": "Too many log-in challenges are open for this address. Try again in a few minutes.",
 }
 EDS_LOGIN_REFUSED: Final = {
     "kk": "ЭЦҚ арқылы кіру расталмады: {detail}",
@@ -123,6 +128,15 @@ def challenge_invalid() -> LoginRefused:
     return LoginRefused("challenge_invalid", CHALLENGE_INVALID)
 
 
+class ChallengesExhausted(ApiError):
+    """The client's address already holds the most unused, unexpired EDS log-in challenges it may."""
+
+    status = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self) -> None:
+        super().__init__("challenges_exhausted", CHALLENGES_EXHAUSTED)
+
+
 def eds_login_refused(detail: str) -> LoginRefused:
     return LoginRefused("eds_not_confirmed", render_messages(EDS_LOGIN_REFUSED, detail=detail))
 
@@ -171,9 +185,14 @@ class IntakeNotSent(ApiError):
 
 
 def status_of(error: LocalizedError) -> int:
-    """The HTTP status of a platform error: 401 failed log-ins, 409 refused transitions, 422 the rest."""
+    """The HTTP status of a platform error.
+
+    401 failed log-ins, 429 a throttled address, 409 refused transitions, 422 the rest.
+    """
     if isinstance(error, ApiError):
         return error.status
+    if isinstance(error, LoginThrottled):
+        return HTTPStatus.TOO_MANY_REQUESTS
     if isinstance(error, AuthenticationFailed | AccountLocked):
         return HTTPStatus.UNAUTHORIZED
     if isinstance(error, TransitionNotAllowed):

@@ -45,15 +45,23 @@ class ApiToken(models.Model):
 
 
 class AuthChallenge(models.Model):
-    """A random text the server asks a person to sign with their EDS authentication key; used once."""
+    """A random text the server asks a person to sign with their EDS authentication key; used once.
+
+    Bound to the client that asked for it: `client_hash` is the SHA-256 of a secret only that client
+    holds (the browser session keeps it; an API client gets it as `challenge_id`), so a signed
+    challenge is worthless anywhere else. `address` counts the challenges one address holds open.
+    """
 
     value = models.CharField(max_length=80, unique=True)
+    client_hash = models.CharField(max_length=64, default="", help_text=_("SHA-256 of the requesting client's secret"))
+    address = models.GenericIPAddressField(null=True, blank=True, help_text=_("the requesting client's IP address"))
     created_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["address", "expires_at"], name="api_challenge_address_expires")]
 
     def __str__(self) -> str:
         return self.value

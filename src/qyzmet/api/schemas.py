@@ -85,6 +85,7 @@ class PasswordLoginIn(Input):
 
 class EdsLoginIn(Input):
     challenge: str = Field(..., max_length=80)
+    challenge_id: str = Field(..., max_length=80, description="The challenge_id returned with the challenge.")
     signature: str = Field(..., description="Detached CMS signature of the challenge (UTF-8), base64.")
 
 
@@ -97,11 +98,21 @@ class TokenOut(Schema):
 
 class ChallengeOut(Schema):
     challenge: str = Field(..., description="Sign these characters (UTF-8) with the EDS authentication key.")
+    challenge_id: str = Field(..., description="Keep it secret and send it back with the signature: the "
+                              "challenge works only for the client that asked for it.")
     expires_at: datetime
 
     @staticmethod
     def resolve_challenge(obj: Any) -> str:
-        return str(obj.value)
+        return str(obj.record.value)
+
+    @staticmethod
+    def resolve_challenge_id(obj: Any) -> str:
+        return str(obj.client_secret)
+
+    @staticmethod
+    def resolve_expires_at(obj: Any) -> datetime:
+        return obj.record.expires_at
 
 
 # --- catalogue -----------------------------------------------------------------------------------------

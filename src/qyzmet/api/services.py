@@ -55,6 +55,8 @@ TOKEN_LIFETIME: Final = timedelta(hours=12)
 TOKEN_PREFIX: Final = "qz_"
 CHALLENGE_LIFETIME: Final = timedelta(minutes=5)
 CHALLENGE_PREFIX: Final = "qyzmet-auth:"
+# Unused, unexpired challenges one client address may hold (a hall's NAT serves many people at once).
+CHALLENGES_PER_ADDRESS: Final = 20
 IDEMPOTENCY_KEY_MAX_LENGTH: Final = 200
 SC_REQUEST_ID_LENGTH: Final = 64  # hall.Intake.request_id
 
@@ -80,12 +82,12 @@ def token_issue(*, user: User, method: str, now: datetime) -> IssuedToken:
     return IssuedToken(token, record)
 
 
-def token_login_password(*, iin: str, password: str, now: datetime) -> IssuedToken:
-    """Log in with IIN and password (lockout and the audit row included) and issue a token.
+def token_login_password(*, iin: str, password: str, now: datetime, address: str | None = None) -> IssuedToken:
+    """Log in with IIN and password (lockout, address throttling and the audit row included); issue a token.
 
-    Raises AuthenticationFailed or AccountLocked. Side effects: a LoginAttempt row; the token.
+    Raises AuthenticationFailed, AccountLocked or LoginThrottled. Side effects: a LoginAttempt row; the token.
     """
-    user = citizen_authenticate(iin=iin, password=password, now=now)
+    user = citizen_authenticate(iin=iin, password=password, now=now, address=address)
     return token_issue(user=user, method=ApiToken.Method.PASSWORD, now=now)
 
 
@@ -94,30 +96,63 @@ def token_revoke(*, token: str, now: datetime) -> bool:
     return bool(ApiToken.objects.filter(key_hash=token_hash(token), revoked_at=None).update(revoked_at=now))
 
 
-def challenge_issue(*, now: datetime) -> AuthChallenge:
-    """A fresh random text to sign with an EDS authentication key. Side effects: writes an AuthChallenge."""
-    return AuthChallenge.objects.create(value=CHALLENGE_PREFIX + secrets.token_hex(24), created_at=now,
-                                        expires_at=now + CHALLENGE_LIFETIME)
+def tokens_revoke_for_user(*, user: User, now: datetime) -> int:
+    """Revoke every live bearer token of `user` (their password changed); returns how many.
+
+    Called on `identity.models.password_changed` (see ApiConfig.ready). Side effects: sets `revoked_at`.
+    """
+    return ApiToken.objects.filter(user=user, revoked_at=None).update(revoked_at=now)
 
 
-def token_login_eds(*, challenge: str, signature: str, now: datetime) -> IssuedToken:
+@dataclass(frozen=True)
+class IssuedChallenge:
+    """A new EDS log-in challenge and the secret that binds it to the client that asked (shown once)."""
+
+    record: AuthChallenge
+    client_secret: str
+
+
+def challenge_issue(*, now: datetime, address: str | None = None) -> IssuedChallenge:
+    """A fresh random text to sign with an EDS authentication key, bound to a new client secret.
+
+    Only the secret's hash is stored; the log-in must bring the secret back. Raises
+    ChallengesExhausted when `address` already holds CHALLENGES_PER_ADDRESS unused, unexpired
+    challenges. Side effects: writes an AuthChallenge.
+    """
+    if address is not None and AuthChallenge.objects.filter(
+        address=address, used_at=None, expires_at__gt=now,
+    ).count() >= CHALLENGES_PER_ADDRESS:
+        raise errors.ChallengesExhausted()
+    client_secret = secrets.token_urlsafe(24)
+    record = AuthChallenge.objects.create(
+        value=CHALLENGE_PREFIX + secrets.token_hex(24), client_hash=token_hash(client_secret), address=address,
+        created_at=now, expires_at=now + CHALLENGE_LIFETIME,
+    )
+    return IssuedChallenge(record, client_secret)
+
+
+def token_login_eds(*, challenge: str, client_secret: str, signature: str, now: datetime) -> IssuedToken:
     """Log in with a CMS signature of a server-issued challenge made with an EDS authentication key.
 
     Raises LoginRefused as `user_authenticate_eds`. Side effects: marks the challenge used; issues the token.
     """
-    user = user_authenticate_eds(challenge=challenge, signature=signature, now=now)
+    user = user_authenticate_eds(challenge=challenge, client_secret=client_secret, signature=signature, now=now)
     return token_issue(user=user, method=ApiToken.Method.EDS, now=now)
 
 
-def user_authenticate_eds(*, challenge: str, signature: str, now: datetime) -> User:
+def user_authenticate_eds(*, challenge: str, client_secret: str, signature: str, now: datetime) -> User:
     """The person who signed a server-issued challenge (base64 CMS) with their EDS authentication key.
 
-    The API gives them a token, the pages a session. The challenge is used up by the attempt, whatever
-    its outcome, so a signature cannot be replayed.
-    Raises LoginRefused (unknown, used or expired challenge; signature not confirmed, e.g. a signing key
-    instead of an authentication key; no account for the IIN). Side effects: marks the challenge used.
+    The API gives them a token, the pages a session. Only the client the challenge was issued to
+    (holding its `client_secret`) can use it; the attempt uses it up, whatever its outcome, so a
+    signature cannot be replayed.
+    Raises LoginRefused (unknown, used, expired or another client's challenge; signature not confirmed,
+    e.g. a signing key instead of an authentication key; no account for the IIN). Side effects: marks
+    the challenge used.
     """
-    claimed = AuthChallenge.objects.filter(value=challenge, used_at=None, expires_at__gt=now).update(used_at=now)
+    claimed = AuthChallenge.objects.filter(
+        value=challenge, client_hash=token_hash(client_secret), used_at=None, expires_at__gt=now,
+    ).update(used_at=now) if client_secret else 0
     if claimed != 1:
         raise errors.challenge_invalid()
     try:

@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,10 @@ DEFAULT_OPENS_AT: time = DEFAULT_OFFICE_HOURS.open
 DEFAULT_CLOSES_AT: time = DEFAULT_OFFICE_HOURS.close
 DEFAULT_LUNCH_STARTS_AT: time | None = DEFAULT_OFFICE_HOURS.lunch_start
 DEFAULT_LUNCH_ENDS_AT: time | None = DEFAULT_OFFICE_HOURS.lunch_end
+
+
+# Sent with `user=` after a saved password change (see `User.save`).
+password_changed = Signal()
 
 
 def validate_iin_field(value: str) -> None:
@@ -110,6 +115,18 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def has_mobile(self) -> bool:
         return bool(self.mobile)
+
+    def save(self, **kwargs: Any) -> None:
+        """Save; a password set with `set_password` since the last save sends `password_changed`.
+
+        Every way of changing a password (pages, admin, `changepassword`, services) ends here, so
+        this is the one place that tells the rest of the platform (the API revokes the bearer tokens).
+        Django's silent re-hash on log-in clears `_password` first and sends nothing.
+        """
+        changed = getattr(self, "_password", None) is not None and not self._state.adding
+        super().save(**kwargs)
+        if changed:
+            password_changed.send(sender=User, user=self)
 
     def is_locked(self, now: datetime) -> bool:
         return self.locked_until is not None and now < self.locked_until
@@ -216,15 +233,21 @@ class LoginAttempt(models.Model):
         INVALID_CREDENTIALS = "invalid_credentials", _("invalid credentials")
         LOCKED = "locked", _("refused: account locked")
         LOCKED_NOW = "locked_now", _("invalid credentials; account now locked")
+        THROTTLED = "throttled", _("refused: too many failures from this address")
 
     iin = models.CharField(max_length=32, help_text=_("as typed, cut to 32 characters"))
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="login_attempts")
     outcome = models.CharField(max_length=24, choices=Outcome.choices)
     at = models.DateTimeField(db_index=True)
+    address = models.GenericIPAddressField(null=True, blank=True, help_text=_("the client's IP address"))
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user", "at"], name="identity_login_user_at")]
+        indexes = [
+            models.Index(fields=["user", "at"], name="identity_login_user_at"),
+            models.Index(fields=["iin", "at"], name="identity_login_iin_at"),
+            models.Index(fields=["address", "at"], name="identity_login_address_at"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.iin} {self.outcome} {self.at:%Y-%m-%d %H:%M}"

@@ -12,7 +12,7 @@ from typing import Final, NoReturn
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from qyzmet.identity.errors import LocalizedError, render_messages
@@ -33,6 +33,7 @@ __all__ = [
     "AccountExists",
     "AccountLocked",
     "AuthenticationFailed",
+    "LoginThrottled",
     "RoleNotAllowed",
     "citizen_authenticate",
     "citizen_register",
@@ -48,6 +49,10 @@ __all__ = [
 
 LOCKOUT_THRESHOLD: Final = 5
 LOCKOUT_DURATION: Final = timedelta(minutes=15)
+# Failed log-ins from one client address (any IINs) that make it wait until the window moves on.
+ADDRESS_FAILURE_LIMIT: Final = 20
+ADDRESS_WINDOW: Final = timedelta(minutes=15)
+FAILED_OUTCOMES: Final = (LoginAttempt.Outcome.INVALID_CREDENTIALS, LoginAttempt.Outcome.LOCKED_NOW)
 
 INVALID_CREDENTIALS_MESSAGES: Final = {
     "kk": "ЖСН немесе құпия сөз қате.",
@@ -58,6 +63,11 @@ ACCOUNT_LOCKED_MESSAGES: Final = {
     "kk": "Қате енгізу тым көп болды: есептік жазба {until} дейін бұғатталды.",
     "ru": "Слишком много неудачных попыток: учётная запись заблокирована до {until}.",
     "en": "Too many failed attempts: the account is locked until {until}.",
+}
+LOGIN_THROTTLED_MESSAGES: Final = {
+    "kk": "Бұл мекенжайдан сәтсіз кіру әрекеттері тым көп. Кейінірек қайталап көріңіз.",
+    "ru": "Слишком много неудачных попыток входа с этого адреса. Повторите попытку позже.",
+    "en": "Too many failed log-in attempts from this address. Try again later.",
 }
 ACCOUNT_EXISTS_MESSAGES: Final = {
     "kk": "Бұл ЖСН-мен есептік жазба бұрыннан бар.",
@@ -93,6 +103,13 @@ class AccountLocked(LocalizedError):
         shown = timezone.localtime(until).strftime("%d.%m.%Y %H:%M")
         super().__init__("account_locked", render_messages(ACCOUNT_LOCKED_MESSAGES, until=shown))
         self.until = until
+
+
+class LoginThrottled(LocalizedError):
+    """Too many failed log-ins from the client's address, whatever the IINs tried."""
+
+    def __init__(self) -> None:
+        super().__init__("login_throttled", LOGIN_THROTTLED_MESSAGES)
 
 
 class AccountExists(LocalizedError):
@@ -148,51 +165,101 @@ def user_mobile_unlink(*, user: User) -> User:
     return user
 
 
-def citizen_authenticate(*, iin: str, password: str, now: datetime) -> User:
-    """Check an IIN and password; return the user, or raise AuthenticationFailed / AccountLocked.
+def citizen_authenticate(*, iin: str, password: str, now: datetime, address: str | None = None) -> User:
+    """Check an IIN and password; return the user, or raise AuthenticationFailed / AccountLocked / LoginThrottled.
 
-    Unknown IIN, wrong password and inactive account give the same error (and cost the same
-    password hashing). After LOCKOUT_THRESHOLD consecutive failures the account is locked for
-    LOCKOUT_DURATION; the failure count is kept with conditional updates, so concurrent
-    attempts cannot slip past it. Not atomic on purpose: the audit row and the failure count
-    must stay written when the error propagates, so do not call it inside a transaction that
-    a failure rolls back.
+    Unknown IIN, wrong password and inactive account give the same error, cost the same password
+    hashing and lock the same way after LOCKOUT_THRESHOLD consecutive failures, so no answer tells
+    whether an IIN has an account. The lockout is atomic: each attempt on a real account first takes
+    one of the LOCKOUT_THRESHOLD slots with a conditional UPDATE and only then checks the password,
+    so parallel guesses can never have more than LOCKOUT_THRESHOLD passwords evaluated before the
+    lock. `address` (the client's IP) is throttled too: ADDRESS_FAILURE_LIMIT failures from one
+    address within ADDRESS_WINDOW refuse every further attempt from it until the window moves on.
+    Not atomic on purpose: the audit row and the failure count must stay written when the error
+    propagates, so do not call it inside a transaction that a failure rolls back.
     Side effects: writes one LoginAttempt row per call; updates the failure count, the lock
     and `last_login`.
     """
     typed = iin.strip()[:32]
+    if address is not None and _address_failures(address, now) >= ADDRESS_FAILURE_LIMIT:
+        _login_attempt_record(iin=typed, user=None, outcome=LoginAttempt.Outcome.THROTTLED, now=now, address=address)
+        raise LoginThrottled()
     user = User.objects.filter(iin=typed).first()
     if user is None or not user.is_active:
         make_password(password)  # same cost as a real check, so timing does not reveal the IIN is unknown
-        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS, now=now)
-        raise AuthenticationFailed()
-    if user.locked_until is not None and user.is_locked(now):
-        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED, now=now)
-        raise AccountLocked(user.locked_until)
+        _unknown_failure(typed=typed, user=user, now=now, address=address)
+    if not _slot_take(user, now):
+        user.refresh_from_db(fields=["locked_until"])
+        until = user.locked_until if user.is_locked(now) and user.locked_until else now + LOCKOUT_DURATION
+        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED, now=now, address=address)
+        raise AccountLocked(until)
     if not user.check_password(password):
-        _login_failure(user=user, typed=typed, now=now)
+        _login_failure(user=user, typed=typed, now=now, address=address)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=now)
     user.failed_login_count, user.locked_until, user.last_login = 0, None, now
-    _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.SUCCESS, now=now)
+    _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.SUCCESS, now=now, address=address)
     return user
 
 
-def _login_failure(*, user: User, typed: str, now: datetime) -> NoReturn:
-    User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+def _slot_take(user: User, now: datetime) -> bool:
+    """Count this attempt as a failure before the password is checked, if the account is open; one UPDATE.
+
+    The row lock the UPDATE takes serialises parallel attempts: once LOCKOUT_THRESHOLD slots are
+    taken (finished failures or checks still running) every further attempt is refused unchecked.
+    A success gives all slots back.
+    """
+    return bool(User.objects.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lte=now), pk=user.pk, failed_login_count__lt=LOCKOUT_THRESHOLD,
+    ).update(failed_login_count=F("failed_login_count") + 1))
+
+
+def _login_failure(*, user: User, typed: str, now: datetime, address: str | None) -> NoReturn:
     until = now + LOCKOUT_DURATION
-    # Only the attempt that crosses the threshold matches; resetting the count lets the lock expire cleanly.
+    # Only the attempt that finds every slot taken matches; resetting the count lets the lock expire cleanly.
     locked = User.objects.filter(pk=user.pk, failed_login_count__gte=LOCKOUT_THRESHOLD).update(
         failed_login_count=0, locked_until=until,
     )
     if locked:
-        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED_NOW, now=now)
+        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED_NOW, now=now,
+                              address=address)
         raise AccountLocked(until)
-    _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS, now=now)
+    _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS, now=now,
+                          address=address)
     raise AuthenticationFailed()
 
 
-def _login_attempt_record(*, iin: str, user: User | None, outcome: str, now: datetime) -> LoginAttempt:
-    return LoginAttempt.objects.create(iin=iin, user=user, outcome=outcome, at=now)
+def _unknown_failure(*, typed: str, user: User | None, now: datetime, address: str | None) -> NoReturn:
+    """A failure for an IIN without a usable account, locked like a real one (from the audit rows).
+
+    Nothing can be guessed here, so counting the rows is enough; what matters is that the fifth
+    failure answers "locked" exactly as it would for an account, and so tells nothing.
+    """
+    attempts = LoginAttempt.objects.filter(iin=typed)
+    last_lock = attempts.filter(outcome=LoginAttempt.Outcome.LOCKED_NOW).order_by("-pk").first()
+    if last_lock is not None and now < last_lock.at + LOCKOUT_DURATION:
+        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED, now=now, address=address)
+        raise AccountLocked(last_lock.at + LOCKOUT_DURATION)
+    since = attempts.filter(pk__gt=last_lock.pk) if last_lock is not None else attempts
+    failures = since.filter(outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS).count()
+    if failures + 1 >= LOCKOUT_THRESHOLD:
+        _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.LOCKED_NOW, now=now,
+                              address=address)
+        raise AccountLocked(now + LOCKOUT_DURATION)
+    _login_attempt_record(iin=typed, user=user, outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS, now=now,
+                          address=address)
+    raise AuthenticationFailed()
+
+
+def _address_failures(address: str, now: datetime) -> int:
+    return LoginAttempt.objects.filter(
+        address=address, at__gt=now - ADDRESS_WINDOW, outcome__in=FAILED_OUTCOMES,
+    ).count()
+
+
+def _login_attempt_record(
+    *, iin: str, user: User | None, outcome: str, now: datetime, address: str | None = None,
+) -> LoginAttempt:
+    return LoginAttempt.objects.create(iin=iin, user=user, outcome=outcome, at=now, address=address)
 
 
 def organization_create(

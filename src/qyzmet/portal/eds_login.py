@@ -1,7 +1,8 @@
 """Log in with an EDS authentication key: sign a fresh server challenge in NCALayer, get a session.
 
-The challenge is issued by the same service the API uses (`challenge_issue`) and kept in this
-browser's session, so only a signature of the challenge shown to this browser logs it in; the
+The challenge is issued by the same service the API uses (`challenge_issue`); it and the secret
+that binds it are kept in this browser's session, so only a signature of the challenge shown to this
+browser, sent from this browser, logs it in; the
 signature is checked by the same domain function as the API's EDS log-in (`user_authenticate_eds`).
 The page signs through the form contract of web/eds.js (`data-eds-key="AUTHENTICATION"`).
 """
@@ -20,9 +21,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from qyzmet.api.errors import LoginRefused
+from qyzmet.api.errors import ChallengesExhausted, LoginRefused
 from qyzmet.api.services import challenge_issue, user_authenticate_eds
 from qyzmet.core.i18n import active_language
+from qyzmet.identity.addresses import client_address
 
 SESSION_KEY: Final = "qyzmet_eds_login_challenge"
 TEMPLATE: Final = "portal/login_eds.html"
@@ -33,10 +35,11 @@ def login_eds(request: HttpRequest) -> HttpResponse:
     """GET: a fresh challenge to sign. POST: the signature of it; a session for its signer, or why not."""
     error = ""
     if request.method == "POST":
-        challenge = request.session.pop(SESSION_KEY, "")
+        held = request.session.pop(SESSION_KEY, None)
+        challenge, secret = (held.get("challenge", ""), held.get("secret", "")) if isinstance(held, dict) else ("", "")
         try:
-            user = user_authenticate_eds(challenge=challenge, signature=request.POST.get("signature", ""),
-                                         now=timezone.now())
+            user = user_authenticate_eds(challenge=challenge, client_secret=secret,
+                                         signature=request.POST.get("signature", ""), now=timezone.now())
         except LoginRefused as refused:
             error = refused.message(active_language())
         else:
@@ -46,8 +49,15 @@ def login_eds(request: HttpRequest) -> HttpResponse:
 
 
 def _challenge_page(request: HttpRequest, *, error: str) -> HttpResponse:
-    challenge = challenge_issue(now=timezone.now()).value
-    request.session[SESSION_KEY] = challenge
+    try:
+        issued = challenge_issue(now=timezone.now(), address=client_address(request))
+    except ChallengesExhausted as exhausted:
+        request.session.pop(SESSION_KEY, None)
+        context = {"challenge": "", "challenge_b64": "", "error": exhausted.message(active_language()),
+                   "next": _next_url(request)}
+        return render(request, TEMPLATE, context, status=exhausted.status)
+    challenge = issued.record.value
+    request.session[SESSION_KEY] = {"challenge": challenge, "secret": issued.client_secret}
     context = {
         "challenge": challenge,
         "challenge_b64": base64.b64encode(challenge.encode("utf-8")).decode("ascii"),
