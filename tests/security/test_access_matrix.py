@@ -72,6 +72,7 @@ class Rule:
     body: Callable[[World, Side], dict[str, Any]] | None = None
     same_for_all: bool = False  # public: everyone gets the same status
     refusal: frozenset[int] = frozenset({404})  # what a logged-in person who is refused gets
+    staff_check: bool = True  # admin routes behind Django's staff check (else: log-in page, then 404)
 
     def __post_init__(self) -> None:
         assert self.kind in CLASSES, self.kind
@@ -88,6 +89,12 @@ def fixed(url: str) -> Url:
 
 
 API = "/api/v1"
+VERSIONS = "/backoffice/regulations/drafts/versions"
+
+
+def authoring(url: str, allowed: frozenset[str], method: str = "GET") -> Rule:
+    """The regulation authoring pages: an oblast's administrators; others get the log-in page, then 404."""
+    return Rule("admin", fixed(url), allowed, method, other=False, staff_check=False)
 
 
 def _intake_office(w: World, s: Side) -> dict[str, Any]:
@@ -255,6 +262,15 @@ RULES: Final[dict[str, Rule]] = {
                                          NOBODY, "POST"),
     # --- Django staff accounts (is_staff): the regulation editor's comparison pages ------------------------------
     "backoffice:regulations": Rule("admin", fixed("/backoffice/regulations/"), frozenset({"admin"}), other=False),
+    # Regulation authoring: the oblast's administrators (X and Y are districts of the same oblast), no staff check.
+    "authoring:drafts": authoring("/backoffice/regulations/drafts/", frozenset({"admin"})),
+    "authoring:draft": authoring("/backoffice/regulations/drafts/999999/", NOBODY),
+    "authoring:check": authoring("/backoffice/regulations/drafts/999999/check/", NOBODY, "POST"),
+    "authoring:publish": authoring("/backoffice/regulations/drafts/999999/publish/", NOBODY, "POST"),
+    "authoring:version": authoring(f"{VERSIONS}/{SERVICE}/1/", frozenset({"admin"})),
+    "authoring:bpmn": authoring(f"{VERSIONS}/{SERVICE}/1/bpmn/", frozenset({"admin"})),
+    "authoring:diff": authoring(f"{VERSIONS}/{SERVICE}/diff/?from=1&to=1", frozenset({"admin"})),
+    "authoring:new": authoring(f"{VERSIONS}/{SERVICE}/1/new-draft/", frozenset({"admin"}), "POST"),
     "backoffice:regulation": Rule("admin", fixed(f"/backoffice/regulations/{SERVICE}/"), frozenset({"admin"}),
                                   other=False),
     # --- quality reports ---------------------------------------------------------------------------------------
@@ -378,7 +394,7 @@ def _ask(world: World, role: str, rule: Rule, side: Side, clients: dict[str, Cli
 
 
 def _refusal_problem(rule: Rule, role: str, url: str, answer: Answer) -> str | None:
-    if rule.kind == "admin":  # Django's staff check: every refused person is sent to the admin log-in
+    if rule.kind == "admin" and rule.staff_check:  # Django's staff check: refused people go to the admin log-in
         wanted = answer.status == 302 and answer.location.startswith("/admin/login/")
     elif role == "anonymous":
         wanted = answer.status == 401 if url.startswith(API) else (
