@@ -6,7 +6,6 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -31,6 +30,7 @@ from qyzmet.cases.workflow import SIGNING_VERBS
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version, version_in_force
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.hall.models import Intake
 from qyzmet.hall.services import intake_message
@@ -71,16 +71,12 @@ def service_list(*, on: date) -> list[ServiceDefinition]:
 
 
 def service_get(service_id: str, *, on: date) -> ServiceRef:
-    """The definition in force on `on` (NotFound for an unknown or not yet stored service)."""
+    """The stored version in force on `on` and its definition (NotFound for an unknown or not yet stored service)."""
     try:
-        definition = catalog_default().in_force(service_id, on)
+        version = version_in_force(service_id, on)
     except ServiceNotFound:
         raise NotFound(f"service {service_id}") from None
-    version = (ServiceVersion.objects.select_related("service")
-               .filter(service__slug=definition.id, version=definition.version).first())
-    if version is None:
-        raise NotFound(f"service {service_id} v{definition.version}")
-    return ServiceRef(definition, version)
+    return ServiceRef(definition_of_version(version), version)
 
 
 def organization_get(organization_id: int) -> Organization:
@@ -146,17 +142,6 @@ def draft_view(draft: ApplicationDraft) -> dict[str, Any]:
         "confirmation": [c.value for c in channel.confirmation] or ["eds"],
         "case": draft.case, "submitted_at": draft.submitted_at,
     }
-
-
-def definition_of_version(version: ServiceVersion) -> ServiceDefinition:
-    """The stored definition of a version, parsed once per content hash."""
-    return _definition_parsed(version.pk, version.sha256, version)
-
-
-@lru_cache(maxsize=64)
-def _definition_parsed(pk: int, sha256: str, version: ServiceVersion) -> ServiceDefinition:
-    # Keyed by the content hash, as the engine does: a re-synced definition is parsed again.
-    return ServiceDefinition.model_validate(version.definition)
 
 
 # --- cases ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from qyzmet.cases.routing import RoutingError, providers_for, rural_akim_offices
 from qyzmet.cases.services import Filing, case_file
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.errors import LANGUAGES, render_messages
 from qyzmet.identity.models import Organization, OrganizationKind, User
@@ -102,7 +103,7 @@ def _refused(code: str, templates: dict[str, str], **values: str) -> errors.Inta
 
 
 def _definition(version: ServiceVersion) -> ServiceDefinition:
-    return ServiceDefinition.model_validate(version.definition)
+    return definition_of_version(version)
 
 
 def _ensure_channel(definition: ServiceDefinition, channel: str) -> None:

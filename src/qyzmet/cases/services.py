@@ -10,7 +10,6 @@ import base64
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 from typing import Any, Final
 
 from django.db import transaction
@@ -33,6 +32,7 @@ from qyzmet.cases.workflow import (
 )
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import Duration, ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version
 from qyzmet.documents.content import result_pdf
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.identity.access import user_has_role
@@ -50,18 +50,19 @@ DELIVERY_BY_CHANNEL = {
 
 
 def definition_of(case: Case) -> ServiceDefinition:
-    return definition_of_version(case.service_version)
+    """The definition the case runs: the stored version it was filed under, never a later one (ADR 0019).
+
+    Raises CaseVersionMismatch if the version's content hash is not the one the case recorded at filing.
+    """
+    version = case.service_version
+    if case.definition_sha256 and case.definition_sha256 != version.sha256:
+        raise errors.CaseVersionMismatch(case.number, case.definition_sha256, version.sha256)
+    return definition_of_version(version)
 
 
-def definition_of_version(version: ServiceVersion) -> ServiceDefinition:
-    """The stored definition of a catalogue version, parsed once per content hash."""
-    return _definition_parsed(version.pk, version.sha256, version)
-
-
-@lru_cache(maxsize=256)
 def _definition_parsed(pk: int, sha256: str, version: ServiceVersion) -> ServiceDefinition:
-    # Keyed by the content hash: a re-synced definition is parsed again, an unchanged one never.
-    return ServiceDefinition.model_validate(version.definition)
+    # Kept for callers of the old name: the one cached parse is `catalog.selectors.definition_of_version`.
+    return definition_of_version(version)
 
 
 def route_of(case: Case) -> Route:
@@ -384,13 +385,14 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         if existing is not None:
             return existing
     version = filing.service_version
-    definition = _definition_parsed(version.pk, version.sha256, version)
+    definition = definition_of_version(version)
     codes = [c.code.value for c in definition.channels]
     if filing.channel not in codes:
         raise errors.channel_unavailable(filing.channel)
     case = Case.objects.create(
         number=number_next(organization=filing.provider, series="C", now=now),
         service_version=filing.service_version,
+        definition_sha256=version.sha256,
         service_slug=definition.id,
         channel=filing.channel,
         language=filing.language if filing.language in Case.Language.values else Case.Language.KAZAKH,
@@ -415,6 +417,7 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         data={
             "service": definition.id,
             "version": definition.version,
+            "sha256": version.sha256,
             "channel": filing.channel,
             "confirmation": filing.confirmation,
         },

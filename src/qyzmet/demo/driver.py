@@ -37,6 +37,7 @@ from qyzmet.cases.workflow import is_automatic
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import version_in_force
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.documents.rendering import verify_url
 from qyzmet.identity.models import Organization, StaffRole, User
@@ -118,8 +119,9 @@ def staff_member(role: str, organization: Organization) -> User:
     return found.user
 
 
-def _version(definition: ServiceDefinition) -> ServiceVersion:
-    return ServiceVersion.objects.select_related("service").get(service__slug=definition.id, version=definition.version)
+def _version(definition: ServiceDefinition, now: datetime) -> ServiceVersion:
+    """The stored version of the service in force at `now`, which the case is filed under."""
+    return version_in_force(definition.id, local_time(now).date())
 
 
 def _provider(definition: ServiceDefinition) -> Organization:
@@ -154,7 +156,7 @@ def case_open(
     processes 1–6: the operator signs the request, the registries are asked through the gateway
     (a simulator must be running), and the case is filed in the provider's inbox.
     """
-    version = _version(definition)
+    version = _version(definition, now)
     provider = _provider(definition)
     citizen = applicant or _applicant()
     person = Applicant(iin=citizen.iin, name=citizen.full_name, user=citizen)

@@ -31,8 +31,9 @@ from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.selectors import task_queue_for_user
 from qyzmet.cases.services import Filing, TaskAction, case_file, task_complete
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version, version_in_force
 from qyzmet.gateway import selectors as gateway_selectors
 from qyzmet.gateway.clients import LegalEntity, Person, PowerOfAttorney, RegistryClient
 from qyzmet.gateway.envelope import message_id_new
@@ -98,14 +99,17 @@ class _Context:
 def _context(*, operator: User, branch: Organization, service_id: str, provider_code: str,
              now: datetime) -> _Context:
     sc_operator_ensure(operator, branch)
-    definition = catalog_default().in_force(service_id, local_time(now).date())
+    on = local_time(now).date()
+    try:
+        version = version_in_force(service_id, on)
+    except ServiceNotFound:
+        in_files = catalog_default().in_force(service_id, on)  # an unknown service raises ServiceNotFound here
+        raise HallError("catalogue_not_loaded", service=service_id, version=in_files.version) from None
+    definition = definition_of_version(version)
     if CHANNEL not in {channel.code.value for channel in definition.channels}:
         raise HallError("no_sc_channel", service=service_id)
     if not state_corporation_branches(definition).filter(pk=branch.pk).exists():
         raise HallError("not_a_branch", branch=branch.code)
-    version = ServiceVersion.objects.filter(service__slug=definition.id, version=definition.version).first()
-    if version is None:
-        raise HallError("catalogue_not_loaded", service=service_id, version=definition.version)
     providers = providers_for(definition)
     provider = providers.filter(code=provider_code).first() if provider_code else providers.first()
     if provider is None:
@@ -190,7 +194,7 @@ def _intake_create(submission: IntakeSubmission, *, context: _Context, operator:
 
 
 def _definition(intake: Intake) -> ServiceDefinition:
-    return ServiceDefinition.model_validate(intake.service_version.definition)
+    return definition_of_version(intake.service_version)
 
 
 def _planned_queries(intake: Intake, definition: ServiceDefinition) -> list[tuple[str, str, dict[str, str]]]:
