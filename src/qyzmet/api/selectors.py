@@ -13,20 +13,18 @@ from django.db.models import Q, QuerySet
 from qyzmet.api.models import ApiToken, ApplicationDraft
 from qyzmet.cases import access
 from qyzmet.cases.access import cases_of_applicant, cases_visible_to_staff
-from qyzmet.cases.errors import TransitionNotAllowed
 from qyzmet.cases.intake import Applicant, Application, application_bytes, portal_otp_purpose
 from qyzmet.cases.models import Case, QueueEntry, Receipt, ResultDocument, Task
 from qyzmet.cases.routing import RoutingError, rural_akim_offices
-from qyzmet.cases.selectors import queue_position, task_queue_for_user, task_time_left
+from qyzmet.cases.selectors import documents_unsigned, queue_position, task_queue_for_user, task_time_left
 from qyzmet.cases.services import (
     DirectionPreview,
     TaskAction,
     decision_documents_preview,
-    decision_needs_signature,
     route_of,
     task_ensure_allowed,
 )
-from qyzmet.cases.workflow import SIGNING_VERBS
+from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, document_title, is_signing
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
@@ -214,7 +212,7 @@ def documents_to_sign(task: Task) -> list[ResultDocument]:
     """The result documents a signing step's signer must sign (every unsigned final document of the case)."""
     if task.does not in SIGNING_VERBS or task.status != Task.Status.OPEN:
         return []
-    return list(ResultDocument.objects.filter(case=task.case, signature=None, intermediate=False).order_by("pk"))
+    return documents_unsigned(task.case)
 
 
 def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
@@ -228,8 +226,7 @@ def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
                 "decision": outcome, "ground_required": outcome == "refused",
                 "documents": [list(rule.documents) for rule in route.outcome_rules(outcome)],
             })
-    signs = step.does.value in SIGNING_VERBS or (
-        step.decides and decision_needs_signature(task.case, task.step_id, route.default_branch(step)))
+    signs = route.signs_at(task.step_id, route.default_branch(step))
     return {
         **task_row(task, now=now), "case": task.case, "action": step.action.as_dict(),
         "may_act": task.status == Task.Status.OPEN and task.organization is not None
@@ -250,23 +247,24 @@ def task_signing_preview(task: Task, *, user: User, action: TaskAction) -> dict[
     task_ensure_allowed(task, user)
     route = route_of(task.case)
     step = route.get(task.step_id).step
-    names = [b.when for b in step.branches or []]
-    if names and action.branch not in names:
-        raise TransitionNotAllowed("branch_required", choices=", ".join(names))
-    if step.does.value in SIGNING_VERBS:
+    branch_ensure(step, action.branch)
+    if is_signing(step):
         documents = [{"document_id": d.document_id, "kind": d.kind, "title": d.title, "content_type": d.content_type,
                       "content": bytes(d.content)} for d in documents_to_sign(task)]
         return {"signs": True, "documents": documents}
-    if not (step.decides and decision_needs_signature(task.case, task.step_id, action.branch)):
+    if not route.signs_at(task.step_id, action.branch):
         return {"signs": False, "documents": []}
-    definition = route.definition
-    original = definition.source.language.value
-    documents = []
-    for document_id, content in decision_documents_preview(task.case, task.step_id, action).items():
-        spec = definition.document(document_id)
-        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": PDF_CONTENT_TYPE,
-                          "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
-    return {"signs": True, "documents": documents}
+    previews = decision_documents_preview(task.case, task.step_id, action)
+    return {"signs": True, "documents": _previewed_documents(route.definition, previews)}
+
+
+def _previewed_documents(definition: ServiceDefinition, previews: dict[str, bytes]) -> list[dict[str, Any]]:
+    """Documents about to be made, each with its exact bytes, as a signer is shown them."""
+    return [
+        {"document_id": document_id, "kind": definition.document(document_id).kind.value,
+         "content_type": PDF_CONTENT_TYPE, "title": document_title(definition, document_id), "content": content}
+        for document_id, content in previews.items()
+    ]
 
 
 def task_completed_view(task: Task, next_task: Task | None, *, now: datetime) -> dict[str, Any]:
@@ -311,10 +309,4 @@ def sc_intake_view(intake: Intake) -> dict[str, Any]:
 def queue_direction_view(preview: DirectionPreview) -> dict[str, Any]:
     """The child next in line and the direction documents (exact bytes) the clerk signs."""
     definition = route_of(preview.case).definition
-    original = definition.source.language.value
-    documents = []
-    for document_id, content in preview.documents.items():
-        spec = definition.document(document_id)
-        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": PDF_CONTENT_TYPE,
-                          "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
-    return {"case": preview.case, "documents": documents}
+    return {"case": preview.case, "documents": _previewed_documents(definition, preview.documents)}

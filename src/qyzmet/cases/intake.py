@@ -18,6 +18,7 @@ from typing import Any, Final
 from django.db import transaction
 
 from qyzmet.cases import errors
+from qyzmet.cases.idempotency import receipt_by_key
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
 from qyzmet.cases.routing import RoutingError, providers_for, rural_akim_offices
@@ -210,10 +211,9 @@ def intake_refuse(
     regulation does not give) and write nothing. The receipt follows the form the regulation
     names (Standard app. N), when it names one. Side effects: the Receipt.
     """
-    if idempotency_key:
-        existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    existing = receipt_by_key(idempotency_key)
+    if existing is not None:
+        return existing
     definition = _definition(version)
     _ensure_channel(definition, channel)
     _ensure_role(actor, CHANNEL_ROLE[channel], organization)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from qyzmet.calendar import DEFAULT_OFFICE_HOURS, TIMEZONE, Duration, Unit, elapsed, local_time, remaining
-from qyzmet.cases.models import Case, QueueEntry, Task
+from qyzmet.cases.models import Case, QueueEntry, ResultDocument, Task
 from qyzmet.cases.routing import calendar_hours
 from qyzmet.identity.models import StaffRole, User
 
@@ -133,12 +133,18 @@ def case_timeline(case: Case) -> list[dict[str, object]]:
     return rows
 
 
+
+def documents_unsigned(case: Case) -> list[ResultDocument]:
+    """The case's final result documents still to be signed (intermediate acts are not signed), oldest first."""
+    return list(ResultDocument.objects.filter(case=case, signature=None, intermediate=False).order_by("pk"))
+
 __all__ = [
     "QUEUE_VIEWS",
     "Duration",
     "TimeLeft",
     "case_timeline",
     "deadline_state",
+    "documents_unsigned",
     "queue_position",
     "task_queue_filtered",
     "task_queue_for_user",

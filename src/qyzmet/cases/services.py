@@ -19,16 +19,20 @@ from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
 from qyzmet.cases import errors
 from qyzmet.cases.events import case_event_record
+from qyzmet.cases.idempotency import case_by_key, case_directed_by
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry, Receipt, ResultDocument, Task, TaskStatus
 from qyzmet.cases.numbers import document_number, number_next
 from qyzmet.cases.routing import calendar_hours, organization_for_step
+from qyzmet.cases.selectors import documents_unsigned
 from qyzmet.cases.workflow import (
     DELIVERING_VERBS,
-    SIGNING_VERBS,
     PlacedStep,
     Route,
+    branch_ensure,
+    document_title,
     ends_with_refusal_message,
     is_automatic,
+    is_signing,
 )
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import Duration, ServiceDefinition
@@ -202,8 +206,7 @@ def _document_create(
     if existing is not None:
         return existing
     spec = definition.document(document_id)
-    original = definition.source.language.value
-    title = spec.title.get(original) or spec.title.get("ru") or document_id
+    title = document_title(definition, document_id)
     content = document_content(
         case, definition, document_id, outcome=case.outcome, ground=case.refusal_ground, details=details
     )
@@ -267,7 +270,7 @@ def _after_step(
 def _signing_documents_prepare(case: Case, route: Route, placed: PlacedStep, *, now: datetime) -> None:
     """A signing step that makes its own result (the akimat's resolution) drafts it when it opens,
     so the signer signs bytes that already exist."""
-    if placed.step.does.value not in SIGNING_VERBS or not case.outcome:
+    if not is_signing(placed.step) or not case.outcome:
         return
     for document_id in placed.step.produces:
         if _document_in_outcome(route, case, document_id):
@@ -333,7 +336,7 @@ def _documents_sign(
     case: Case, *, actor: User, organization: Organization | None, signatures: dict[str, str], now: datetime
 ) -> list[str]:
     """Verify and store the actor's signature on every unsigned result document; return what was signed."""
-    unsigned = list(ResultDocument.objects.filter(case=case, signature=None, intermediate=False))
+    unsigned = documents_unsigned(case)
     verifier = get_verifier()
     signed = []
     for document in unsigned:
@@ -380,10 +383,9 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
     never makes two cases. Side effects: writes the case, its first tasks and events, and for
     channels whose regulation gives a receipt of acceptance, the receipt with the incoming number.
     """
-    if filing.idempotency_key:
-        existing = Case.objects.filter(idempotency_key=filing.idempotency_key).first()
-        if existing is not None:
-            return existing
+    existing = case_by_key(filing.idempotency_key)
+    if existing is not None:
+        return existing
     version = filing.service_version
     definition = definition_of_version(version)
     codes = [c.code.value for c in definition.channels]
@@ -515,19 +517,13 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     placed = route.get(task.step_id)
     step = placed.step
     branch = action.branch
-    if step.branches:
-        names = [b.when for b in step.branches]
-        if branch not in names:
-            raise errors.TransitionNotAllowed("branch_required", choices=", ".join(names))
-    elif branch:
-        raise errors.TransitionNotAllowed("unexpected_input", field="branch")
+    branch_ensure(step, branch)
     if step.decides:
         _apply_decision(case, route, placed, action, now=now)
     elif action.decision:
         raise errors.TransitionNotAllowed("unexpected_input", field="decision")
     signed: list[str] = []
-    signs_here = step.does.value in SIGNING_VERBS or (step.decides and not route.signing_ahead(step.id, branch))
-    if signs_here:
+    if route.signs_at(step.id, branch):
         signed = _documents_sign(
             case, actor=actor, organization=task.organization, signatures=action.signatures, now=now
         )
@@ -635,12 +631,12 @@ def queue_direct_next(
     signed direction document, issued, and its status becomes issued; events for each.
     """
     _queue_clerk_ensure(actor, locality)
-    earlier = _queue_directed_by(idempotency_key)
+    earlier = case_directed_by(idempotency_key)
     if earlier is not None:
         return earlier
     entry = _queue_first_waiting(locality, age_group, lock=True)
     # A twin request may have directed (and committed) while this one waited for the row lock: look again.
-    earlier = _queue_directed_by(idempotency_key)
+    earlier = case_directed_by(idempotency_key)
     if earlier is not None:
         return earlier
     if entry is None:
@@ -659,11 +655,8 @@ def queue_direct_next(
     return case
 
 
-def _queue_directed_by(idempotency_key: str | None) -> Case | None:
-    if not idempotency_key:
-        return None
-    entry = QueueEntry.objects.select_related("case").filter(direction_key=idempotency_key).first()
-    return entry.case if entry is not None else None
+# Kept for callers of the old name: the one lookup is `cases.idempotency.case_directed_by`.
+_queue_directed_by = case_directed_by
 
 
 def _case_direct(

@@ -21,19 +21,18 @@ from qyzmet.cases.intake import (
     intake_portal,
     intake_rural_akim,
 )
-from qyzmet.cases.models import Case, ResultDocument, Task
+from qyzmet.cases.models import Case, Task
 from qyzmet.cases.routing import calendar_hours, providers_for, rural_akim_offices, state_corporation_branches
-from qyzmet.cases.selectors import case_timeline
+from qyzmet.cases.selectors import case_timeline, documents_unsigned
 from qyzmet.cases.services import (
     Filing,
     TaskAction,
     case_file,
     decision_documents_preview,
-    decision_needs_signature,
     route_of,
     task_complete,
 )
-from qyzmet.cases.workflow import is_automatic
+from qyzmet.cases.workflow import is_automatic, is_signing
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
@@ -256,20 +255,21 @@ def _completion(task: Task, now: datetime) -> datetime:
 
 
 def _action(case: Case, task: Task, actor: User, *, outcome: str, at: datetime, branches: dict[str, str]) -> TaskAction:
-    step = route_of(case).get(task.step_id).step
-    branch = branches.get(step.id) or (step.branches[0].when if step.branches else None)
+    route = route_of(case)
+    step = route.get(task.step_id).step
+    branch = branches.get(step.id) or route.default_branch(step)
     decision = ground = None
     if step.decides:
         decision = outcome
         ground = REFUSAL_GROUND if outcome == "refused" else ""
     signatures: dict[str, str] = {}
-    if step.does.value in {"sign", "adopt"}:
+    if is_signing(step):
         key = demo_key_for(actor, organization=task.organization, now=at)
         signatures = {
             d.document_id: base64.b64encode(demo_sign(key, bytes(d.content), at=at)).decode("ascii")
-            for d in ResultDocument.objects.filter(case=case, signature=None, intermediate=False)
+            for d in documents_unsigned(case)
         }
-    elif step.decides and decision_needs_signature(case, step.id, branch):
+    elif route.signs_at(step.id, branch):
         key = demo_key_for(actor, organization=task.organization, now=at)
         draft = TaskAction(branch=branch, decision=decision, ground=ground or "")
         signatures = {

@@ -30,6 +30,7 @@ from qyzmet.cases.numbers import number_next
 from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.selectors import task_queue_for_user
 from qyzmet.cases.services import Filing, TaskAction, case_file, task_complete
+from qyzmet.cases.workflow import Route
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
@@ -300,8 +301,9 @@ def _intake_end(intake: Intake, status: str, *, now: datetime, registry: str = "
 
 def _intake_file(intake: Intake, definition: ServiceDefinition, *, now: datetime) -> Intake:
     """Process 5–6: the signed request reaches the provider's inbox and is registered (the case)."""
-    channel = definition.channel(CHANNEL)
-    decisions = {s.id: s.branches[0].when for s in channel.intake if s.branches and s.role.value == "system"}
+    route = Route(definition, CHANNEL)
+    decisions = {s.id: branch for s in route.channel.intake
+                 if s.role.value == "system" and (branch := route.default_branch(s)) is not None}
     filing = Filing(
         service_version=intake.service_version, channel=CHANNEL, provider=intake.provider,
         applicant_iin=intake.applicant_bin or intake.applicant_iin, applicant_name=intake.applicant_name,
@@ -327,14 +329,13 @@ def _intake_file(intake: Intake, definition: ServiceDefinition, *, now: datetime
 
 def _operator_steps_complete(case: Case, intake: Intake, definition: ServiceDefinition, *, now: datetime) -> None:
     """Record the intake steps the operator has just done (accept, log in, fill in, send) as the operator's."""
-    steps = {step.id: step for step in definition.channel(CHANNEL).intake}
+    route = Route(definition, CHANNEL)
     while True:
         task = task_queue_for_user(intake.operator).filter(case=case, phase="intake").order_by("sequence").first()
         if task is None:
             return
-        step = steps[task.step_id]
-        task_complete(task=task, actor=intake.operator, action=TaskAction(
-            branch=step.branches[0].when if step.branches else None), now=now)
+        branch = route.default_branch(route.get(task.step_id).step)
+        task_complete(task=task, actor=intake.operator, action=TaskAction(branch=branch), now=now)
 
 
 def sc_intake_resume(*, intake: Intake, now: datetime, client: RegistryClient | None = None) -> Intake:
