@@ -46,16 +46,14 @@ def version_load(*, definition: ServiceDefinition, now: datetime) -> VersionLoad
     """
     data: dict[str, Any] = definition.model_dump(mode="json", by_alias=True)
     digest = definition_sha256(data)
-    service, _ = Service.objects.get_or_create(
-        slug=definition.id,
-        defaults={
-            "field": definition.field.value,
-            "title_kk": definition.title.kk or "",
-            "title_ru": definition.title.ru or "",
-            "title_en": definition.title.en or "",
-            "seed": definition.source.seed,
-        },
-    )
+    described = {
+        "field": definition.field.value,
+        "title_kk": definition.title.kk or "",
+        "title_ru": definition.title.ru or "",
+        "title_en": definition.title.en or "",
+        "seed": definition.source.seed,
+    }
+    service, _ = Service.objects.get_or_create(slug=definition.id, defaults=described)
     service = Service.objects.select_for_update().get(pk=service.pk)
     stored = ServiceVersion.objects.filter(service=service, sha256=digest).first()
     if stored is not None:
@@ -71,13 +69,7 @@ def version_load(*, definition: ServiceDefinition, now: datetime) -> VersionLoad
         sha256=digest,
         loaded_at=now,
     )
-    Service.objects.filter(pk=service.pk).update(
-        field=definition.field.value,
-        title_kk=definition.title.kk or "",
-        title_ru=definition.title.ru or "",
-        title_en=definition.title.en or "",
-        seed=definition.source.seed,
-    )
+    Service.objects.filter(pk=service.pk).update(**described)
     return VersionLoaded(version, created=True)
 
 
