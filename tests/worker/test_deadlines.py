@@ -10,13 +10,14 @@ from qyzmet.cases.models import Case, CaseEvent, Task
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.services import version_load
 from qyzmet.identity.models import Organization
 from qyzmet.monitoring.models import Escalation
 from qyzmet.monitoring.services import deadlines_watch, heads_for, monitors_for
 from qyzmet.notifications.models import Notification
 from qyzmet.notifications.selectors import notifications_for
 from qyzmet.notifications.services import notification_text
-from tests.worker.conftest import ALMATY, PREPARE_DUE, case_at_prepare
+from tests.worker.conftest import ALMATY, PREPARE_DUE, SERVICE, case_at_prepare
 
 pytestmark = [pytest.mark.django_db]
 
@@ -133,13 +134,16 @@ def test_the_quality_monitor_is_told_past_the_default_threshold_once(prepared_ca
     assert [n.recipient_iin for n in told] == ["790206464696", "890912335272"]
 
 
-def test_a_service_sets_its_own_threshold(prepared_case: tuple[Case, Task]) -> None:
-    # given: the definition says the monitor hears of it one working day after the deadline
-    case, _task = prepared_case
-    version = ServiceVersion.objects.get(pk=case.service_version_id)
-    version.definition = {**version.definition, "escalation": {"monitor_after": {"value": 1, "unit": "working_days"}}}
-    version.sha256 = "0" * 64
-    version.save(update_fields=["definition", "sha256"])
+@pytest.mark.usefixtures("platform")
+def test_a_service_sets_its_own_threshold() -> None:
+    # given: the next version of the definition says the monitor hears of it one working day after the deadline
+    stored = ServiceVersion.objects.get(service__slug=SERVICE)
+    definition = ServiceDefinition.model_validate(
+        {**stored.definition, "escalation": {"monitor_after": {"value": 1, "unit": "working_days"}}}
+    )
+    assert version_load(definition=definition, now=PREPARE_DUE - timedelta(days=30)).version.version == 2
+    case, _task = case_at_prepare()
+    assert case.service_version.version == 2
     deadlines_watch(now=PREPARE_DUE + ONE_SECOND)
 
     # when: one working day after 8 Jan 18:30 is 9 Jan 18:30

@@ -6,7 +6,6 @@ import base64
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -14,23 +13,22 @@ from django.db.models import Q, QuerySet
 from qyzmet.api.models import ApiToken, ApplicationDraft
 from qyzmet.cases import access
 from qyzmet.cases.access import cases_of_applicant, cases_visible_to_staff
-from qyzmet.cases.errors import TransitionNotAllowed
 from qyzmet.cases.intake import Applicant, Application, application_bytes, portal_otp_purpose
 from qyzmet.cases.models import Case, QueueEntry, Receipt, ResultDocument, Task
 from qyzmet.cases.routing import RoutingError, rural_akim_offices
-from qyzmet.cases.selectors import queue_position, task_queue_for_user, task_time_left
+from qyzmet.cases.selectors import documents_unsigned, queue_position, task_queue_for_user, task_time_left
 from qyzmet.cases.services import (
     DirectionPreview,
     TaskAction,
     decision_documents_preview,
-    decision_needs_signature,
     route_of,
     task_ensure_allowed,
 )
-from qyzmet.cases.workflow import SIGNING_VERBS
+from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, document_title, is_signing
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version, version_in_force
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.hall.models import Intake
 from qyzmet.hall.services import intake_message
@@ -71,16 +69,12 @@ def service_list(*, on: date) -> list[ServiceDefinition]:
 
 
 def service_get(service_id: str, *, on: date) -> ServiceRef:
-    """The definition in force on `on` (NotFound for an unknown or not yet stored service)."""
+    """The stored version in force on `on` and its definition (NotFound for an unknown or not yet stored service)."""
     try:
-        definition = catalog_default().in_force(service_id, on)
+        version = version_in_force(service_id, on)
     except ServiceNotFound:
         raise NotFound(f"service {service_id}") from None
-    version = (ServiceVersion.objects.select_related("service")
-               .filter(service__slug=definition.id, version=definition.version).first())
-    if version is None:
-        raise NotFound(f"service {service_id} v{definition.version}")
-    return ServiceRef(definition, version)
+    return ServiceRef(definition_of_version(version), version)
 
 
 def organization_get(organization_id: int) -> Organization:
@@ -146,17 +140,6 @@ def draft_view(draft: ApplicationDraft) -> dict[str, Any]:
         "confirmation": [c.value for c in channel.confirmation] or ["eds"],
         "case": draft.case, "submitted_at": draft.submitted_at,
     }
-
-
-def definition_of_version(version: ServiceVersion) -> ServiceDefinition:
-    """The stored definition of a version, parsed once per content hash."""
-    return _definition_parsed(version.pk, version.sha256, version)
-
-
-@lru_cache(maxsize=64)
-def _definition_parsed(pk: int, sha256: str, version: ServiceVersion) -> ServiceDefinition:
-    # Keyed by the content hash, as the engine does: a re-synced definition is parsed again.
-    return ServiceDefinition.model_validate(version.definition)
 
 
 # --- cases ---------------------------------------------------------------------------------------------
@@ -229,7 +212,7 @@ def documents_to_sign(task: Task) -> list[ResultDocument]:
     """The result documents a signing step's signer must sign (every unsigned final document of the case)."""
     if task.does not in SIGNING_VERBS or task.status != Task.Status.OPEN:
         return []
-    return list(ResultDocument.objects.filter(case=task.case, signature=None, intermediate=False).order_by("pk"))
+    return documents_unsigned(task.case)
 
 
 def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
@@ -243,8 +226,7 @@ def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
                 "decision": outcome, "ground_required": outcome == "refused",
                 "documents": [list(rule.documents) for rule in route.outcome_rules(outcome)],
             })
-    signs = step.does.value in SIGNING_VERBS or (
-        step.decides and decision_needs_signature(task.case, task.step_id, route.default_branch(step)))
+    signs = route.signs_at(task.step_id, route.default_branch(step))
     return {
         **task_row(task, now=now), "case": task.case, "action": step.action.as_dict(),
         "may_act": task.status == Task.Status.OPEN and task.organization is not None
@@ -265,23 +247,24 @@ def task_signing_preview(task: Task, *, user: User, action: TaskAction) -> dict[
     task_ensure_allowed(task, user)
     route = route_of(task.case)
     step = route.get(task.step_id).step
-    names = [b.when for b in step.branches or []]
-    if names and action.branch not in names:
-        raise TransitionNotAllowed("branch_required", choices=", ".join(names))
-    if step.does.value in SIGNING_VERBS:
+    branch_ensure(step, action.branch)
+    if is_signing(step):
         documents = [{"document_id": d.document_id, "kind": d.kind, "title": d.title, "content_type": d.content_type,
                       "content": bytes(d.content)} for d in documents_to_sign(task)]
         return {"signs": True, "documents": documents}
-    if not (step.decides and decision_needs_signature(task.case, task.step_id, action.branch)):
+    if not route.signs_at(task.step_id, action.branch):
         return {"signs": False, "documents": []}
-    definition = route.definition
-    original = definition.source.language.value
-    documents = []
-    for document_id, content in decision_documents_preview(task.case, task.step_id, action).items():
-        spec = definition.document(document_id)
-        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": PDF_CONTENT_TYPE,
-                          "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
-    return {"signs": True, "documents": documents}
+    previews = decision_documents_preview(task.case, task.step_id, action)
+    return {"signs": True, "documents": _previewed_documents(route.definition, previews)}
+
+
+def _previewed_documents(definition: ServiceDefinition, previews: dict[str, bytes]) -> list[dict[str, Any]]:
+    """Documents about to be made, each with its exact bytes, as a signer is shown them."""
+    return [
+        {"document_id": document_id, "kind": definition.document(document_id).kind.value,
+         "content_type": PDF_CONTENT_TYPE, "title": document_title(definition, document_id), "content": content}
+        for document_id, content in previews.items()
+    ]
 
 
 def task_completed_view(task: Task, next_task: Task | None, *, now: datetime) -> dict[str, Any]:
@@ -326,10 +309,4 @@ def sc_intake_view(intake: Intake) -> dict[str, Any]:
 def queue_direction_view(preview: DirectionPreview) -> dict[str, Any]:
     """The child next in line and the direction documents (exact bytes) the clerk signs."""
     definition = route_of(preview.case).definition
-    original = definition.source.language.value
-    documents = []
-    for document_id, content in preview.documents.items():
-        spec = definition.document(document_id)
-        documents.append({"document_id": document_id, "kind": spec.kind.value, "content_type": PDF_CONTENT_TYPE,
-                          "title": spec.title.get(original) or spec.title.get("ru") or document_id, "content": content})
-    return {"case": preview.case, "documents": documents}
+    return {"case": preview.case, "documents": _previewed_documents(definition, preview.documents)}

@@ -14,14 +14,13 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, TypeVar
-
-from django.db import IntegrityError
+from typing import Final
 
 from qyzmet.api import errors
 from qyzmet.api.models import ApiToken, ApplicationDraft, AuthChallenge
 from qyzmet.api.selectors import ServiceRef, draft_application, token_hash
 from qyzmet.cases.errors import channel_unavailable
+from qyzmet.cases.idempotency import case_by_key, case_directed_by, once, receipt_by_key
 from qyzmet.cases.intake import (
     Applicant,
     Application,
@@ -32,7 +31,7 @@ from qyzmet.cases.intake import (
     portal_otp_purpose,
     provider_ensure_suitable,
 )
-from qyzmet.cases.models import Case, QueueEntry, Receipt
+from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.services import queue_direct_next
 from qyzmet.gateway.messages import data_unavailable_messages
 from qyzmet.hall.errors import HallError
@@ -59,8 +58,6 @@ CHALLENGE_PREFIX: Final = "qyzmet-auth:"
 CHALLENGES_PER_ADDRESS: Final = 20
 IDEMPOTENCY_KEY_MAX_LENGTH: Final = 200
 SC_REQUEST_ID_LENGTH: Final = 64  # hall.Intake.request_id
-
-T = TypeVar("T")
 
 
 # --- tokens and log-in ------------------------------------------------------------------------------
@@ -185,33 +182,14 @@ def idempotency_key_scoped(*, user: User, operation: str, key: str | None) -> st
     return f"api:{digest}"
 
 
-def _once(key: str | None, lookup: Callable[[str], T | None], create: Callable[[], T]) -> T:
-    """`create()` unless `key` already made something; a concurrent twin that loses the race gets the winner's."""
-    if key:
-        found = lookup(key)
-        if found is not None:
-            return found
-    try:
-        return create()
-    except IntegrityError:
-        found = lookup(key) if key else None
-        if found is None:
-            raise
-        return found
-
-
-def _case_by_key(key: str) -> Case | None:
-    return Case.objects.filter(idempotency_key=key).first()
-
-
 def case_filed_once(*, idempotency_key: str | None, file: Callable[[], Case]) -> Case:
     """Run an intake unless the key already filed a case; return that case. Side effects: the intake's."""
-    return _once(idempotency_key, _case_by_key, file)
+    return once(idempotency_key, case_by_key, file)
 
 
 def receipt_issued_once(*, idempotency_key: str | None, issue: Callable[[], Receipt]) -> Receipt:
     """Issue a refusal receipt unless the key already issued one; return that receipt."""
-    return _once(idempotency_key, lambda key: Receipt.objects.filter(idempotency_key=key).first(), issue)
+    return once(idempotency_key, receipt_by_key, issue)
 
 
 # --- portal drafts -------------------------------------------------------------------------------------
@@ -237,7 +215,7 @@ def draft_create(*, service: ServiceRef, provider: Organization, applicant: User
         draft.refresh_from_db(fields=["form", "attachments"])  # sign exactly what the database gives back
         return draft
 
-    return _once(idempotency_key, lambda key: ApplicationDraft.objects.filter(idempotency_key=key).first(), create)
+    return once(idempotency_key, lambda key: ApplicationDraft.objects.filter(idempotency_key=key).first(), create)
 
 
 def draft_otp_send(*, draft: ApplicationDraft, now: datetime) -> OneTimePassword:
@@ -338,7 +316,7 @@ def sc_intake_take(*, operator: User, branch: Organization, submission: IntakeSu
         signature_bytes = base64.b64decode(signature, validate=True)
     except ValueError:
         raise HallError("signature_invalid", detail="MALFORMED_CMS") from None
-    intake = _once(submission.request_id, lambda key: Intake.objects.filter(request_id=key).first(),
+    intake = once(submission.request_id, lambda key: Intake.objects.filter(request_id=key).first(),
                    lambda: sc_intake_submit(operator=operator, branch=branch, submission=submission,
                                             signature=signature_bytes, now=now))
     if intake.status in {IntakeStatus.NO_DATA, IntakeStatus.FAILED}:
@@ -361,11 +339,7 @@ def queue_directed_once(*, locality: Organization, age_group: str, actor: User, 
 
     Side effects: the direction's (see `queue_direct_next`).
     """
-    def directed_by(key: str) -> Case | None:
-        entry = QueueEntry.objects.select_related("case").filter(direction_key=key).first()
-        return entry.case if entry is not None else None
-
-    return _once(idempotency_key, directed_by, lambda: queue_direct_next(
+    return once(idempotency_key, case_directed_by, lambda: queue_direct_next(
         locality=locality, age_group=age_group, actor=actor, signatures=signatures, now=now,
         idempotency_key=idempotency_key,
     ))

@@ -19,8 +19,8 @@ from qyzmet.cases.models import Case, Task
 from qyzmet.cases.routing import providers_for
 from qyzmet.cases.selectors import deadline_state, task_queue_filtered, task_time_left
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version, versions_in_force
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.identity.access import organizations_where_role
@@ -181,18 +181,7 @@ class IntakeService:
 
 
 def _versions_in_force(on: date) -> list[tuple[ServiceDefinition, ServiceVersion]]:
-    catalog = catalog_default()
-    stored = {(v.service.slug, v.version): v for v in ServiceVersion.objects.select_related("service")}
-    found = []
-    for service_id in catalog.ids():
-        try:
-            definition = catalog.in_force(service_id, on)
-        except ServiceNotFound:  # not in force on that day
-            continue
-        version = stored.get((definition.id, definition.version))
-        if version is not None:
-            found.append((definition, version))
-    return found
+    return [(definition_of_version(version), version) for version in versions_in_force(on)]
 
 
 def _intake_service(definition: ServiceDefinition, version: ServiceVersion, providers: list[Organization],

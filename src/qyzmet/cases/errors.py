@@ -95,3 +95,16 @@ def provider_unsuitable(provider: str) -> IntakeRefused:
 
 def condition_not_met() -> IntakeRefused:
     return IntakeRefused("channel_condition_not_met", render_messages(CONDITION_NOT_MET))
+
+
+class CaseVersionMismatch(RuntimeError):
+    """A case's stored version no longer has the content hash recorded at filing: the catalogue was tampered with.
+
+    Stored versions are immutable (ADR 0019), so this is an integrity failure, not a user error.
+    """
+
+    def __init__(self, number: str, recorded: str, stored: str) -> None:
+        super().__init__(
+            f"case {number} was filed under definition {recorded[:12]}, its version now holds {stored[:12]}"
+        )
+        self.number = number

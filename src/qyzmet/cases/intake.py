@@ -18,12 +18,14 @@ from typing import Any, Final
 from django.db import transaction
 
 from qyzmet.cases import errors
+from qyzmet.cases.idempotency import receipt_by_key
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
 from qyzmet.cases.routing import RoutingError, providers_for, rural_akim_offices
 from qyzmet.cases.services import Filing, case_file
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.errors import LANGUAGES, render_messages
 from qyzmet.identity.models import Organization, OrganizationKind, User
@@ -102,7 +104,7 @@ def _refused(code: str, templates: dict[str, str], **values: str) -> errors.Inta
 
 
 def _definition(version: ServiceVersion) -> ServiceDefinition:
-    return ServiceDefinition.model_validate(version.definition)
+    return definition_of_version(version)
 
 
 def _ensure_channel(definition: ServiceDefinition, channel: str) -> None:
@@ -209,10 +211,9 @@ def intake_refuse(
     regulation does not give) and write nothing. The receipt follows the form the regulation
     names (Standard app. N), when it names one. Side effects: the Receipt.
     """
-    if idempotency_key:
-        existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is not None:
-            return existing
+    existing = receipt_by_key(idempotency_key)
+    if existing is not None:
+        return existing
     definition = _definition(version)
     _ensure_channel(definition, channel)
     _ensure_role(actor, CHANNEL_ROLE[channel], organization)

@@ -53,6 +53,9 @@ class Case(models.Model):
 
     number = models.CharField(max_length=80, unique=True, help_text=_("registration number shown to the applicant"))
     service_version = models.ForeignKey(ServiceVersion, on_delete=models.PROTECT, related_name="cases")
+    definition_sha256 = models.CharField(
+        max_length=64, blank=True, help_text=_("content hash of the regulation version the case runs under")
+    )
     service_slug = models.SlugField(max_length=80, db_index=True)
     channel = models.CharField(max_length=32)
     language = models.CharField(

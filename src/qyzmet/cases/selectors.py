@@ -10,8 +10,12 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from qyzmet.calendar import DEFAULT_OFFICE_HOURS, TIMEZONE, Duration, Unit, elapsed, local_time, remaining
-from qyzmet.cases.models import Case, QueueEntry, Task
+from qyzmet.cases import errors
+from qyzmet.cases.models import Case, QueueEntry, ResultDocument, Task
 from qyzmet.cases.routing import calendar_hours
+from qyzmet.cases.workflow import Route
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version
 from qyzmet.identity.models import StaffRole, User
 
 
@@ -133,13 +137,36 @@ def case_timeline(case: Case) -> list[dict[str, object]]:
     return rows
 
 
+
+def documents_unsigned(case: Case) -> list[ResultDocument]:
+    """The case's final result documents still to be signed (intermediate acts are not signed), oldest first."""
+    return list(ResultDocument.objects.filter(case=case, signature=None, intermediate=False).order_by("pk"))
+
+def definition_of(case: Case) -> ServiceDefinition:
+    """The definition the case runs: the stored version it was filed under, never a later one (ADR 0019).
+
+    Raises CaseVersionMismatch if the version's content hash is not the one the case recorded at filing.
+    """
+    version = case.service_version
+    if case.definition_sha256 and case.definition_sha256 != version.sha256:
+        raise errors.CaseVersionMismatch(case.number, case.definition_sha256, version.sha256)
+    return definition_of_version(version)
+
+
+def route_of(case: Case) -> Route:
+    return Route(definition_of(case), case.channel)
+
+
 __all__ = [
     "QUEUE_VIEWS",
     "Duration",
     "TimeLeft",
     "case_timeline",
     "deadline_state",
+    "definition_of",
+    "documents_unsigned",
     "queue_position",
+    "route_of",
     "task_queue_filtered",
     "task_queue_for_user",
     "task_time_left",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from qyzmet.cases import errors
 from qyzmet.catalog.lint import END, successors
 from qyzmet.catalog.schema import Duration, OutcomeRule, ServiceDefinition, Step
 
@@ -66,10 +67,16 @@ class Route:
         """Whether a signing step lies on the path after `step_id` (taking `branch`, then first branches)."""
         placed = self.next_of(step_id, branch)
         while placed is not None:
-            if placed.step.does.value in SIGNING_VERBS:
+            if is_signing(placed.step):
                 return True
             placed = self.next_of(placed.step.id, self.default_branch(placed.step))
         return False
+
+    def signs_at(self, step_id: str, branch: str | None) -> bool:
+        """The signing rule: whoever completes `step_id` signs every unsigned result document if the step
+        signs (`sign`, the akimat's `adopt`), or if it decides and no signing step lies ahead on the path taken."""
+        step = self.get(step_id).step
+        return is_signing(step) or (step.decides and not self.signing_ahead(step_id, branch))
 
     def default_branch(self, step: Step) -> str | None:
         """The first branch is the one taken when every check passes (the convention of the definitions)."""
@@ -93,3 +100,27 @@ def is_automatic(step: Step) -> bool:
 
 def ends_with_refusal_message(step: Step) -> bool:
     return step.does.value == "notify_refusal"
+
+
+def is_signing(step: Step) -> bool:
+    """A step whose person signs the result documents (`sign`, or the akimat's `adopt`)."""
+    return step.does.value in SIGNING_VERBS
+
+
+def branch_ensure(step: Step, branch: str | None) -> None:
+    """The branch check: a branching step needs one of its branches, any other step takes none.
+
+    Raises TransitionNotAllowed (branch_required / unexpected_input).
+    """
+    if step.branches:
+        names = [b.when for b in step.branches]
+        if branch not in names:
+            raise errors.TransitionNotAllowed("branch_required", choices=", ".join(names))
+    elif branch:
+        raise errors.TransitionNotAllowed("unexpected_input", field="branch")
+
+
+def document_title(definition: ServiceDefinition, document_id: str) -> str:
+    """A result document's title as stored and shown: the seed's language, else Russian, else its id."""
+    title = definition.document(document_id).title
+    return title.get(definition.source.language.value) or title.get("ru") or document_id

@@ -39,26 +39,45 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _django() -> None:
+    from qyzmet.core.cli import django_setup
+
+    django_setup()
+
+
 def _show(args: argparse.Namespace) -> int:
-    catalog = catalog_default()
+    if args.version is not None:
+        return _show_stored(args)
     try:
-        definition = (
-            catalog.versions(args.id)[-1]
-            if args.version is None
-            else next((d for d in catalog.versions(args.id) if d.version == args.version), None)
-        )
+        definition = catalog_default().latest(args.id)
     except ServiceNotFound as exc:
         print(f"qyzmet catalog show: {exc}", file=sys.stderr)
         return 2
-    if definition is None:
-        print(f"qyzmet catalog show: service '{args.id}' has no version {args.version}", file=sys.stderr)
+    return _show_definition(definition, args, stored=None)
+
+
+def _show_stored(args: argparse.Namespace) -> int:
+    """Stored version N as it was loaded (the text its cases run), whatever the files say now."""
+    _django()
+    from qyzmet.catalog.selectors import VersionNotFound, definition_of_version, version_get, version_summary
+
+    try:
+        version = version_get(args.id, args.version)
+    except (ServiceNotFound, VersionNotFound) as exc:
+        print(f"qyzmet catalog show: {exc}", file=sys.stderr)
         return 2
+    return _show_definition(definition_of_version(version), args, stored=version_summary(version))
+
+
+def _show_definition(definition: ServiceDefinition, args: argparse.Namespace, *, stored: dict[str, Any] | None) -> int:
     data = definition_normalised(definition)
     if args.json:
-        _print_json(data)
+        _print_json(data if stored is None else {**data, "stored": stored})
         return 0
     language = definition.source.language.value
     print(f"{definition.id} v{definition.version}: {definition.title.get(language)}")
+    if stored is not None:
+        print(f"  sha256: {stored['sha256']}; cases filed: {stored['cases_filed']}")
     print(f"  source: {definition.source.seed} ({definition.source.act.body} №{definition.source.act.number})")
     for channel in data["channels"]:
         print(f"  channel {channel['code']}:")
@@ -67,6 +86,52 @@ def _show(args: argparse.Namespace) -> int:
             shown = f"{duration['value']} {duration['unit']}" if duration else "—"
             action = step["action"].get(language) or ""
             print(f"    [{step['phase']}] {step['id']:<18} {step['role']:<22} {shown:<18} {action[:70]}")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> int:
+    """One definition file into the database: a new version when its content differs, nothing when it is the same."""
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"qyzmet catalog load: {path}: no such file", file=sys.stderr)
+        return 2
+    loaded, problems = catalog_check([path])
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems or not loaded or loaded[0].definition is None:
+        return 1
+    _django()
+    from django.utils import timezone
+
+    from qyzmet.catalog.selectors import version_summary, versions_of
+    from qyzmet.catalog.services import version_load
+
+    result = version_load(definition=loaded[0].definition, now=timezone.now())
+    version = versions_of(result.version.service.slug).get(pk=result.version.pk)
+    summary = {"id": version.service.slug, "created": result.created, **version_summary(version)}
+    if args.json:
+        _print_json(summary)
+        return 0
+    said = "loaded as version" if result.created else "unchanged: it is version"
+    print(f"{summary['id']}: {said} {version.version} (sha256 {version.sha256[:12]})")
+    return 0
+
+
+def _versions(args: argparse.Namespace) -> int:
+    _django()
+    from qyzmet.catalog.selectors import version_summary, versions_of
+
+    try:
+        versions = [version_summary(v) for v in versions_of(args.id)]
+    except ServiceNotFound as exc:
+        print(f"qyzmet catalog versions: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        _print_json(versions)
+        return 0
+    for v in versions:
+        period = f"{v['effective_from']}..{v['effective_to'] or ''}"
+        print(f"v{v['version']}\t{v['sha256'][:12]}\t{period}\t{v['cases_filed']} case(s)")
     return 0
 
 
@@ -164,11 +229,21 @@ def register(subparsers: Any) -> None:
     list_.add_argument("--json", action="store_true")
     list_.set_defaults(handler=_list)
 
-    show = sub.add_parser("show", help="one definition, normalised")
+    show = sub.add_parser("show", help="one definition, normalised (--version N: stored version N)")
     show.add_argument("id")
-    show.add_argument("--version", type=int)
+    show.add_argument("--version", type=int, help="a stored version's number (see `catalog versions`)")
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_show)
+
+    load = sub.add_parser("load", help="store one definition file: a new version when its content differs")
+    load.add_argument("file")
+    load.add_argument("--json", action="store_true")
+    load.set_defaults(handler=_load)
+
+    versions = sub.add_parser("versions", help="the stored versions of a service, with the cases filed under each")
+    versions.add_argument("id")
+    versions.add_argument("--json", action="store_true")
+    versions.set_defaults(handler=_versions)
 
     validate = sub.add_parser("validate", help="validate definition files (default: the built-in catalogue)")
     validate.add_argument("paths", nargs="*")

@@ -11,20 +11,11 @@ class VersionRefused(LocalizedError):
     """A definition that cannot become the next version of its service."""
 
 
-VERSION_NUMBER: Final = {
-    "kk": "Нұсқа нөмірі {expected} болуы керек (қазір {found}).",
-    "ru": "Номер версии должен быть {expected} (сейчас {found}).",
-    "en": "The version number must be {expected} (it is {found}).",
-}
 UNCHANGED: Final = {
     "kk": "Жоба қолданыстағы нұсқадан еш айырмашылығы жоқ: жариялайтын өзгеріс жоқ.",
     "ru": "Проект ничем не отличается от действующей версии: публиковать нечего.",
     "en": "The draft is the same as the current version: there is nothing to publish.",
 }
-
-
-def version_number(expected: int, found: int) -> VersionRefused:
-    return VersionRefused("version_number", render_messages(VERSION_NUMBER, expected=expected, found=found))
 
 
 def unchanged() -> VersionRefused:

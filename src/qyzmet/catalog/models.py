@@ -1,7 +1,8 @@
 """The catalogue as stored: each service and each version of its definition.
 
-Files are the source of truth; `catalog_sync` copies them in so cases can point at the
-exact version (and its content hash) in force when they were filed.
+Files are the source of truth; `version_load` copies each one in so cases can point at the
+exact version (and its content hash) in force when they were filed. A stored version is never
+changed: a changed file becomes the next version (ADR 0019).
 """
 
 from __future__ import annotations
@@ -31,7 +32,13 @@ class Service(models.Model):
         return titles.get(language) or self.title_ru
 
 
+class VersionImmutable(RuntimeError):
+    """A stored catalogue version was about to be changed; load the new text as the next version instead."""
+
+
 class ServiceVersion(models.Model):
+    """One text of a service's regulation, identified by its content hash; written once, never updated."""
+
     service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="versions")
     version = models.PositiveIntegerField()
     effective_from = models.DateField()
@@ -44,6 +51,7 @@ class ServiceVersion(models.Model):
         ordering = ["service__slug", "version"]
         constraints = [
             models.UniqueConstraint(fields=["service", "version"], name="catalog_service_version_unique"),
+            models.UniqueConstraint(fields=["service", "sha256"], name="catalog_service_version_sha256_unique"),
             models.CheckConstraint(
                 condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
                 name="catalog_version_period_ordered",
@@ -52,3 +60,9 @@ class ServiceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.service.slug} v{self.version}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Cases filed under a version run it to the end: its text, hash, number and period never change.
+        if not self._state.adding:
+            raise VersionImmutable(f"{self} is stored and never changed; load the new text as the next version")
+        super().save(*args, **kwargs)

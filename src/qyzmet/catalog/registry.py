@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from qyzmet.catalog.loader import Loaded, Problem, definition_files, load_file
 from qyzmet.catalog.schema import ServiceDefinition
@@ -52,21 +52,45 @@ class Catalog:
         return self.versions(service_id)[-1]
 
     def in_force(self, service_id: str, on: dt.date) -> ServiceDefinition:
-        """The version in force on `on`; a case is pinned to the version in force when it was filed.
-
-        The seed acts are repealed; a version whose period ended still governs cases filed in it,
-        and for filings after every period the latest version applies (the catalogue keeps serving
-        the service until a newer definition is added).
-        """
-        versions = self.versions(service_id)
-        for definition in reversed(versions):
-            ends = definition.effective_to
-            if definition.effective_from <= on and (ends is None or on <= ends):
-                return definition
-        return versions[-1]
+        """The file version in force on `on` (the rule of `in_force_among`)."""
+        return in_force_among(self.versions(service_id), on)
 
     def latest_all(self) -> list[ServiceDefinition]:
         return [self.latest(service_id) for service_id in self.ids()]
+
+
+class Dated(Protocol):
+    """A version with its period: a definition file or a stored catalogue version."""
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def effective_from(self) -> dt.date: ...
+
+    @property
+    def effective_to(self) -> dt.date | None: ...
+
+
+V = TypeVar("V", bound=Dated)
+
+
+def in_force_among(versions: Sequence[V], on: dt.date) -> V:
+    """The version in force on `on`: of those already in effect, the highest-numbered one whose period holds `on`.
+
+    Periods are never edited, so which version is in force is derived from them alone: a newer
+    version with the same `effective_from` supersedes the older one from its loading on; one dated
+    later takes over on its date. The seed acts are repealed, so when every started period has
+    ended, the latest started version keeps serving the service (the catalogue serves it until a
+    newer definition is added); before any version starts, the first one applies.
+    """
+    if not versions:
+        raise ValueError("no versions to choose from")
+    started = [v for v in versions if v.effective_from <= on]
+    if not started:
+        return min(versions, key=lambda v: v.version)
+    current = [v for v in started if v.effective_to is None or on <= v.effective_to]
+    return max(current or started, key=lambda v: v.version)
 
 
 def _cross_file_problems(loaded: list[Loaded]) -> list[Problem]:

@@ -1,4 +1,4 @@
-"""Writes of the catalogue: copying the definition files into the database."""
+"""Writes of the catalogue: loading definition files into the database as immutable versions (ADR 0019)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 
@@ -14,86 +15,94 @@ from qyzmet.catalog.models import Service, ServiceVersion
 from qyzmet.catalog.registry import Catalog
 from qyzmet.catalog.schema import ServiceDefinition
 
+# The stored number of a version is the catalogue's own sequence, not part of the content it identifies.
+NUMBER_KEY = "version"
+
+
+def definition_sha256(data: dict[str, Any]) -> str:
+    """The content hash of a definition's JSON data: sha256 of its canonical JSON, without its version number.
+
+    Two loads of the same text give the same hash whatever number the file or the database gives it.
+    """
+    content = {key: value for key, value in data.items() if key != NUMBER_KEY}
+    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class VersionLoaded:
+    """The stored version a definition is, and whether loading it created that version."""
+
+    version: ServiceVersion
+    created: bool
+
+
+@transaction.atomic
+def version_load(*, definition: ServiceDefinition, now: datetime) -> VersionLoaded:
+    """Store `definition` as its service's next version unless a stored version has the same content.
+
+    Same content hash as a stored version of the service: nothing is written (that version is
+    returned). Otherwise the service gets version max+1 with the definition's own effective dates,
+    and its stored JSON carries that number. Stored versions are never modified; the service's
+    titles follow the text loaded last. The service row is locked, so two loads number in turn.
+    """
+    data: dict[str, Any] = definition.model_dump(mode="json", by_alias=True)
+    digest = definition_sha256(data)
+    described = {
+        "field": definition.field.value,
+        "title_kk": definition.title.kk or "",
+        "title_ru": definition.title.ru or "",
+        "title_en": definition.title.en or "",
+        "seed": definition.source.seed,
+    }
+    service, _ = Service.objects.get_or_create(slug=definition.id, defaults=described)
+    service = Service.objects.select_for_update().get(pk=service.pk)
+    stored = ServiceVersion.objects.filter(service=service, sha256=digest).first()
+    if stored is not None:
+        return VersionLoaded(stored, created=False)
+    last = ServiceVersion.objects.filter(service=service).order_by("-version").first()
+    number = last.version + 1 if last else 1
+    version = ServiceVersion.objects.create(
+        service=service,
+        version=number,
+        effective_from=definition.effective_from,
+        effective_to=definition.effective_to,
+        definition={**data, NUMBER_KEY: number},
+        sha256=digest,
+        loaded_at=now,
+    )
+    Service.objects.filter(pk=service.pk).update(**described)
+    return VersionLoaded(version, created=True)
+
 
 @dataclass(frozen=True)
 class SyncReport:
     created: int
-    updated: int
     unchanged: int
 
 
 @transaction.atomic
 def catalog_sync(*, catalog: Catalog, now: datetime) -> SyncReport:
-    """Store every definition version of `catalog` (as its validated JSON); safe to run again.
+    """Load every definition of `catalog` with `version_load` (files of a service in their version order).
 
-    Side effects: creates Service / ServiceVersion rows and updates service titles. A stored
-    version whose file changed is updated in place (the content hash records which text it was).
+    Safe to run again: an unchanged file writes nothing; a changed one becomes its service's next version.
     """
-    created = updated = unchanged = 0
-    for definition in catalog.definitions:
-        data = definition.model_dump(mode="json", by_alias=True)
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        service, _ = Service.objects.update_or_create(
-            slug=definition.id,
-            defaults={
-                "field": definition.field.value,
-                "title_kk": definition.title.kk or "",
-                "title_ru": definition.title.ru or "",
-                "title_en": definition.title.en or "",
-                "seed": definition.source.seed,
-            },
-        )
-        stored = ServiceVersion.objects.filter(service=service, version=definition.version).first()
-        if stored is None:
-            ServiceVersion.objects.create(
-                service=service,
-                version=definition.version,
-                effective_from=definition.effective_from,
-                effective_to=definition.effective_to,
-                definition=data,
-                sha256=digest,
-                loaded_at=now,
-            )
+    created = unchanged = 0
+    for definition in sorted(catalog.definitions, key=lambda d: (d.id, d.version)):
+        if version_load(definition=definition, now=now).created:
             created += 1
-        elif stored.sha256 != digest:
-            stored.definition, stored.sha256, stored.loaded_at = data, digest, now
-            stored.effective_from, stored.effective_to = definition.effective_from, definition.effective_to
-            stored.save(update_fields=["definition", "sha256", "loaded_at", "effective_from", "effective_to"])
-            updated += 1
         else:
             unchanged += 1
-    return SyncReport(created=created, updated=updated, unchanged=unchanged)
-
-
-def definition_digest(data: dict[str, object]) -> str:
-    """SHA-256 of a definition's validated JSON (sorted keys): the identity of its content."""
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return SyncReport(created=created, unchanged=unchanged)
 
 
 @transaction.atomic
 def version_publish(*, definition: ServiceDefinition, now: datetime) -> ServiceVersion:
-    """Store `definition` as its service's next version; a stored version is never changed.
+    """Store a reviewed definition as its service's next version (`version_load`), refusing a no-op.
 
-    Refused (VersionRefused) when the definition's `version` is not the next number, or when its
-    content equals the latest version's. Creates the service if new.
+    VersionRefused("unchanged") when a stored version of the service already has this content: a
+    publication must add a version, never silently return an old one.
     """
-    data = definition.model_dump(mode="json", by_alias=True)
-    digest = definition_digest(data)
-    service, _ = Service.objects.get_or_create(
-        slug=definition.id,
-        defaults={
-            "field": definition.field.value, "title_kk": definition.title.kk or "",
-            "title_ru": definition.title.ru or "", "title_en": definition.title.en or "",
-            "seed": definition.source.seed,
-        },
-    )
-    latest = ServiceVersion.objects.select_for_update().filter(service=service).order_by("-version").first()
-    expected = latest.version + 1 if latest else 1
-    if latest is not None and latest.sha256 == digest:
+    loaded = version_load(definition=definition, now=now)
+    if not loaded.created:
         raise errors.unchanged()
-    if definition.version != expected:
-        raise errors.version_number(expected, definition.version)
-    return ServiceVersion.objects.create(
-        service=service, version=definition.version, effective_from=definition.effective_from,
-        effective_to=definition.effective_to, definition=data, sha256=digest, loaded_at=now,
-    )
+    return loaded.version

@@ -26,7 +26,7 @@ def load_catalogue() -> str:
     from qyzmet.catalog.services import catalog_sync
 
     report = catalog_sync(catalog=catalog_default(), now=timezone.now())
-    return f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
+    return f"{report.created} version(s) created, {report.unchanged} unchanged"
 
 
 def _resolve(dotted: str) -> Callable[[], str]:

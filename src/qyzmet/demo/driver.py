@@ -21,22 +21,22 @@ from qyzmet.cases.intake import (
     intake_portal,
     intake_rural_akim,
 )
-from qyzmet.cases.models import Case, ResultDocument, Task
+from qyzmet.cases.models import Case, Task
 from qyzmet.cases.routing import calendar_hours, providers_for, rural_akim_offices, state_corporation_branches
-from qyzmet.cases.selectors import case_timeline
+from qyzmet.cases.selectors import case_timeline, documents_unsigned
 from qyzmet.cases.services import (
     Filing,
     TaskAction,
     case_file,
     decision_documents_preview,
-    decision_needs_signature,
     route_of,
     task_complete,
 )
-from qyzmet.cases.workflow import is_automatic
+from qyzmet.cases.workflow import is_automatic, is_signing
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import version_in_force
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.documents.rendering import verify_url
 from qyzmet.identity.models import Organization, StaffRole, User
@@ -118,8 +118,9 @@ def staff_member(role: str, organization: Organization) -> User:
     return found.user
 
 
-def _version(definition: ServiceDefinition) -> ServiceVersion:
-    return ServiceVersion.objects.select_related("service").get(service__slug=definition.id, version=definition.version)
+def _version(definition: ServiceDefinition, now: datetime) -> ServiceVersion:
+    """The stored version of the service in force at `now`, which the case is filed under."""
+    return version_in_force(definition.id, local_time(now).date())
 
 
 def _provider(definition: ServiceDefinition) -> Organization:
@@ -154,7 +155,7 @@ def case_open(
     processes 1–6: the operator signs the request, the registries are asked through the gateway
     (a simulator must be running), and the case is filed in the provider's inbox.
     """
-    version = _version(definition)
+    version = _version(definition, now)
     provider = _provider(definition)
     citizen = applicant or _applicant()
     person = Applicant(iin=citizen.iin, name=citizen.full_name, user=citizen)
@@ -254,20 +255,21 @@ def _completion(task: Task, now: datetime) -> datetime:
 
 
 def _action(case: Case, task: Task, actor: User, *, outcome: str, at: datetime, branches: dict[str, str]) -> TaskAction:
-    step = route_of(case).get(task.step_id).step
-    branch = branches.get(step.id) or (step.branches[0].when if step.branches else None)
+    route = route_of(case)
+    step = route.get(task.step_id).step
+    branch = branches.get(step.id) or route.default_branch(step)
     decision = ground = None
     if step.decides:
         decision = outcome
         ground = REFUSAL_GROUND if outcome == "refused" else ""
     signatures: dict[str, str] = {}
-    if step.does.value in {"sign", "adopt"}:
+    if is_signing(step):
         key = demo_key_for(actor, organization=task.organization, now=at)
         signatures = {
             d.document_id: base64.b64encode(demo_sign(key, bytes(d.content), at=at)).decode("ascii")
-            for d in ResultDocument.objects.filter(case=case, signature=None, intermediate=False)
+            for d in documents_unsigned(case)
         }
-    elif step.decides and decision_needs_signature(case, step.id, branch):
+    elif route.signs_at(step.id, branch):
         key = demo_key_for(actor, organization=task.organization, now=at)
         draft = TaskAction(branch=branch, decision=decision, ground=ground or "")
         signatures = {

@@ -10,13 +10,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qyzmet.api.models import ApplicationDraft
-from qyzmet.api.selectors import definition_of_version
 from qyzmet.cases.access import cases_of_applicant
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry
 from qyzmet.cases.routing import providers_for
 from qyzmet.cases.selectors import TimeLeft, queue_position, task_time_left
 from qyzmet.catalog.models import Service
 from qyzmet.catalog.schema import ApplicationSpec, ServiceDefinition, Text
+from qyzmet.catalog.selectors import definition_of_version
 from qyzmet.gateway.selectors import SubjectLookup, lookups_of_subject
 from qyzmet.hall.selectors import intakes_of_applicant
 from qyzmet.hall.services.intake import intake_message

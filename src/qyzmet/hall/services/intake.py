@@ -30,9 +30,11 @@ from qyzmet.cases.numbers import number_next
 from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.selectors import task_queue_for_user
 from qyzmet.cases.services import Filing, TaskAction, case_file, task_complete
+from qyzmet.cases.workflow import Route
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version, version_in_force
 from qyzmet.gateway import selectors as gateway_selectors
 from qyzmet.gateway.clients import LegalEntity, Person, PowerOfAttorney, RegistryClient
 from qyzmet.gateway.envelope import message_id_new
@@ -98,14 +100,17 @@ class _Context:
 def _context(*, operator: User, branch: Organization, service_id: str, provider_code: str,
              now: datetime) -> _Context:
     sc_operator_ensure(operator, branch)
-    definition = catalog_default().in_force(service_id, local_time(now).date())
+    on = local_time(now).date()
+    try:
+        version = version_in_force(service_id, on)
+    except ServiceNotFound:
+        in_files = catalog_default().in_force(service_id, on)  # an unknown service raises ServiceNotFound here
+        raise HallError("catalogue_not_loaded", service=service_id, version=in_files.version) from None
+    definition = definition_of_version(version)
     if CHANNEL not in {channel.code.value for channel in definition.channels}:
         raise HallError("no_sc_channel", service=service_id)
     if not state_corporation_branches(definition).filter(pk=branch.pk).exists():
         raise HallError("not_a_branch", branch=branch.code)
-    version = ServiceVersion.objects.filter(service__slug=definition.id, version=definition.version).first()
-    if version is None:
-        raise HallError("catalogue_not_loaded", service=service_id, version=definition.version)
     providers = providers_for(definition)
     provider = providers.filter(code=provider_code).first() if provider_code else providers.first()
     if provider is None:
@@ -190,7 +195,7 @@ def _intake_create(submission: IntakeSubmission, *, context: _Context, operator:
 
 
 def _definition(intake: Intake) -> ServiceDefinition:
-    return ServiceDefinition.model_validate(intake.service_version.definition)
+    return definition_of_version(intake.service_version)
 
 
 def _planned_queries(intake: Intake, definition: ServiceDefinition) -> list[tuple[str, str, dict[str, str]]]:
@@ -296,8 +301,9 @@ def _intake_end(intake: Intake, status: str, *, now: datetime, registry: str = "
 
 def _intake_file(intake: Intake, definition: ServiceDefinition, *, now: datetime) -> Intake:
     """Process 5–6: the signed request reaches the provider's inbox and is registered (the case)."""
-    channel = definition.channel(CHANNEL)
-    decisions = {s.id: s.branches[0].when for s in channel.intake if s.branches and s.role.value == "system"}
+    route = Route(definition, CHANNEL)
+    decisions = {s.id: branch for s in route.channel.intake
+                 if s.role.value == "system" and (branch := route.default_branch(s)) is not None}
     filing = Filing(
         service_version=intake.service_version, channel=CHANNEL, provider=intake.provider,
         applicant_iin=intake.applicant_bin or intake.applicant_iin, applicant_name=intake.applicant_name,
@@ -323,14 +329,13 @@ def _intake_file(intake: Intake, definition: ServiceDefinition, *, now: datetime
 
 def _operator_steps_complete(case: Case, intake: Intake, definition: ServiceDefinition, *, now: datetime) -> None:
     """Record the intake steps the operator has just done (accept, log in, fill in, send) as the operator's."""
-    steps = {step.id: step for step in definition.channel(CHANNEL).intake}
+    route = Route(definition, CHANNEL)
     while True:
         task = task_queue_for_user(intake.operator).filter(case=case, phase="intake").order_by("sequence").first()
         if task is None:
             return
-        step = steps[task.step_id]
-        task_complete(task=task, actor=intake.operator, action=TaskAction(
-            branch=step.branches[0].when if step.branches else None), now=now)
+        branch = route.default_branch(route.get(task.step_id).step)
+        task_complete(task=task, actor=intake.operator, action=TaskAction(branch=branch), now=now)
 
 
 def sc_intake_resume(*, intake: Intake, now: datetime, client: RegistryClient | None = None) -> Intake:

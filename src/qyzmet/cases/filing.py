@@ -1,0 +1,117 @@
+"""Filing a case: what an intake hands to the engine, and opening the case with its first steps.
+
+Part of the case engine; `qyzmet.cases.services` re-exports every name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from qyzmet.cases import errors
+from qyzmet.cases.events import case_event_record
+from qyzmet.cases.idempotency import case_by_key
+from qyzmet.cases.models import Case, Receipt
+from qyzmet.cases.numbers import number_next
+from qyzmet.cases.tasks import _advance
+from qyzmet.cases.workflow import (
+    Route,
+)
+from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.selectors import definition_of_version
+from qyzmet.identity.models import Organization, User
+
+
+@dataclass(frozen=True)
+class Filing:
+    """What an intake channel hands to the engine once its own checks have passed."""
+
+    service_version: ServiceVersion
+    channel: str
+    provider: Organization
+    applicant_iin: str
+    applicant_name: str
+    applicant: User | None = None
+    intake_office: Organization | None = None
+    representative_iin: str = ""
+    form: dict[str, Any] = field(default_factory=dict)
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    confirmation: str = ""
+    decisions: dict[str, str] = field(default_factory=dict)
+    idempotency_key: str | None = None
+    signature: str = ""
+    language: str = "kk"
+
+
+@transaction.atomic
+def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
+    """Open a case for an accepted application and start its first steps.
+
+    The same `idempotency_key` always returns the case it first created, so a retried request
+    never makes two cases. Side effects: writes the case, its first tasks and events, and for
+    channels whose regulation gives a receipt of acceptance, the receipt with the incoming number.
+    """
+    existing = case_by_key(filing.idempotency_key)
+    if existing is not None:
+        return existing
+    version = filing.service_version
+    definition = definition_of_version(version)
+    codes = [c.code.value for c in definition.channels]
+    if filing.channel not in codes:
+        raise errors.channel_unavailable(filing.channel)
+    case = Case.objects.create(
+        number=number_next(organization=filing.provider, series="C", now=now),
+        service_version=filing.service_version,
+        definition_sha256=version.sha256,
+        service_slug=definition.id,
+        channel=filing.channel,
+        language=filing.language if filing.language in Case.Language.values else Case.Language.KAZAKH,
+        applicant=filing.applicant,
+        applicant_iin=filing.applicant_iin,
+        applicant_name=filing.applicant_name,
+        representative_iin=filing.representative_iin,
+        provider=filing.provider,
+        intake_office=filing.intake_office,
+        form=filing.form,
+        attachments=filing.attachments,
+        confirmation=filing.confirmation,
+        idempotency_key=filing.idempotency_key,
+        filed_at=now,
+    )
+    case_event_record(
+        case=case,
+        kind="case_filed",
+        at=now,
+        actor=actor,
+        state_after=case.status,
+        data={
+            "service": definition.id,
+            "version": definition.version,
+            "sha256": version.sha256,
+            "channel": filing.channel,
+            "confirmation": filing.confirmation,
+        },
+        signature=filing.signature,
+    )
+    if definition.acceptance_receipt is not None and filing.channel in {"provider_office", "rural_akim"}:
+        receipt_office = filing.intake_office or filing.provider
+        receipt = Receipt.objects.create(
+            number=number_next(organization=receipt_office, series="R", now=now),
+            kind=Receipt.Kind.ACCEPTANCE,
+            case=case,
+            service_version=filing.service_version,
+            channel=filing.channel,
+            organization=receipt_office,
+            applicant_iin=filing.applicant_iin,
+            applicant_name=filing.applicant_name,
+            issued_by=actor,
+            form=definition.acceptance_receipt.form or "",
+            issued_at=now,
+        )
+        case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
+    route = Route(definition, filing.channel)
+    _advance(case, route, route.first(), now=now, decisions=filing.decisions)
+    return case

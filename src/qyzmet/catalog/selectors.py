@@ -1,0 +1,84 @@
+"""Reads of the stored catalogue: a service's versions and the one in force at a filing (ADR 0019)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.registry import ServiceNotFound, in_force_among
+from qyzmet.catalog.schema import ServiceDefinition
+
+
+class VersionNotFound(LookupError):
+    def __init__(self, service_id: str, number: int) -> None:
+        super().__init__(f"service '{service_id}' has no stored version {number}")
+        self.service_id = service_id
+        self.number = number
+
+
+def definition_of_version(version: ServiceVersion) -> ServiceDefinition:
+    """The definition a stored version holds, parsed once per content hash (a version's text never changes).
+
+    The one place a stored definition is parsed: the case engine, the API, the hall and the CLI all read here.
+    """
+    return _definition_parsed(version.sha256, version.version, version)
+
+
+@lru_cache(maxsize=256)
+def _definition_parsed(sha256: str, number: int, version: ServiceVersion) -> ServiceDefinition:
+    # Keyed by the content hash (and the stored number, which the hash leaves out); `version` is
+    # not part of the key's meaning: every row with this hash and number holds the same text.
+    return ServiceDefinition.model_validate({**version.definition, "version": number})
+
+
+def versions_of(service_id: str) -> QuerySet[ServiceVersion]:
+    """Every stored version of a service, oldest first, each with `cases_filed`; ServiceNotFound if none is stored."""
+    versions = (
+        ServiceVersion.objects.filter(service__slug=service_id)
+        .select_related("service")
+        .annotate(cases_filed=Count("cases"))
+        .order_by("version")
+    )
+    if not versions.exists():
+        raise ServiceNotFound(service_id)
+    return versions
+
+
+def version_get(service_id: str, number: int) -> ServiceVersion:
+    """Stored version `number` of a service (ServiceNotFound / VersionNotFound)."""
+    version = versions_of(service_id).filter(version=number).first()
+    if version is None:
+        raise VersionNotFound(service_id, number)
+    return version
+
+
+def version_in_force(service_id: str, on: dt.date) -> ServiceVersion:
+    """The stored version a case filed on `on` is pinned to, chosen by the versions' effective dates."""
+    versions = list(ServiceVersion.objects.filter(service__slug=service_id).select_related("service"))
+    if not versions:
+        raise ServiceNotFound(service_id)
+    return in_force_among(versions, on)
+
+
+def versions_in_force(on: dt.date) -> list[ServiceVersion]:
+    """For every stored service, the version in force on `on`, ordered by service id."""
+    by_service: dict[str, list[ServiceVersion]] = {}
+    for version in ServiceVersion.objects.select_related("service").order_by("service__slug", "version"):
+        by_service.setdefault(version.service.slug, []).append(version)
+    return [in_force_among(versions, on) for versions in by_service.values()]
+
+
+def version_summary(version: ServiceVersion) -> dict[str, Any]:
+    """The fields `qyzmet catalog versions ID --json` promises for one version."""
+    return {
+        "version": version.version,
+        "sha256": version.sha256,
+        "effective_from": version.effective_from.isoformat(),
+        "effective_to": version.effective_to.isoformat() if version.effective_to else None,
+        "loaded_at": version.loaded_at.isoformat(),
+        "cases_filed": getattr(version, "cases_filed", None),
+    }
