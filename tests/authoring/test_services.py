@@ -15,12 +15,17 @@ from qyzmet.authoring.services import (
     draft_save,
     drafts_from_act,
 )
+from qyzmet.cases.intake import Applicant, Application, intake_office
+from qyzmet.cases.models import Case
+from qyzmet.cases.selectors import definition_of
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.identity.models import Role, StaffRole, User
+from qyzmet.catalog.selectors import version_in_force
+from qyzmet.identity.models import Organization, Role, StaffRole, User
 from tests.api.helpers import key_for, sign_b64
 from tests.conftest import SEEDS_DIR
 
 WKO_2019 = "002_00054b1e3eac58b3.txt"
+APPLICANT = "880314412019"
 MEALS = "wko-2019-school-meals"
 STEP_THREE = "в течение 3 (трех) рабочих дней проверяет представленные документы на соответствие пункту 9 Стандарта"
 
@@ -130,9 +135,31 @@ def test_publication_takes_a_second_administrators_signature_over_the_exact_text
     assert refused.value.code == "signature_invalid"
     assert ServiceVersion.objects.filter(service__slug=MEALS).count() == 1
 
+    # A case filed before the publication, under version 1.
+    office = Organization.objects.get(code="wko-terekti")
+    clerk = StaffRole.objects.get(role=Role.OFFICE_CLERK, organization=office).user
+    applicant = User.objects.get(iin=APPLICANT)
+
+    def file() -> Case:
+        return intake_office(
+            version=version_in_force(MEALS, timezone.localdate()), provider=office, clerk=clerk,
+            applicant=Applicant(iin=applicant.iin, name=applicant.full_name, user=applicant),
+            application=Application(), originals_compared=True, now=timezone.now(),
+        )
+
+    older = file()
+    assert older.service_version.version == 1
+
     version = draft_publish(draft=meals, approver=approver, signature=sign_b64(key, meals.content.encode()),
                             now=timezone.now())
     assert version.version == 2
+    # New applications go under version 2 (in force from today); the older case keeps version 1's steps.
+    newer = file()
+    assert newer.service_version == version
+    older.refresh_from_db()
+    assert older.service_version.version == 1
+    old_prepare = next(s for s in definition_of(older).procedures["back_office"].steps if s.id == "prepare")
+    assert (old_prepare.duration.value, old_prepare.duration.unit.value) == (3, "working_days")
     assert version.effective_from.isoformat() == today
     prepare = next(s for s in version.definition["procedures"]["back_office"]["steps"] if s["id"] == "prepare")
     assert prepare["duration"] == {"value": 5, "unit": "working_days"}

@@ -17,11 +17,14 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NCALayerStandIn
-from tests.browser.test_backoffice_journey import DESKTOP, PASSWORD, checked
+from tests.browser.test_backoffice_journey import DESKTOP, PASSWORD, checked, take_in
+from tests.browser.test_backoffice_journey import log_in as staff_log_in
 from tests.conftest import SEEDS_DIR
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
+CLERK: Final = "791111432251"  # the Terekti district akimat's office clerk
+SERVICE: Final = "wko-2015-patronat-payment"
 AUTHOR: Final = "760605315718"  # administrators of the West Kazakhstan akimat (the demo has two)
 APPROVER: Final = "711115370979"
 SEED: Final = "000_0d535cbd69033c45.txt"  # wko-2015-patronat-payment, in Kazakh
@@ -50,6 +53,11 @@ def amended_act(folder: Path) -> Path:
 def test_upload_review_and_four_eyes_publication(
         server: str, page: Page, ncalayer: NCALayerStandIn, tmp_path: Path) -> None:
     page.set_viewport_size(DESKTOP)
+    # An application filed before the amendment, under version 1.
+    staff_log_in(page, server, CLERK)
+    older_case = take_in(page, server, "office", SERVICE)
+    expect(page.locator("[data-regulation-version]")).to_have_attribute("data-regulation-version", "1")
+
     drafts = "/ru/backoffice/regulations/drafts/"
     log_in(page, server, AUTHOR, drafts)
     checked(page)
@@ -101,3 +109,10 @@ def test_upload_review_and_four_eyes_publication(
     page.get_by_role("link", name="v1").click()
     expect(page.locator(".changes")).to_contain_text("3 working_days → 4 working_days")
     checked(page)
+
+    # A new application goes under version 2 (in force from today); the older case keeps version 1.
+    staff_log_in(page, server, CLERK)
+    take_in(page, server, "office", SERVICE)
+    expect(page.locator("[data-regulation-version]")).to_have_attribute("data-regulation-version", "2")
+    page.goto(older_case)
+    expect(page.locator("[data-regulation-version]")).to_have_attribute("data-regulation-version", "1")
