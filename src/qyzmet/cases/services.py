@@ -19,7 +19,7 @@ from qyzmet.calendar import Duration as CalendarDuration
 from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
 from qyzmet.cases import errors
-from qyzmet.cases.events import case_event_record
+from qyzmet.cases.events import case_event_chain_released, case_event_chain_started, case_event_record
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry, Receipt, ResultDocument, Task, TaskStatus
 from qyzmet.cases.numbers import document_number, number_next
 from qyzmet.cases.routing import calendar_hours, organization_for_step
@@ -422,6 +422,17 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         idempotency_key=filing.idempotency_key,
         filed_at=now,
     )
+    case_event_chain_started(case)
+    try:
+        _case_filed_advance(case, definition, filing=filing, actor=actor, now=now)
+    finally:
+        case_event_chain_released(case)
+    return case
+
+
+def _case_filed_advance(
+    case: Case, definition: ServiceDefinition, *, filing: Filing, actor: User | None, now: datetime
+) -> None:
     case_event_record(
         case=case,
         kind="case_filed",
@@ -454,7 +465,6 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
     route = Route(definition, filing.channel)
     _advance(case, route, route.first(), now=now, decisions=filing.decisions)
-    return case
 
 
 # --- acting on a task --------------------------------------------------------------------------------
