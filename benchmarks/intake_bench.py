@@ -89,6 +89,40 @@ def pgbench_run(database_url: str, plan: dict[str, Any], *, clients: int, second
     return {"clients": clients, "tps": pgbench_intake.pgbench_tps(done.stdout)}
 
 
+def integrity_check(database_url: str, backend: str, *, wait: float) -> dict[str, int]:
+    """No case filed twice for one draft; every queued task run (waiting up to `wait` s for the workers)."""
+    import time
+
+    import psycopg
+
+    deadline = time.monotonic() + wait
+    with psycopg.connect(database_url) as connection:
+        duplicated = connection.execute(
+            "SELECT count(*) - count(DISTINCT idempotency_key) FROM cases_case WHERE idempotency_key LIKE 'api-draft:%'"
+        ).fetchone()[0]
+        drafts_without_one = connection.execute(
+            "SELECT count(*) FROM api_applicationdraft d JOIN cases_case c ON c.idempotency_key = 'api-draft:' || d.id "
+            "WHERE d.case_id IS DISTINCT FROM c.id").fetchone()[0]
+        waiting = failed = 0
+        while True:
+            if backend == "redis":
+                import redis
+
+                client = redis.Redis.from_url(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
+                waiting = sum(int(client.llen(f"rq:queue:{name}")) for name in ("default", "notifications"))
+                failed = sum(int(client.zcard(f"rq:failed:{name}")) for name in ("default", "notifications"))
+            else:
+                waiting = connection.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                                             "WHERE status IN ('READY', 'RUNNING')").fetchone()[0]
+                failed = connection.execute("SELECT count(*) FROM django_tasks_database_dbtaskresult "
+                                            "WHERE status = 'FAILED'").fetchone()[0]
+            if waiting == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(1)
+    return {"duplicated_cases": int(duplicated), "drafts_linked_to_another_case": int(drafts_without_one),
+            "tasks_still_queued": int(waiting), "tasks_failed": int(failed)}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.intake_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -100,10 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--source", type=Path, help="serve another checkout's src/ (a before/after comparison)")
     parser.add_argument("--label", default="intake")
     parser.add_argument("--task-workers", type=int, default=1, help="task worker processes beside the server")
+    parser.add_argument("--tasks-backend", choices=["database", "redis"], default="database",
+                        help="where queued tasks wait (redis: RQ on REDIS_URL)")
     args, _ = parser.parse_known_args(argv)
     levels = [int(n) for n in (args.clients or ("8,32" if args.quick else "8,32,64")).split(",")]
     seconds = args.seconds or (8.0 if args.quick else 20.0)
-    warmup = 2.0 if args.quick else 4.0
+    warmup = 5.0 if args.quick else 8.0  # cold workers import and fill their caches on first requests
 
     database_url = env.bench_database_url(os.environ.get("DATABASE_URL"))
     print(f"intake: preparing {env.database_name(database_url)} …", flush=True)
@@ -112,11 +148,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     port = env.free_port()
     base = f"http://127.0.0.1:{port}"
+    backend = {"QYZMET_TASKS_BACKEND": args.tasks_backend}
     server = server_start(database_url, port=port, server=args.server, workers=args.workers, threads=args.threads,
-                          source=args.source)
+                          source=args.source, **backend)
     plan["tokens"] = loadgen.tokens(base, plan)
     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
-    task_workers = [worker_start(database_url) for _ in range(args.task_workers)]
+    task_workers = [worker_start(database_url, **backend) for _ in range(args.task_workers)]
     rows: list[dict[str, Any]] = []
     try:
         for clients in levels:
@@ -131,6 +168,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         memory = {"web_worker_peak_rss_mb": max(workers_rss), "web_workers_peak_rss_mb": workers_rss,
                   "web_parent_peak_rss_mb": env.peak_rss_mb(server.pid),
                   "task_worker_peak_rss_mb": max((env.peak_rss_mb(w.pid) for w in task_workers), default=0.0)}
+        integrity = integrity_check(database_url, args.tasks_backend, wait=60 if task_workers else 0)
     finally:
         env.stop(server)
         for worker in task_workers:
@@ -147,7 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(table(rows, columns))
     print(f"peak RSS: web worker {memory['web_worker_peak_rss_mb']:.0f} MiB, "
           f"task worker {memory['task_worker_peak_rss_mb']:.0f} MiB")
-    path = results_write(env.RESULTS_DIR, args.label, {
+    print(f"integrity: {integrity}")
+    path = results_write(env.RESULTS_DIR, args.label, {"integrity": integrity, "tasks_backend": args.tasks_backend,
         "server": args.server, "workers": args.workers, "threads": args.threads, "seconds": seconds,
         "cpu_count": os.cpu_count(), "source": str(args.source or env.PROJECT_DIR / "src"),
         "levels": rows, "memory": memory,
