@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--clients", help="comma-separated client counts (default 8,32,64; quick: 8,32)")
     parser.add_argument("--seconds", type=float, help="measured seconds per client count (default 20; quick 8)")
     parser.add_argument("--server", choices=["gunicorn", "waitress"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=max(2, 2 * (os.cpu_count() or 1)))
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)  # the app is CPU-bound
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--source", type=Path, help="serve another checkout's src/ (a before/after comparison)")
     parser.add_argument("--label", default="intake")
