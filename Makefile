@@ -56,8 +56,12 @@ check: test
 screenshots: setup browser
 	$(BIN)/python scripts/screenshots.py
 
+# Performance (README "Performance"): its own database `qyzmet_bench` on DATABASE_URL's PostgreSQL
+# server; pgbench from Debian's postgresql-client. QUICK=1: the short run (under 5 minutes).
+# Tables on the terminal, JSON under bench/results/.
 bench: $(STAMP)
-	$(BIN)/python -m benchmarks
+	@command -v pgbench >/dev/null || { $$(command -v sudo) apt-get update -qq && $$(command -v sudo) apt-get install -y -qq postgresql-client; }
+	$(BIN)/python -m benchmarks $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) node_modules var/static var/*.sqlite3

@@ -37,7 +37,10 @@ def _data(index: int) -> dict[str, Any]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.document_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=int(os.environ.get("QYZMET_BENCH_DOCUMENTS", "30")))
+    parser.add_argument("--quick", action="store_true", help="at most 5 documents")
     args, _ = parser.parse_known_args(argv)
+    if args.quick:
+        args.documents = min(args.documents, 5)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qyzmet.settings")
     import django
 

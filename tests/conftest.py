@@ -15,3 +15,11 @@ def seeds_dir() -> Path:
     if not SEEDS_DIR.is_dir():
         pytest.fail(f"seed regulations not found at {SEEDS_DIR}")
     return SEEDS_DIR
+
+
+@pytest.fixture(autouse=True)
+def _revocation_cache_cleared() -> None:
+    """Each test starts with an empty process-wide OCSP/CRL cache: the database it vouched for is rolled back."""
+    from qyzmet.signatures.sources import PROCESS_CACHE
+
+    PROCESS_CACHE.clear()

@@ -14,7 +14,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final
+from typing import Final, TypeVar
+
+from django.db import IntegrityError, transaction
 
 from qyzmet.api import errors
 from qyzmet.api.models import ApiToken, ApplicationDraft, AuthChallenge
@@ -239,6 +241,13 @@ def draft_submit(*, draft: ApplicationDraft, now: datetime, signature: str | Non
     """
     if draft.case is not None:
         return draft.case
+    if otp_code is not None:  # a wrong code's counted attempt must stay written when the intake refuses
+        return _draft_submit(draft=draft, now=now, signature=signature, otp_code=otp_code)
+    with transaction.atomic():  # one commit for the case and the draft's link to it
+        return _draft_submit(draft=draft, now=now, signature=signature, otp_code=otp_code)
+
+
+def _draft_submit(*, draft: ApplicationDraft, now: datetime, signature: str | None, otp_code: str | None) -> Case:
     case = case_filed_once(idempotency_key=f"api-draft:{draft.pk}", file=lambda: intake_portal(
         version=draft.service_version, provider=draft.provider, applicant=draft.applicant,
         application=draft_application(draft), now=now, signature=signature, otp_code=otp_code,

@@ -86,9 +86,13 @@ def case_event_record(
 
     Side effects: writes a CaseEvent.
     """
-    last = CaseEvent.objects.filter(case=case).order_by("-sequence").only("sequence", "hash").first()
-    sequence = last.sequence + 1 if last else 1
-    previous_hash = last.hash if last else GENESIS
+    tail: tuple[int, str] | None = getattr(case, _TAIL, None)
+    if tail is None:
+        last = CaseEvent.objects.filter(case=case).order_by("-sequence").only("sequence", "hash").first()
+        sequence = last.sequence + 1 if last else 1
+        previous_hash = last.hash if last else GENESIS
+    else:
+        sequence, previous_hash = tail[0] + 1, tail[1]
     # JSON round trip so the stored data and the hashed data are the same (dates become strings).
     data = json.loads(json.dumps(data or {}, default=str))
     event = CaseEvent(
@@ -109,7 +113,27 @@ def case_event_record(
     )
     event.hash = _digest_of(event, case.number)
     event.save()
+    if tail is not None:
+        setattr(case, _TAIL, (sequence, event.hash))
     return event
+
+
+# A case created in the running transaction carries the end of its chain (sequence, hash) while
+# it is being filed, so each event does not read the previous one back: no other transaction can
+# see the case yet, and the filing holds the only instance. A stale tail could only repeat a
+# sequence number, which the (case, sequence) unique constraint refuses.
+_TAIL = "_qyzmet_event_tail"
+
+
+def case_event_chain_started(case: Case) -> None:
+    """Mark `case`, created in this transaction with no events yet, as carrying its chain's end."""
+    setattr(case, _TAIL, (0, GENESIS))
+
+
+def case_event_chain_released(case: Case) -> None:
+    """Stop carrying the chain's end: later events read it from the database again."""
+    if hasattr(case, _TAIL):
+        delattr(case, _TAIL)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from qyzmet.cases import errors
-from qyzmet.cases.events import case_event_record
+from qyzmet.cases.events import case_event_chain_released, case_event_chain_started, case_event_record
 from qyzmet.cases.idempotency import case_by_key
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
@@ -21,6 +21,7 @@ from qyzmet.cases.workflow import (
     Route,
 )
 from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version
 from qyzmet.identity.models import Organization, User
 
@@ -81,6 +82,18 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         idempotency_key=filing.idempotency_key,
         filed_at=now,
     )
+    case_event_chain_started(case)
+    try:
+        _case_filed_advance(case, definition, filing=filing, actor=actor, now=now)
+    finally:
+        case_event_chain_released(case)
+    return case
+
+
+def _case_filed_advance(
+    case: Case, definition: ServiceDefinition, *, filing: Filing, actor: User | None, now: datetime
+) -> None:
+    """The new case's first events, its receipt of acceptance, and its first steps (the chain's end carried)."""
     case_event_record(
         case=case,
         kind="case_filed",
@@ -90,7 +103,7 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         data={
             "service": definition.id,
             "version": definition.version,
-            "sha256": version.sha256,
+            "sha256": case.definition_sha256,
             "channel": filing.channel,
             "confirmation": filing.confirmation,
         },
@@ -114,4 +127,3 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
     route = Route(definition, filing.channel)
     _advance(case, route, route.first(), now=now, decisions=filing.decisions)
-    return case

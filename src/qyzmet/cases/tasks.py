@@ -51,14 +51,27 @@ def _task_due(case: Case, placed: PlacedStep, organization: Organization | None,
     return earlier.due_at if earlier else _due(organization, now, placed.budget)
 
 
-def _task_open(case: Case, placed: PlacedStep, *, now: datetime) -> Task:
+def _task_open(
+    case: Case, placed: PlacedStep, *, now: datetime, sequence: int | None = None, done_with_branch: str | None = None
+) -> Task:
+    """Write the step's task: open, or (an automatic step, `done_with_branch` given) already done.
+
+    `sequence` is the task's number in the case when the caller knows it (it holds the case's lock
+    and wrote the previous task), otherwise read from the last task.
+    """
     step = placed.step
     organization = None if is_automatic(step) else organization_for_step(case, step)
-    last = Task.objects.filter(case=case).order_by("-sequence").first()
+    if sequence is None:
+        last = Task.objects.filter(case=case).order_by("-sequence").only("sequence").first()
+        sequence = (last.sequence + 1) if last else 1
+    done = done_with_branch is not None
     task = Task.objects.create(
         case=case,
-        sequence=(last.sequence + 1) if last else 1,
+        sequence=sequence,
         step_id=step.id,
+        status=TaskStatus.DONE if done else TaskStatus.OPEN,
+        completed_at=now if done else None,
+        branch=done_with_branch or "",
         phase=placed.phase,
         role=step.role.value,
         does=step.does.value,
@@ -75,9 +88,10 @@ def _advance(
     case: Case, route: Route, placed: PlacedStep | None, *, now: datetime, decisions: dict[str, str]
 ) -> Task | None:
     """Open tasks from `placed` on, completing automatic steps, until a person must act or the flow ends."""
+    sequence: int | None = None
     while placed is not None:
-        task = _task_open(case, placed, now=now)
         if not is_automatic(placed.step):
+            task = _task_open(case, placed, now=now, sequence=sequence)
             _signing_documents_prepare(case, route, placed, now=now)
             case_event_record(
                 case=case,
@@ -90,7 +104,9 @@ def _advance(
             )
             return task
         branch = decisions.get(placed.step.id) or route.default_branch(placed.step)
-        _task_close(task, actor=None, branch=branch or "", now=now)
+        # An automatic step's task is written done at once: one INSERT, not an INSERT and an UPDATE.
+        task = _task_open(case, placed, now=now, sequence=sequence, done_with_branch=branch or "")
+        sequence = task.sequence + 1
         case_event_record(
             case=case,
             kind="step_completed",

@@ -41,9 +41,23 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     from qyzmet.wsgi import application
 
+    if args.workers:
+        from qyzmet.core.server import gunicorn_serve
+
+        print(f"Qyzmet is serving at http://{args.host}:{args.port}/ "
+              f"(gunicorn, {args.workers} processes × {args.threads} threads)", flush=True)
+        gunicorn_serve(application, host=args.host, port=args.port, workers=args.workers, threads=args.threads)
+        return 0
     print(f"Qyzmet is serving at http://{args.host}:{args.port}/", flush=True)
     serve(application, host=args.host, port=args.port, threads=args.threads)
     return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def _manage(args: argparse.Namespace) -> int:
@@ -66,7 +80,11 @@ def register(subparsers: Any) -> None:
     serve = subparsers.add_parser("serve", help="serve the web application")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--threads", type=int, default=8)
+    serve.add_argument("--threads", type=int, default=8, help="threads per process (default 8)")
+    serve.add_argument(
+        "--workers", type=_positive, default=0,
+        help="serve with N gunicorn worker processes (production); without it, one embedded waitress process",
+    )
     serve.set_defaults(handler=_serve)
 
     manage = subparsers.add_parser("manage", help="run a Django management command", add_help=False)

@@ -72,6 +72,9 @@ class RevocationAnswer:
     revoked_at: datetime | None = None
     reason: str | None = None
     detail: str = ""
+    # The period the source vouches for the answer (OCSP thisUpdate/nextUpdate); None when unsaid.
+    this_update: datetime | None = None
+    next_update: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def ocsp_response_read(
     if single.this_update_utc > now + CLOCK_SKEW or (next_update is not None and next_update < now - CLOCK_SKEW):
         return answer(RevocationStatus.UNAVAILABLE, detail=OCSP_STALE.format(
             this_update=single.this_update_utc.isoformat(), next_update=next_update))
+    answer = partial(answer, this_update=single.this_update_utc, next_update=next_update)
     if single.certificate_status is ocsp.OCSPCertStatus.GOOD:
         return answer(RevocationStatus.GOOD, detail=OCSP_STATUS.format(status="good"))
     if single.certificate_status is ocsp.OCSPCertStatus.UNKNOWN:

@@ -17,6 +17,7 @@ from qyzmet.signatures import revocation
 from qyzmet.signatures.models import IssuedCertificate, RevocationList
 from qyzmet.signatures.pki import ISSUING, Pki, pki_files, pki_load, serial_hex
 from qyzmet.signatures.profile import Purpose, key_identifier, name_text, subject_identity
+from qyzmet.signatures.sources import PROCESS_CACHE
 
 CRL_LIFETIME: Final = timedelta(days=1)
 # A stored CRL is served until less than this is left before its nextUpdate, then re-published.
@@ -102,6 +103,9 @@ def certificate_revoke(*, pki: Pki, serial_number: int, reason: str, now: dateti
     record.revoked_at, record.revocation_reason = now, reason
     record.save(update_fields=["revoked_at", "revocation_reason"])
     crl_publish(pki=pki, authority_name=ISSUING, now=now)
+    # This process's verifier must not keep vouching for the certificate from its cache.
+    PROCESS_CACHE.forget_serial(serial_number)
+    transaction.on_commit(lambda: PROCESS_CACHE.forget_serial(serial_number))
     return record
 
 

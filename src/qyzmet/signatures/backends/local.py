@@ -18,7 +18,7 @@ import httpx
 from django.conf import settings
 
 from qyzmet.signatures.profile import Purpose
-from qyzmet.signatures.sources import CrlSource, OcspSource, RevocationSource
+from qyzmet.signatures.sources import PROCESS_CACHE, CrlSource, OcspSource, RevocationCache, RevocationSource
 from qyzmet.signatures.transport import PlatformTransport, platform_mount_key
 from qyzmet.signatures.trust import TrustStore, trust_store_load
 from qyzmet.signatures.verify import Verdict, signature_verify
@@ -70,7 +70,9 @@ def platform_client_shared() -> httpx.Client:
 class LocalVerifier:
     """Verify with the trust store and revocation sources from settings, unless given others.
 
-    Without a `client`, revocation questions go through the process's shared platform client.
+    Without a `client`, revocation questions go through the process's shared platform client and
+    their answers are kept in the process's cache until their nextUpdate (`sources.PROCESS_CACHE`);
+    with one (a test's fake network), nothing is kept between verifications.
     """
 
     def __init__(
@@ -102,10 +104,14 @@ class LocalVerifier:
         """Verify a CMS `signature` over `content` (None: the content attached to the signature)."""
         trust = self._trust if self._trust is not None else trust_store_from_settings()
         client = self._client if self._client is not None else platform_client_shared()
+        cache = PROCESS_CACHE if self._client is None else RevocationCache()
         return signature_verify(
-            content, signature, trust=trust, revocation_sources=self._sources(client),
+            content, signature, trust=trust, revocation_sources=self._sources(client, cache),
             now=now or datetime.now(UTC), expected_iin=expected_iin, expected_bin=expected_bin, purpose=purpose,
         )
 
-    def _sources(self, client: httpx.Client) -> list[RevocationSource]:
-        return [OcspSource(client) if name == "ocsp" else CrlSource(client) for name in self._source_names]
+    def _sources(self, client: httpx.Client, cache: RevocationCache) -> list[RevocationSource]:
+        return [
+            OcspSource(client, cache=cache) if name == "ocsp" else CrlSource(client, cache=cache)
+            for name in self._source_names
+        ]

@@ -1,0 +1,79 @@
+"""Profile signed portal applications in-process (no HTTP): query count of one, then pyinstrument over N.
+
+Run in the benchmark environment after `python -m benchmarks.intake_bench` has set the database up:
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/qyzmet_bench QYZMET_VAR_DIR=var/bench \\
+      PYTHONPATH=src .venv/bin/python -m benchmarks.intake_profile [--sql] [--flat] [--applications 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+
+SERVICE = "wko-2019-school-transport"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.intake_profile")
+    parser.add_argument("--applications", type=int, default=20)
+    parser.add_argument("--sql", action="store_true", help="print the queries of one application")
+    parser.add_argument("--flat", action="store_true", help="functions by their own time instead of the call tree")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qyzmet.settings")
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+    from pyinstrument import Profiler
+
+    from qyzmet.demo.keys import demo_key_for, demo_sign
+    from qyzmet.identity.demo import CITIZENS, DEMO_PASSWORD
+    from qyzmet.identity.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    person = User.objects.get(iin=CITIZENS[0].iin)
+    key = demo_key_for(person, now=timezone.now())
+    login = client.post("/api/v1/auth/token", {"iin": person.iin, "password": DEMO_PASSWORD},
+                        content_type="application/json")
+    headers = {"Authorization": f"Bearer {login.json()['token']}"}
+    provider = client.get(f"/api/v1/services/{SERVICE}/providers").json()[0]["id"]
+
+    def one() -> None:
+        body = {"service": SERVICE, "provider": provider, "form": {"school": "№ 7", "grade": 3}, "attachments": []}
+        draft = client.post("/api/v1/applications", json.dumps(body), content_type="application/json", headers=headers)
+        assert draft.status_code == 201, draft.content
+        content = base64.b64decode(draft.json()["content"])
+        signature = base64.b64encode(demo_sign(key, content, at=timezone.now())).decode()
+        case = client.post(f"/api/v1/applications/{draft.json()['id']}/submit", json.dumps({"signature": signature}),
+                           content_type="application/json", headers=headers)
+        assert case.status_code == 201, case.content
+
+    one()  # warm
+    with CaptureQueriesContext(connection) as queries:
+        began = time.perf_counter()
+        one()
+        spent = (time.perf_counter() - began) * 1000
+        print(f"one application: {spent:.0f} ms, {len(queries.captured_queries)} queries")
+    if args.sql:
+        for query in queries.captured_queries:
+            print(query["time"], query["sql"][:200])
+    profiler = Profiler(interval=0.001)
+    profiler.start()
+    for _ in range(args.applications):
+        one()
+    profiler.stop()
+    print(profiler.output_text(unicode=False, color=False, flat=args.flat))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
