@@ -207,7 +207,7 @@ def intake_refuse(
     where the regulation gives no refusal to accept, the package is accepted as it is and the
     provider checks it. Refusals raise IntakeRefused (or TransitionNotAllowed for a ground the
     regulation does not give) and write nothing. The receipt follows the form the regulation
-    names (Standard app. N), when it names one. Side effects: the Receipt.
+    names (Standard app. N), when it names one. Side effects: the Receipt; the applicant is notified.
     """
     if idempotency_key:
         existing = Receipt.objects.filter(idempotency_key=idempotency_key).first()
@@ -222,7 +222,7 @@ def intake_refuse(
         raise errors.TransitionNotAllowed("decision_required", choices=", ".join(sorted(allowed)))
     rule = definition.refusal_to_accept
     form = rule.receipt.form if rule is not None and rule.receipt is not None and rule.receipt.form else ""
-    return Receipt.objects.create(
+    receipt = Receipt.objects.create(
         number=number_next(organization=organization, series="X", now=now),
         kind=Receipt.Kind.REFUSAL_TO_ACCEPT,
         service_version=version,
@@ -237,6 +237,10 @@ def intake_refuse(
         idempotency_key=idempotency_key,
         issued_at=now,
     )
+    from qyzmet.notifications.services import receipt_notify  # it imports the cases models
+
+    receipt_notify(receipt, now=now)
+    return receipt
 
 
 # --- provider's office ------------------------------------------------------------------------------

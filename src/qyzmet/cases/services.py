@@ -20,7 +20,7 @@ from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
 from qyzmet.cases import errors
 from qyzmet.cases.events import case_event_record
-from qyzmet.cases.models import Case, CaseStatus, QueueEntry, Receipt, ResultDocument, Task, TaskStatus
+from qyzmet.cases.models import Case, CaseEvent, CaseStatus, QueueEntry, Receipt, ResultDocument, Task, TaskStatus
 from qyzmet.cases.numbers import document_number, number_next
 from qyzmet.cases.routing import calendar_hours, organization_for_step
 from qyzmet.cases.workflow import (
@@ -167,7 +167,7 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
     if case.status != CaseStatus.ENDED:
         # Nothing half-done: a result not yet handed over by a delivery step is delivered on closing.
         _documents_issue(case, now=now, actor=None)
-    case_event_record(
+    closed = case_event_record(
         case=case,
         kind="case_closed",
         at=now,
@@ -176,6 +176,14 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
         step_id=placed.step.id if placed else "",
         data={"outcome": case.outcome},
     )
+    _applicant_tell(closed, now=now)
+
+
+def _applicant_tell(event: CaseEvent, *, now: datetime) -> None:
+    """Tell the applicant what the event just recorded means for them, if it matters (once: notifications)."""
+    from qyzmet.notifications.services import event_notify  # it imports this module's models
+
+    event_notify(event, now=now)
 
 
 # --- documents ---------------------------------------------------------------------------------------
@@ -284,13 +292,14 @@ def _documents_issue(case: Case, *, now: datetime, actor: User | None) -> None:
         document.issued_at = now
         document.delivered_to = delivered_to
         document.save(update_fields=["issued_at", "delivered_to"])
-        case_event_record(
+        issued = case_event_record(
             case=case,
             kind="document_issued",
             at=now,
             actor=actor,
             data={"document": document.document_id, "to": delivered_to},
         )
+        _applicant_tell(issued, now=now)
 
 
 def _signature_checked(
@@ -406,7 +415,7 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         idempotency_key=filing.idempotency_key,
         filed_at=now,
     )
-    case_event_record(
+    filed = case_event_record(
         case=case,
         kind="case_filed",
         at=now,
@@ -438,6 +447,8 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
     route = Route(definition, filing.channel)
     _advance(case, route, route.first(), now=now, decisions=filing.decisions)
+    # Told after the first tasks opened: "accepted" carries the expected date computed from them.
+    _applicant_tell(filed, now=now)
     return case
 
 
