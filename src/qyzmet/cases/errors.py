@@ -44,6 +44,11 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "ru": "ЭЦП документа «{document}» не подтверждена: {detail}",
         "en": "the EDS of '{document}' is not confirmed: {detail}",
     },
+    "step_unknown": {
+        "kk": "«{step}» кезеңі бұл істе қызметкер орындайтын кезең емес",
+        "ru": "этап «{step}» не является этапом сотрудника в этом деле",
+        "en": "'{step}' is not a staff step of this case",
+    },
     "unexpected_input": {
         "kk": "бұл қадамда «{field}» берілмейді",
         "ru": "на этом шаге «{field}» не передается",

@@ -305,6 +305,35 @@ def portal_otp_purpose(
     return _otp_purpose(content)
 
 
+def portal_confirm(
+    definition: ServiceDefinition, content: bytes, *, applicant: User, signature: str | None, otp_code: str | None,
+    now: datetime,
+) -> str:
+    """Check the applicant's EDS signature of `content`, or their one-time password bound to it; "eds" or "otp".
+
+    Only the confirmations the portal channel offers are taken. A failure raises IntakeRefused
+    with its own message (the OTP's errors are identity's).
+    """
+    offered = {c.value for c in definition.channel("portal").confirmation} or {"eds"}
+    if signature is not None:
+        if not offered & {"eds", "provider_eds"}:
+            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="eds")
+        try:
+            signature_bytes = base64.b64decode(signature, validate=True)
+        except ValueError:
+            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="MALFORMED_CMS") from None
+        verdict = get_verifier().verify(content, signature_bytes, expected_iin=applicant.iin, now=now)
+        if not verdict.is_valid:
+            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail=verdict.code or "")
+        return "eds"
+    if otp_code is not None:
+        if "otp" not in offered:
+            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="otp")
+        otp_verify(user=applicant, purpose=_otp_purpose(content), code=otp_code, now=now)
+        return "otp"
+    raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="NO_SIGNATURE")
+
+
 def intake_portal(
     *,
     version: ServiceVersion,
@@ -326,29 +355,12 @@ def intake_portal(
     definition = _definition(version)
     _ensure_channel(definition, "portal")
     provider_ensure_suitable(definition, provider)
-    channel = definition.channel("portal")
-    offered = {c.value for c in channel.confirmation} or {"eds"}
     content = application_bytes(
         version=version, provider=provider, applicant_iin=applicant.iin, application=application
     )
-    if signature is not None:
-        if not offered & {"eds", "provider_eds"}:
-            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="eds")
-        try:
-            signature_bytes = base64.b64decode(signature, validate=True)
-        except ValueError:
-            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="MALFORMED_CMS") from None
-        verdict = get_verifier().verify(content, signature_bytes, expected_iin=applicant.iin, now=now)
-        if not verdict.is_valid:
-            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail=verdict.code or "")
-        confirmation = "eds"
-    elif otp_code is not None:
-        if "otp" not in offered:
-            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="otp")
-        otp_verify(user=applicant, purpose=_otp_purpose(content), code=otp_code, now=now)
-        confirmation = "otp"
-    else:
-        raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="NO_SIGNATURE")
+    confirmation = portal_confirm(
+        definition, content, applicant=applicant, signature=signature, otp_code=otp_code, now=now
+    )
     filing = Filing(
         service_version=version,
         channel="portal",

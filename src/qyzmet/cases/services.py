@@ -81,11 +81,23 @@ def _due(organization: Organization | None, start: datetime, duration: Duration 
 
 
 def _task_due(case: Case, placed: PlacedStep, organization: Organization | None, now: datetime) -> datetime | None:
-    """The step's own deadline, or the procedure's single shared budget counted from its first task."""
+    """The step's own deadline, or the procedure's single shared budget counted from its first task.
+
+    A reopened case (`case_reopen`) counts a fresh budget from the reopening.
+    """
     if placed.budget is None:
         return _due(organization, now, placed.step.duration)
-    earlier = Task.objects.filter(case=case, phase="procedure").exclude(due_at=None).order_by("sequence").first()
-    return earlier.due_at if earlier else _due(organization, now, placed.budget)
+    earlier = Task.objects.filter(case=case, phase="procedure").exclude(due_at=None)
+    reopened = _reopened_last(case)
+    if reopened is not None:
+        earlier = earlier.filter(started_at__gte=reopened)
+    first = earlier.order_by("sequence").first()
+    return first.due_at if first else _due(organization, now, placed.budget)
+
+
+def _reopened_last(case: Case) -> datetime | None:
+    event = CaseEvent.objects.filter(case=case, kind="case_reopened").order_by("-sequence").only("at").first()
+    return event.at if event is not None else None
 
 
 # --- starting and advancing -----------------------------------------------------------------------
@@ -563,6 +575,47 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
         _case_close(case, route, placed, now=now)
         return None
     return _advance(case, route, route.next_of(step.id, branch), now=now, decisions={})
+
+
+# --- reopening after an upheld appeal ----------------------------------------------------------------
+
+
+def reopenable_steps(case: Case) -> list[str]:
+    """The steps of the case's route a person does (not the applicant's or a system's): where it may reopen."""
+    return [placed.step.id for placed in route_of(case).placed if not is_automatic(placed.step)]
+
+
+@transaction.atomic
+def case_reopen(case: Case, step_id: str, *, by_appeal: Case, now: datetime) -> Task | None:
+    """Reopen the case at `step_id` because the appeal `by_appeal` was upheld; the new open task.
+
+    Idempotent: a second call for the same appeal does nothing and returns None. `step_id` must be
+    a staff step of the case's route (TransitionNotAllowed otherwise, nothing changed). Under the
+    case's row lock: open tasks (an appeal of inaction) are cancelled, the case is in progress
+    again with no outcome, and the step opens with a fresh deadline counted from `now` (a shared
+    procedure budget starts again). Result documents already issued stay as they were, as history.
+    Side effects: a `case_reopened` event on the case and an `original_reopened` event on the appeal.
+    """
+    if step_id not in reopenable_steps(case):
+        raise errors.TransitionNotAllowed("step_unknown", step=step_id)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if CaseEvent.objects.filter(case=case, kind="case_reopened", data__appeal=by_appeal.number).exists():
+        return None
+    for task in Task.objects.select_for_update().filter(case=case, status=TaskStatus.OPEN):
+        task.status, task.completed_at = TaskStatus.CANCELLED, now
+        task.save(update_fields=["status", "completed_at"])
+    before = case.status
+    case.status, case.closed_at, case.outcome, case.refusal_ground = CaseStatus.IN_PROGRESS, None, "", ""
+    case.save(update_fields=["status", "closed_at", "outcome", "refusal_ground"])
+    case_event_record(
+        case=case, kind="case_reopened", at=now, step_id=step_id, state_before=before, state_after=case.status,
+        data={"appeal": by_appeal.number},
+    )
+    case_event_record(
+        case=by_appeal, kind="original_reopened", at=now, step_id=step_id, data={"case": case.number},
+    )
+    route = route_of(case)
+    return _advance(case, route, route.get(step_id), now=now, decisions={})
 
 
 # --- queue -------------------------------------------------------------------------------------------

@@ -11,7 +11,10 @@ from typing import Any
 from qyzmet.catalog.diagrams.bpmn import bpmn_document
 from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
 from qyzmet.catalog.registry import (
+    APPEALS_DIR,
+    REGULATIONS_DIR,
     ServiceNotFound,
+    catalog_appeals,
     catalog_check,
     catalog_default,
     definition_normalised,
@@ -28,7 +31,8 @@ def _print_json(data: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    definitions = sorted(catalog_default().definitions, key=lambda d: (d.source.seed, d.id, d.version))
+    catalog = catalog_appeals() if args.appeals else catalog_default()
+    definitions = sorted(catalog.definitions, key=lambda d: (d.source.seed, d.id, d.version))
     if args.json:
         _print_json([definition_summary(d) for d in definitions])
         return 0
@@ -74,7 +78,7 @@ def _validate(args: argparse.Namespace) -> int:
     missing = [p for p in paths or [] if not p.exists()]
     for path in missing:
         print(f"{path}:1: no such file or directory")
-    loaded, problems = catalog_check([p for p in paths if p.exists()] if paths else None)
+    loaded, problems = catalog_check([p for p in paths if p.exists()] if paths else [REGULATIONS_DIR, APPEALS_DIR])
     for problem in problems:
         print(problem)
     if problems or missing:
@@ -159,8 +163,9 @@ def register(subparsers: Any) -> None:
     catalog = subparsers.add_parser("catalog", help="the regulation catalogue")
     sub = catalog.add_subparsers(dest="catalog_command", required=True, parser_class=type(catalog))
 
-    list_ = sub.add_parser("list", help="every service")
+    list_ = sub.add_parser("list", help="every service (with --appeals: the appeal definitions instead)")
     list_.add_argument("--json", action="store_true")
+    list_.add_argument("--appeals", action="store_true", help="list the definitions of kind 'appeal'")
     list_.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="one definition, normalised")
@@ -169,7 +174,7 @@ def register(subparsers: Any) -> None:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_show)
 
-    validate = sub.add_parser("validate", help="validate definition files (default: the built-in catalogue)")
+    validate = sub.add_parser("validate", help="validate definition files (default: the built-in catalogue and appeals)")
     validate.add_argument("paths", nargs="*")
     validate.set_defaults(handler=_validate)
 

@@ -22,10 +22,14 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
 
 
 def load_catalogue() -> str:
-    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.catalog.registry import catalog_appeals, catalog_default
     from qyzmet.catalog.services import catalog_sync
 
     report = catalog_sync(catalog=catalog_default(), now=timezone.now())
+    appeals = catalog_sync(catalog=catalog_appeals(), now=timezone.now())
+    report = type(report)(
+        report.created + appeals.created, report.updated + appeals.updated, report.unchanged + appeals.unchanged
+    )
     return f"{report.created} created, {report.updated} updated, {report.unchanged} unchanged"
 
 

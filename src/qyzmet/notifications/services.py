@@ -186,7 +186,8 @@ def event_notify(event: CaseEvent, *, now: datetime) -> Notification | None:
         expected = case_expected_completion(case)
         params = _case_params(case, expected=expected.isoformat() if expected else None)
         return _applicant_notify(case, NotificationKind.ACCEPTED, "filed", params, event=event, now=now)
-    if event.kind == "document_issued":
+    if event.kind == "document_issued" and case.service_version.definition.get("kind") != "appeal":
+        # An appeal's decision is told as `appeal_decided` (upheld / rejected), not as a result.
         document_id = str(event.data.get("document", ""))
         document = ResultDocument.objects.filter(case=case, document_id=document_id).first()
         title = document.title if document is not None else document_id
