@@ -248,6 +248,7 @@ def appeal_decide(
     appeal = _appeal_of_task(task)
     _verdict_check(appeal, verdict)
     task_complete(task=task, actor=actor, action=verdict.action(appeal, signatures), now=now)
+    appeal.case.refresh_from_db()
     appeal.decision, appeal.decided_at = verdict.decision, now
     appeal.reopen_step = verdict.reopen_step if verdict.decision == AppealDecision.UPHELD else ""
     appeal.reason = verdict.reason.strip() if verdict.decision == AppealDecision.REJECTED else ""

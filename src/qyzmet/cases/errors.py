@@ -44,6 +44,11 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "ru": "ЭЦП документа «{document}» не подтверждена: {detail}",
         "en": "the EDS of '{document}' is not confirmed: {detail}",
     },
+    "appeal_decision": {
+        "kk": "шағым бойынша шешім өз нысанында қабылданады (қайта ашылатын кезеңімен немесе бас тарту себебімен)",
+        "ru": "решение по жалобе принимается в своей форме (с этапом возобновления или причиной отказа)",
+        "en": "an appeal is decided on its own form (with the step to reopen or the reason to reject)",
+    },
     "step_unknown": {
         "kk": "«{step}» кезеңі бұл істе қызметкер орындайтын кезең емес",
         "ru": "этап «{step}» не является этапом сотрудника в этом деле",
