@@ -1,9 +1,10 @@
-"""The appeal pages over HTTP: the citizen appeals from the cabinet, the clerk registers a written one, the head decides."""
+"""Appeal pages over HTTP: the citizen appeals from the cabinet, the clerk registers a written one, the head decides."""
 
 from __future__ import annotations
 
 import base64
 import re
+
 import pytest
 import time_machine
 from django.test import Client

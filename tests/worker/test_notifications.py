@@ -42,7 +42,8 @@ def test_an_accepted_case_is_told_with_its_expected_date() -> None:
     case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
     report = case_events_notify(now=START + timedelta(minutes=1))
 
-    # then: the catch-up finds nothing left to say; each step takes its whole term from the end of the one before: register 15 min
+    # then: the catch-up finds nothing left to say;
+    # each step takes its whole term from the end of the one before: register 15 min
     # (09:45), resolve 1 working day (2 Sep 18:30), prepare 3 (3, 4, 7 Sep: 7 Sep 18:30), sign 1
     # (8 Sep 18:30), issue 15 office minutes from the next opening: Wednesday 9 Sep 2026 09:15.
     assert report.from_events == 0

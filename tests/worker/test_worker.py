@@ -11,9 +11,9 @@ import time_machine
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from qyzmet.cases.models import Task
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open
-from qyzmet.cases.models import Task
 from qyzmet.identity.models import SmsOutbox, User
 from qyzmet.notifications.models import Notification
 from qyzmet.reports.models import TaskTiming

@@ -36,7 +36,9 @@ class Appeal(models.Model):
     text = models.TextField()
     filed_at = models.DateTimeField()
     decision = models.CharField(max_length=16, choices=AppealDecision.choices, blank=True)
-    reopen_step = models.CharField(max_length=80, blank=True, help_text=_("the original's step an upheld appeal reopens"))
+    reopen_step = models.CharField(
+        max_length=80, blank=True, help_text=_("the original's step an upheld appeal reopens")
+    )
     reason = models.TextField(blank=True, help_text=_("why a rejected appeal was rejected"))
     decided_at = models.DateTimeField(null=True, blank=True)
 

@@ -40,8 +40,8 @@ from qyzmet.notifications.services import notify
 COMPLAINT_DEFINITION: Final = "national-complaint"
 TEXT_LIMIT: Final = 5000
 DECISION_TEXTS: Final[dict[str, dict[str, str]]] = {
-    AppealDecision.UPHELD: {"kk": "шағым қанағаттандырылды, іс қайта ашылды", "ru": "жалоба удовлетворена, дело возобновлено",
-                            "en": "upheld, the case is reopened"},
+    AppealDecision.UPHELD: {"kk": "шағым қанағаттандырылды, іс қайта ашылды",
+                            "ru": "жалоба удовлетворена, дело возобновлено", "en": "upheld, the case is reopened"},
     AppealDecision.REJECTED: {"kk": "шағымды қанағаттандырудан бас тартылды", "ru": "в удовлетворении жалобы отказано",
                               "en": "rejected"},
 }

@@ -1,4 +1,4 @@
-"""Appeal pages: in the cabinet (appeal my case, signed), at the office (register a written appeal), the head's decision.
+"""Appeal pages: the cabinet (appeal my case, signed), the office (register a written appeal), the head's decision.
 
 Views parse, check access (`cases.access`) and call `appeals.services`; refusals are shown in the
 active language and change nothing.
@@ -42,6 +42,7 @@ from qyzmet.identity.access import user_has_role
 from qyzmet.identity.errors import LocalizedError, NotFound
 from qyzmet.identity.models import User
 from qyzmet.identity.otp import otp_send
+
 
 def _user(request: HttpRequest) -> User:
     assert isinstance(request.user, User)

@@ -174,7 +174,9 @@ def register(subparsers: Any) -> None:
     show.add_argument("--json", action="store_true")
     show.set_defaults(handler=_show)
 
-    validate = sub.add_parser("validate", help="validate definition files (default: the built-in catalogue and appeals)")
+    validate = sub.add_parser(
+        "validate", help="validate definition files (default: the built-in catalogue and appeals)"
+    )
     validate.add_argument("paths", nargs="*")
     validate.set_defaults(handler=_validate)
 
