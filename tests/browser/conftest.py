@@ -47,7 +47,9 @@ def _free_port() -> int:
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str) -> None:
-    for _ in range(200):
+    # Up to a minute: starting Django takes seconds on a busy machine (CI shares its cores).
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"{what} exited with code {process.returncode}")
         try:
