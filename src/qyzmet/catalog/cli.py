@@ -44,6 +44,8 @@ def _list(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     catalog = catalog_default()
+    if args.id not in catalog.ids() and args.id in catalog_appeals().ids():
+        catalog = catalog_appeals()  # an appeal definition (catalog/appeals/)
     try:
         definition = (
             catalog.versions(args.id)[-1]
