@@ -13,7 +13,7 @@ from qyzmet.appeals.models import Appeal
 from qyzmet.cases.models import Case, CaseEvent, Task
 from qyzmet.demo.driver import staff_member
 from qyzmet.identity.demo import DEMO_PASSWORD
-from qyzmet.identity.models import User
+from qyzmet.identity.models import SmsOutbox, User
 from tests.appeals.conftest import APPEALED, eds, open_task, refused_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("appeals_stored")]
@@ -116,3 +116,29 @@ def test_the_clerk_registers_a_written_appeal_and_the_head_upholds_it_with_eds(c
     original.refresh_from_db()
     assert original.status == Case.Status.IN_PROGRESS
     assert Task.objects.get(case=original, status="open").step_id == "prepare"
+
+
+def test_the_citizen_confirms_the_appeal_with_a_one_time_password(client: Client) -> None:
+    # given
+    original = refused_case()
+    citizen = original.applicant
+    assert citizen is not None and citizen.mobile
+    said = {"subject": "action", "text": "The clerk did not take my certificate."}
+
+    with time_machine.travel(APPEALED, tick=False):
+        login(client, citizen)
+        # when: the code is sent for exactly this appeal, then typed in
+        sent = client.post(f"/en/cabinet/cases/{original.pk}/appeal/otp/", said)
+        sms = SmsOutbox.objects.filter(to=citizen.mobile).order_by("-pk").first()
+        assert sms is not None
+        code = re.search(r"\b(\d{6})\b", sms.text).group(1)  # type: ignore[union-attr]
+        wrong_text = client.post(f"/en/cabinet/cases/{original.pk}/appeal/submit/",
+                                 {**said, "text": "Another text.", "otp_code": code})
+        filed = client.post(f"/en/cabinet/cases/{original.pk}/appeal/submit/", {**said, "otp_code": code})
+
+    # then: a code for one text does not confirm another; the right one files the appeal once
+    assert sent.status_code == 200 and "valid until" in sent.content.decode()
+    assert wrong_text.status_code == 422
+    assert filed.status_code == 302
+    appeal = Appeal.objects.get()
+    assert (appeal.case.confirmation, appeal.subject) == ("otp", "action")

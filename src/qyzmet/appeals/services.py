@@ -17,7 +17,7 @@ from django.db import transaction
 from qyzmet.appeals.errors import refused
 from qyzmet.appeals.models import OUTCOME_OF, Appeal, AppealDecision, AppealSubject
 from qyzmet.cases.events import case_event_record
-from qyzmet.cases.intake import Application, application_bytes, portal_confirm
+from qyzmet.cases.intake import Application, application_bytes, otp_purpose_of, portal_confirm
 from qyzmet.cases.models import Case, CaseStatus, Task
 from qyzmet.cases.services import (
     Filing,
@@ -109,9 +109,8 @@ def appeal_bytes(*, original: Case, said: AppealText, now: datetime) -> bytes:
 
 
 def appeal_otp_purpose(*, original: Case, said: AppealText, now: datetime) -> str:
-    from qyzmet.cases.intake import _otp_purpose
-
-    return _otp_purpose(appeal_bytes(original=original, said=said, now=now))
+    """What the one-time password confirming this appeal is bound to (send it with identity's otp_send)."""
+    return otp_purpose_of(appeal_bytes(original=original, said=said, now=now))
 
 
 def _file(

@@ -295,6 +295,11 @@ def _otp_purpose(content: bytes) -> str:
     return "application:" + hashlib.sha256(content).hexdigest()
 
 
+def otp_purpose_of(content: bytes) -> str:
+    """What a one-time password confirming exactly these signed bytes is bound to."""
+    return _otp_purpose(content)
+
+
 def portal_otp_purpose(
     *, version: ServiceVersion, provider: Organization, applicant: User, application: Application
 ) -> str:
