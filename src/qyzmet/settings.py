@@ -274,6 +274,7 @@ QYZMET_TASK_QUEUES = ["default", "notifications"]
 # A task still "running" this long after it started is taken back and run again (its worker is gone).
 QYZMET_TASKS_STALE_AFTER = int(os.environ.get("QYZMET_TASKS_STALE_AFTER", "900"))
 INSTALLED_APPS += ["django_tasks_db", "django_rq", "qyzmet.worker", "qyzmet.monitoring", "qyzmet.notifications"]
+INSTALLED_APPS += ["qyzmet.appeals"]
 TASKS = {
     "default": {
         "BACKEND": (

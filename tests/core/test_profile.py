@@ -37,7 +37,10 @@ def test_plain_setup_loads_the_catalogue_and_no_demo(tmp_path: Path) -> None:
     # then
     assert done.returncode == 0, done.stderr
     with sqlite3.connect(tmp_path / "qyzmet.sqlite3") as db:
-        assert db.execute("select count(*) from catalog_service").fetchone() == (26,)
+        # the 26 seed services and the complaint (appeal) definition (ADR 0012)
+        assert db.execute("select count(*) from catalog_service where field <> 'appeals'").fetchone() == (26,)
+        assert db.execute("select slug from catalog_service where field = 'appeals'").fetchall() == [
+            ("national-complaint",)]
         assert db.execute("select count(*) from identity_user").fetchone() == (0,)
         assert db.execute("select count(*) from identity_organization").fetchone() == (0,)
     assert not (tmp_path / "pki").exists()

@@ -47,7 +47,7 @@ def test_setup_twice_changes_nothing_the_second_time(tmp_path: Path) -> None:
     # then
     after = _counts(tmp_path / "qyzmet.sqlite3")
     assert after == before
-    assert before["catalog_service"] == 26
+    assert before["catalog_service"] == 26 + 1  # the seed services and the complaint definition (ADR 0012)
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 

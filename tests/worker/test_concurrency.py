@@ -72,16 +72,17 @@ def test_two_workers_mark_escalate_and_notify_once() -> None:
     assert list(Escalation.objects.filter(task=task).order_by("level").values_list("level", flat=True)) == [
         "head", "monitor",
     ]
+    # "accepted" was told by the engine when the case was filed (ADR 0012), the rest by the watch
     assert sorted(Notification.objects.filter(case=case).values_list("kind", flat=True)) == [
-        "escalated", "escalated", "overdue",
+        "accepted", "escalated", "escalated", "overdue",
     ]
     assert case_chain_verify(case) is None
     # Each delivery ran once, by one of the two workers, and the apology went by SMS once.
     runs = list(DBTaskResult.objects.filter(queue_name="notifications").values_list("status", "worker_ids"))
-    assert len(runs) == 3 and all(status == "SUCCESSFUL" and len(ids) == 1 for status, ids in runs)
-    assert sum(delivered) == 3  # type: ignore[arg-type]
+    assert len(runs) == 4 and all(status == "SUCCESSFUL" and len(ids) == 1 for status, ids in runs)
+    assert sum(delivered) == 4  # type: ignore[arg-type]
     assert Notification.objects.filter(case=case, sent_at=None).count() == 0
-    assert SmsOutbox.objects.filter(to=mobile).count() == sms_before + 1
+    assert SmsOutbox.objects.filter(to=mobile).count() == sms_before + 2  # "accepted" and the apology
 
 
 def test_two_workers_catch_up_from_the_event_log_once() -> None:

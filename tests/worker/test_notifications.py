@@ -38,17 +38,17 @@ def kinds(case: Case) -> list[tuple[str, str]]:
 
 
 def test_an_accepted_case_is_told_with_its_expected_date() -> None:
-    # given: filed Tuesday 1 Sep 2026 09:30
+    # when: filed Tuesday 1 Sep 2026 09:30 (the engine tells the applicant as it files)
     case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
-
-    # when
     report = case_events_notify(now=START + timedelta(minutes=1))
 
-    # then: each step takes its whole term from the end of the one before: register 15 min
+    # then: the catch-up finds nothing left to say;
+    # each step takes its whole term from the end of the one before: register 15 min
     # (09:45), resolve 1 working day (2 Sep 18:30), prepare 3 (3, 4, 7 Sep: 7 Sep 18:30), sign 1
     # (8 Sep 18:30), issue 15 office minutes from the next opening: Wednesday 9 Sep 2026 09:15.
-    assert report.from_events == 1
+    assert report.from_events == 0
     accepted = Notification.objects.get(case=case, kind="accepted")
+    assert accepted.created_at == START
     assert datetime.fromisoformat(accepted.params["expected"]) == datetime(2026, 9, 9, 9, 15, tzinfo=ALMATY)
     assert notification_text(accepted, "ru").endswith(
         f"принято, регистрационный номер {case.number}. Ожидаемая дата результата: 09.09.2026 09:15."
@@ -64,9 +64,24 @@ def test_every_change_that_matters_is_told_once() -> None:
     first = case_events_notify(now=finished)
     second = case_events_notify(now=finished + timedelta(minutes=1))
 
-    # then: accepted, and the signed decision handed over
+    # then: accepted, and the signed decision handed over, told by the engine; the watch adds nothing
     assert kinds(case) == [("accepted", "filed"), ("result_ready", "decision")]
-    assert (first.from_events, second.from_events) == (2, 0)
+    assert (first.from_events, second.from_events) == (0, 0)
+    assert Notification.objects.get(case=case, kind="result_ready").created_at < finished + timedelta(seconds=1)
+
+
+def test_the_catch_up_tells_what_nobody_told_once() -> None:
+    # given: a case whose notices were lost (as if filed by a caller that did not tell)
+    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    Notification.objects.filter(case=case).delete()
+
+    # when
+    first = case_events_notify(now=START + timedelta(minutes=1))
+    second = case_events_notify(now=START + timedelta(minutes=2))
+
+    # then
+    assert kinds(case) == [("accepted", "filed")]
+    assert (first.from_events, second.from_events) == (1, 0)
 
 
 def test_a_refusal_at_intake_is_told_without_a_case() -> None:
@@ -80,23 +95,22 @@ def test_a_refusal_at_intake_is_told_without_a_case() -> None:
         grounds=["incomplete_package"], missing=[], actor=staff_member("office_clerk", provider), now=START,
     )
 
-    # when
+    # when: the refusal was told as it was written; the watch runs twice after it
     report = case_events_notify(now=START)
     case_events_notify(now=START)
 
     # then
     told = Notification.objects.get(kind="refused_at_intake")
-    assert report.from_receipts == 1 and told.case is None and told.key == receipt.number
+    assert report.from_receipts == 0 and told.case is None and told.created_at == START and told.key == receipt.number
     assert notification_text(told, "ru").endswith(f"(расписка {receipt.number}): неполный пакет документов.")
     assert Notification.objects.count() == 1
 
 
 def test_delivery_sends_an_sms_and_an_email_once() -> None:
     # given: the demo applicant has a mobile number and asked for e-mail too
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
     applicant = User.objects.get(iin=DEMO_APPLICANT_IIN)
     NotificationContact.objects.create(user=applicant, email="applicant@example.kz")
-    case_events_notify(now=START)
+    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
     accepted = Notification.objects.get(case=case, kind="accepted")
     assert accepted.channels == ["cabinet", "sms", "email"]
     sms_before = SmsOutbox.objects.count()

@@ -9,7 +9,7 @@ from ninja.renderers import JSONRenderer
 
 from qyzmet.api.auth import API_AUTH
 from qyzmet.api.handlers import handlers_register
-from qyzmet.api.routers import applications, auth, cases, catalog, documents, intake, queue, tasks
+from qyzmet.api.routers import appeals, applications, auth, cases, catalog, documents, intake, queue, tasks
 
 
 class Utf8JSONRenderer(JSONRenderer):
@@ -33,7 +33,9 @@ api.add_router("/services", catalog.router)
 api.add_router("/applications", applications.router)
 api.add_router("/intake", intake.router)
 api.add_router("/cases", cases.router)
+api.add_router("/cases", appeals.router)
 api.add_router("/tasks", tasks.router)
+api.add_router("/tasks", appeals.tasks_router)
 api.add_router("/documents", documents.router)
 api.add_router("/receipts", documents.receipts_router)
 api.add_router("/queue", queue.router)

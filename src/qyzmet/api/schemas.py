@@ -529,3 +529,31 @@ class TaskCompletedOut(Schema):
     task: TaskOut
     next_task: TaskOut | None
     case: CaseSummaryOut
+
+
+class AppealIn(Input):
+    subject: str = Field(..., pattern=r"^(decision|action|inaction)$",
+                         description="What is appealed: the provider's decision, an action, or inaction.")
+    text: str = Field(..., min_length=1, max_length=5000)
+    signature: str | None = Field(
+        None, description="The applicant's detached CMS signature of the preview's `content`, base64."
+    )
+    otp_code: str | None = Field(None, max_length=12)
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
+
+
+class AppealPreviewIn(Input):
+    subject: str = Field(..., pattern=r"^(decision|action|inaction)$")
+    text: str = Field(..., min_length=1, max_length=5000)
+    language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
+
+
+class AppealPreviewOut(Schema):
+    content: str = Field(..., description="The exact bytes the applicant signs, base64.")
+
+
+class AppealDecisionIn(Input):
+    decision: str = Field(..., pattern=r"^(upheld|rejected)$")
+    reopen_step: str = Field("", max_length=80, description="Upheld: the original's step to reopen it at.")
+    reason: str = Field("", max_length=5000, description="Rejected: why.")
+    signatures: dict[str, str] = Field({}, description="The head's CMS signature of each decision document, base64.")

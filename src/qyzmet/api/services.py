@@ -14,9 +14,9 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Final, TypeVar
+from typing import Final
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from qyzmet.api import errors
 from qyzmet.api.models import ApiToken, ApplicationDraft, AuthChallenge

@@ -142,10 +142,16 @@ def _case_for(request: HttpRequest, case_id: int) -> Case:
 
 
 def _render_case(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
+    from qyzmet.appeals.selectors import appeal_panel  # the appeals pages render this page too
+
     language = active_language()
     page = case_page(case, user=_user(request), language=language, now=timezone.now())
-    context = {"page": page, "case": case, "form_key": _form_key(), **extra}
+    context = {"page": page, "case": case, "form_key": _form_key(),
+               "appeals": appeal_panel(case, user=_user(request), language=language), **extra}
     return render(request, "backoffice/case.html", context, status=status)
+
+
+case_render = _render_case
 
 
 @require_GET

@@ -50,6 +50,9 @@ def _decision_rules(route: Route, action: TaskAction) -> list[Any]:
 
 
 def _apply_decision(case: Case, route: Route, placed: PlacedStep, action: TaskAction, *, now: datetime) -> None:
+    if route.definition.kind == "appeal" and action.details.get("original") != case.form.get("original"):
+        # What an appeal's decision does to the original case is the appeals' (appeals.services.appeal_decide).
+        raise errors.TransitionNotAllowed("appeal_decision")
     rules = _decision_rules(route, action)
     case.outcome = action.decision or ""
     case.refusal_ground = action.ground.strip() if action.decision == "refused" else ""

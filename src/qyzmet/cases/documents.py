@@ -15,6 +15,7 @@ from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, ResultDocument
 from qyzmet.cases.numbers import document_number
 from qyzmet.cases.selectors import documents_unsigned, route_of
+from qyzmet.cases.telling import _applicant_tell
 from qyzmet.cases.workflow import (
     DELIVERING_VERBS,
     PlacedStep,
@@ -125,13 +126,14 @@ def _documents_issue(case: Case, *, now: datetime, actor: User | None) -> None:
         document.issued_at = now
         document.delivered_to = delivered_to
         document.save(update_fields=["issued_at", "delivered_to"])
-        case_event_record(
+        issued = case_event_record(
             case=case,
             kind="document_issued",
             at=now,
             actor=actor,
             data={"document": document.document_id, "to": delivered_to},
         )
+        _applicant_tell(issued, now=now)
 
 
 def _signature_checked(

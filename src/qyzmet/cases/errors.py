@@ -44,6 +44,16 @@ REASONS: Final[dict[str, dict[str, str]]] = {
         "ru": "ЭЦП документа «{document}» не подтверждена: {detail}",
         "en": "the EDS of '{document}' is not confirmed: {detail}",
     },
+    "appeal_decision": {
+        "kk": "шағым бойынша шешім өз нысанында қабылданады (қайта ашылатын кезеңімен немесе бас тарту себебімен)",
+        "ru": "решение по жалобе принимается в своей форме (с этапом возобновления или причиной отказа)",
+        "en": "an appeal is decided on its own form (with the step to reopen or the reason to reject)",
+    },
+    "step_unknown": {
+        "kk": "«{step}» кезеңі бұл істе қызметкер орындайтын кезең емес",
+        "ru": "этап «{step}» не является этапом сотрудника в этом деле",
+        "en": "'{step}' is not a staff step of this case",
+    },
     "unexpected_input": {
         "kk": "бұл қадамда «{field}» берілмейді",
         "ru": "на этом шаге «{field}» не передается",

@@ -17,6 +17,7 @@ from qyzmet.cases.idempotency import case_by_key
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
 from qyzmet.cases.tasks import _advance
+from qyzmet.cases.telling import _applicant_tell
 from qyzmet.cases.workflow import (
     Route,
 )
@@ -94,7 +95,7 @@ def _case_filed_advance(
     case: Case, definition: ServiceDefinition, *, filing: Filing, actor: User | None, now: datetime
 ) -> None:
     """The new case's first events, its receipt of acceptance, and its first steps (the chain's end carried)."""
-    case_event_record(
+    filed = case_event_record(
         case=case,
         kind="case_filed",
         at=now,
@@ -127,3 +128,5 @@ def _case_filed_advance(
         case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
     route = Route(definition, filing.channel)
     _advance(case, route, route.first(), now=now, decisions=filing.decisions)
+    # Told after the first tasks opened: "accepted" carries the expected date computed from them.
+    _applicant_tell(filed, now=now)

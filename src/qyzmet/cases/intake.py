@@ -209,7 +209,7 @@ def intake_refuse(
     where the regulation gives no refusal to accept, the package is accepted as it is and the
     provider checks it. Refusals raise IntakeRefused (or TransitionNotAllowed for a ground the
     regulation does not give) and write nothing. The receipt follows the form the regulation
-    names (Standard app. N), when it names one. Side effects: the Receipt.
+    names (Standard app. N), when it names one. Side effects: the Receipt; the applicant is notified.
     """
     existing = receipt_by_key(idempotency_key)
     if existing is not None:
@@ -223,7 +223,7 @@ def intake_refuse(
         raise errors.TransitionNotAllowed("decision_required", choices=", ".join(sorted(allowed)))
     rule = definition.refusal_to_accept
     form = rule.receipt.form if rule is not None and rule.receipt is not None and rule.receipt.form else ""
-    return Receipt.objects.create(
+    receipt = Receipt.objects.create(
         number=number_next(organization=organization, series="X", now=now),
         kind=Receipt.Kind.REFUSAL_TO_ACCEPT,
         service_version=version,
@@ -238,6 +238,10 @@ def intake_refuse(
         idempotency_key=idempotency_key,
         issued_at=now,
     )
+    from qyzmet.notifications.services import receipt_notify  # it imports the cases models
+
+    receipt_notify(receipt, now=now)
+    return receipt
 
 
 # --- provider's office ------------------------------------------------------------------------------
@@ -292,6 +296,11 @@ def _otp_purpose(content: bytes) -> str:
     return "application:" + hashlib.sha256(content).hexdigest()
 
 
+def otp_purpose_of(content: bytes) -> str:
+    """What a one-time password confirming exactly these signed bytes is bound to."""
+    return _otp_purpose(content)
+
+
 def portal_otp_purpose(
     *, version: ServiceVersion, provider: Organization, applicant: User, application: Application
 ) -> str:
@@ -300,6 +309,35 @@ def portal_otp_purpose(
         version=version, provider=provider, applicant_iin=applicant.iin, application=application
     )
     return _otp_purpose(content)
+
+
+def portal_confirm(
+    definition: ServiceDefinition, content: bytes, *, applicant: User, signature: str | None, otp_code: str | None,
+    now: datetime,
+) -> str:
+    """Check the applicant's EDS signature of `content`, or their one-time password bound to it; "eds" or "otp".
+
+    Only the confirmations the portal channel offers are taken. A failure raises IntakeRefused
+    with its own message (the OTP's errors are identity's).
+    """
+    offered = {c.value for c in definition.channel("portal").confirmation} or {"eds"}
+    if signature is not None:
+        if not offered & {"eds", "provider_eds"}:
+            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="eds")
+        try:
+            signature_bytes = base64.b64decode(signature, validate=True)
+        except ValueError:
+            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="MALFORMED_CMS") from None
+        verdict = get_verifier().verify(content, signature_bytes, expected_iin=applicant.iin, now=now)
+        if not verdict.is_valid:
+            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail=verdict.code or "")
+        return "eds"
+    if otp_code is not None:
+        if "otp" not in offered:
+            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="otp")
+        otp_verify(user=applicant, purpose=_otp_purpose(content), code=otp_code, now=now)
+        return "otp"
+    raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="NO_SIGNATURE")
 
 
 def intake_portal(
@@ -323,29 +361,12 @@ def intake_portal(
     definition = _definition(version)
     _ensure_channel(definition, "portal")
     provider_ensure_suitable(definition, provider)
-    channel = definition.channel("portal")
-    offered = {c.value for c in channel.confirmation} or {"eds"}
     content = application_bytes(
         version=version, provider=provider, applicant_iin=applicant.iin, application=application
     )
-    if signature is not None:
-        if not offered & {"eds", "provider_eds"}:
-            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="eds")
-        try:
-            signature_bytes = base64.b64decode(signature, validate=True)
-        except ValueError:
-            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="MALFORMED_CMS") from None
-        verdict = get_verifier().verify(content, signature_bytes, expected_iin=applicant.iin, now=now)
-        if not verdict.is_valid:
-            raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail=verdict.code or "")
-        confirmation = "eds"
-    elif otp_code is not None:
-        if "otp" not in offered:
-            raise _refused("confirmation_not_offered", CONFIRMATION_NOT_OFFERED, confirmation="otp")
-        otp_verify(user=applicant, purpose=_otp_purpose(content), code=otp_code, now=now)
-        confirmation = "otp"
-    else:
-        raise _refused("eds_not_confirmed", EDS_NOT_CONFIRMED, detail="NO_SIGNATURE")
+    confirmation = portal_confirm(
+        definition, content, applicant=applicant, signature=signature, otp_code=otp_code, now=now
+    )
     filing = Filing(
         service_version=version,
         channel="portal",

@@ -201,6 +201,8 @@ class CaseEvent(models.Model):
     class Meta:
         ordering = ["case", "sequence"]
         constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="cases_event_sequence_unique")]
+        # The notifications' catch-up and the reports read the log by kind over a period.
+        indexes = [models.Index(fields=["kind", "at"], name="cases_event_kind_at")]
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.kind}"

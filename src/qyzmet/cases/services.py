@@ -36,6 +36,8 @@ from qyzmet.cases.queue import _queue_enter as _queue_enter
 from qyzmet.cases.queue import _queue_first_waiting as _queue_first_waiting
 from qyzmet.cases.queue import queue_direct_next as queue_direct_next
 from qyzmet.cases.queue import queue_direction_preview as queue_direction_preview
+from qyzmet.cases.reopening import case_reopen as case_reopen
+from qyzmet.cases.reopening import reopenable_steps as reopenable_steps
 from qyzmet.cases.selectors import definition_of as definition_of
 from qyzmet.cases.selectors import route_of as route_of
 from qyzmet.cases.sweeping import _overdue_apologise as _overdue_apologise
@@ -44,11 +46,13 @@ from qyzmet.cases.tasks import OUTCOME_STATUS as OUTCOME_STATUS
 from qyzmet.cases.tasks import _advance as _advance
 from qyzmet.cases.tasks import _case_close as _case_close
 from qyzmet.cases.tasks import _due as _due
+from qyzmet.cases.tasks import _reopened_last as _reopened_last
 from qyzmet.cases.tasks import _task_close as _task_close
 from qyzmet.cases.tasks import _task_due as _task_due
 from qyzmet.cases.tasks import _task_open as _task_open
 from qyzmet.cases.tasks import task_complete as task_complete
 from qyzmet.cases.tasks import task_ensure_allowed as task_ensure_allowed
+from qyzmet.cases.telling import _applicant_tell as _applicant_tell
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version as definition_of_version

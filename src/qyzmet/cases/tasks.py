@@ -16,9 +16,10 @@ from qyzmet.cases import errors
 from qyzmet.cases.decisions import TaskAction, _apply_decision
 from qyzmet.cases.documents import _after_step, _documents_issue, _documents_sign, _signing_documents_prepare
 from qyzmet.cases.events import case_event_record
-from qyzmet.cases.models import Case, CaseStatus, Task, TaskStatus
+from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Task, TaskStatus
 from qyzmet.cases.routing import calendar_hours, organization_for_step
 from qyzmet.cases.selectors import route_of
+from qyzmet.cases.telling import _applicant_tell
 from qyzmet.cases.workflow import (
     DELIVERING_VERBS,
     PlacedStep,
@@ -44,11 +45,23 @@ def _due(organization: Organization | None, start: datetime, duration: Duration 
 
 
 def _task_due(case: Case, placed: PlacedStep, organization: Organization | None, now: datetime) -> datetime | None:
-    """The step's own deadline, or the procedure's single shared budget counted from its first task."""
+    """The step's own deadline, or the procedure's single shared budget counted from its first task.
+
+    A reopened case (`case_reopen`) counts a fresh budget from the reopening.
+    """
     if placed.budget is None:
         return _due(organization, now, placed.step.duration)
-    earlier = Task.objects.filter(case=case, phase="procedure").exclude(due_at=None).order_by("sequence").first()
-    return earlier.due_at if earlier else _due(organization, now, placed.budget)
+    earlier = Task.objects.filter(case=case, phase="procedure").exclude(due_at=None)
+    reopened = _reopened_last(case)
+    if reopened is not None:
+        earlier = earlier.filter(started_at__gte=reopened)
+    first = earlier.order_by("sequence").first()
+    return first.due_at if first else _due(organization, now, placed.budget)
+
+
+def _reopened_last(case: Case) -> datetime | None:
+    event = CaseEvent.objects.filter(case=case, kind="case_reopened").order_by("-sequence").only("at").first()
+    return event.at if event is not None else None
 
 
 def _task_open(
@@ -143,7 +156,7 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
     if case.status != CaseStatus.ENDED:
         # Nothing half-done: a result not yet handed over by a delivery step is delivered on closing.
         _documents_issue(case, now=now, actor=None)
-    case_event_record(
+    closed = case_event_record(
         case=case,
         kind="case_closed",
         at=now,
@@ -152,6 +165,7 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
         step_id=placed.step.id if placed else "",
         data={"outcome": case.outcome},
     )
+    _applicant_tell(closed, now=now)
 
 
 def task_ensure_allowed(task: Task, actor: User) -> None:

@@ -12,7 +12,10 @@ from qyzmet.catalog.diagrams.bpmn import bpmn_document
 from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
 from qyzmet.catalog.importer import cli as importer_cli
 from qyzmet.catalog.registry import (
+    APPEALS_DIR,
+    REGULATIONS_DIR,
     ServiceNotFound,
+    catalog_appeals,
     catalog_check,
     catalog_default,
     definition_normalised,
@@ -29,7 +32,8 @@ def _print_json(data: Any) -> None:
 
 
 def _list(args: argparse.Namespace) -> int:
-    definitions = sorted(catalog_default().definitions, key=lambda d: (d.source.seed, d.id, d.version))
+    catalog = catalog_appeals() if args.appeals else catalog_default()
+    definitions = sorted(catalog.definitions, key=lambda d: (d.source.seed, d.id, d.version))
     if args.json:
         _print_json([definition_summary(d) for d in definitions])
         return 0
@@ -48,8 +52,11 @@ def _django() -> None:
 def _show(args: argparse.Namespace) -> int:
     if args.version is not None:
         return _show_stored(args)
+    catalog = catalog_default()
+    if args.id not in catalog.ids() and args.id in catalog_appeals().ids():
+        catalog = catalog_appeals()  # an appeal definition (catalog/appeals/)
     try:
-        definition = catalog_default().latest(args.id)
+        definition = catalog.latest(args.id)
     except ServiceNotFound as exc:
         print(f"qyzmet catalog show: {exc}", file=sys.stderr)
         return 2
@@ -140,7 +147,7 @@ def _validate(args: argparse.Namespace) -> int:
     missing = [p for p in paths or [] if not p.exists()]
     for path in missing:
         print(f"{path}:1: no such file or directory")
-    loaded, problems = catalog_check([p for p in paths if p.exists()] if paths else None)
+    loaded, problems = catalog_check([p for p in paths if p.exists()] if paths else [REGULATIONS_DIR, APPEALS_DIR])
     for problem in problems:
         print(problem)
     if problems or missing:
@@ -225,8 +232,9 @@ def register(subparsers: Any) -> None:
     catalog = subparsers.add_parser("catalog", help="the regulation catalogue")
     sub = catalog.add_subparsers(dest="catalog_command", required=True, parser_class=type(catalog))
 
-    list_ = sub.add_parser("list", help="every service")
+    list_ = sub.add_parser("list", help="every service (with --appeals: the appeal definitions instead)")
     list_.add_argument("--json", action="store_true")
+    list_.add_argument("--appeals", action="store_true", help="list the definitions of kind 'appeal'")
     list_.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="one definition, normalised (--version N: stored version N)")
@@ -245,7 +253,9 @@ def register(subparsers: Any) -> None:
     versions.add_argument("--json", action="store_true")
     versions.set_defaults(handler=_versions)
 
-    validate = sub.add_parser("validate", help="validate definition files (default: the built-in catalogue)")
+    validate = sub.add_parser(
+        "validate", help="validate definition files (default: the built-in catalogue and appeals)"
+    )
     validate.add_argument("paths", nargs="*")
     validate.set_defaults(handler=_validate)
 

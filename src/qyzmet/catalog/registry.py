@@ -17,6 +17,9 @@ from qyzmet.catalog.loader import Loaded, Problem, definition_files, load_file
 from qyzmet.catalog.schema import ServiceDefinition
 
 REGULATIONS_DIR = Path(__file__).resolve().parent / "regulations"
+# Definitions of `kind: appeal` (complaints about a case): loaded and stored like services, never
+# listed among the services one applies for.
+APPEALS_DIR = Path(__file__).resolve().parent / "appeals"
 SCHEMA_FILE = Path(__file__).resolve().parent / "schema" / "regulation.schema.json"
 
 
@@ -137,10 +140,22 @@ def catalog_default() -> Catalog:
     return catalog_load()
 
 
+@lru_cache(maxsize=1)
+def catalog_appeals() -> Catalog:
+    """The built-in appeal definitions (`kind: appeal`), loaded once per process."""
+    catalog = catalog_load([APPEALS_DIR])
+    wrong = [d.id for d in catalog.definitions if d.kind != "appeal"]
+    if wrong:
+        raise CatalogInvalid(Problem(str(catalog.files[(d.id, d.version)]), 1, "not of kind 'appeal'")
+                             for d in catalog.definitions if d.id in wrong)
+    return catalog
+
+
 def definition_summary(definition: ServiceDefinition) -> dict[str, Any]:
     """The fields `qyzmet catalog list --json` promises."""
     return {
         "id": definition.id,
+        "kind": definition.kind,
         "version": definition.version,
         "title": definition.title.as_dict(),
         "field": definition.field.value,

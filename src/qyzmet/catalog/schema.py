@@ -48,6 +48,7 @@ class ServiceField(StrEnum):
     FAMILY_CHILDREN = "family_children"
     SOCIAL_LABOUR = "social_labour"
     PRESCHOOL = "preschool"
+    APPEALS = "appeals"  # complaints about how a public service was rendered (kind: appeal)
 
 
 class ProviderKind(StrEnum):
@@ -387,6 +388,13 @@ class ServiceDefinition(Strict):
     """One regulated public service (one regulation, one version)."""
 
     schema_: Literal["qyzmet/regulation/v1"] = Field(alias="schema", serialization_alias="schema")
+    kind: Literal["service", "appeal"] = Field(
+        default="service",
+        description=(
+            "'appeal': the procedure for a complaint about another case (kept in catalog/appeals/, "
+            "not among the services one applies for)."
+        ),
+    )
     id: Slug
     version: Annotated[int, Field(ge=1)]
     title: Text

@@ -22,11 +22,12 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
 
 
 def load_catalogue() -> str:
-    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.catalog.registry import catalog_appeals, catalog_default
     from qyzmet.catalog.services import catalog_sync
 
     report = catalog_sync(catalog=catalog_default(), now=timezone.now())
-    return f"{report.created} version(s) created, {report.unchanged} unchanged"
+    appeals = catalog_sync(catalog=catalog_appeals(), now=timezone.now())
+    return f"{report.created + appeals.created} version(s) created, {report.unchanged + appeals.unchanged} unchanged"
 
 
 def _resolve(dotted: str) -> Callable[[], str]:

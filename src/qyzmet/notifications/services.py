@@ -1,11 +1,12 @@
 """Writes of the notifications app: record a notification once, deliver it once, catch up from the event log.
 
-`notify` is what the engine calls at the points that matter, inside its own transaction: the row
-is written there (or found, when this (case, kind, key) was already said), and delivery is
-enqueued as a background task only after the transaction commits. `case_events_notify` derives
-the same notifications from the case event log, so nothing is missed when a caller did not (or
-could not) call `notify`, or a queue message was lost; the unique `dedup_key` makes the two paths
-say each thing once.
+`notify` is what the engine calls at the points that matter, inside its own transaction (through
+`event_notify` for an event it has just recorded and `receipt_notify` for a refusal at intake):
+the row is written there (or found, when this (case, kind, key) was already said), and delivery
+is enqueued as a background task only after the transaction commits. `case_events_notify`
+derives the same notifications from the case event log, so nothing is missed when a caller did
+not (or could not) notify, or a queue message was lost; the unique `dedup_key` and the
+notification's source event make the two paths say each thing once.
 """
 
 from __future__ import annotations
@@ -172,7 +173,12 @@ def _case_params(case: Case, **extra: Any) -> dict[str, Any]:
     return {"number": case.number, "service": _service_title(case), **extra}
 
 
-def _event_notify(event: CaseEvent, *, now: datetime) -> Notification | None:
+def event_notify(event: CaseEvent, *, now: datetime) -> Notification | None:
+    """Tell the applicant what `event` means for them, if it matters (accepted, result ready, ended); once.
+
+    The engine calls it right after it records the event, inside its transaction; the catch-up
+    (`case_events_notify`) calls it for events nobody told. Returns None for events that say nothing.
+    """
     from qyzmet.cases.expectations import case_expected_completion
 
     case = event.case
@@ -180,7 +186,8 @@ def _event_notify(event: CaseEvent, *, now: datetime) -> Notification | None:
         expected = case_expected_completion(case)
         params = _case_params(case, expected=expected.isoformat() if expected else None)
         return _applicant_notify(case, NotificationKind.ACCEPTED, "filed", params, event=event, now=now)
-    if event.kind == "document_issued":
+    if event.kind == "document_issued" and case.service_version.definition.get("kind") != "appeal":
+        # An appeal's decision is told as `appeal_decided` (upheld / rejected), not as a result.
         document_id = str(event.data.get("document", ""))
         document = ResultDocument.objects.filter(case=case, document_id=document_id).first()
         title = document.title if document is not None else document_id
@@ -200,7 +207,8 @@ def _applicant_notify(
     )
 
 
-def _receipt_notify(receipt: Receipt, *, now: datetime) -> Notification:
+def receipt_notify(receipt: Receipt, *, now: datetime) -> Notification:
+    """Tell the applicant that their documents were not accepted (a receipt of refusal to accept); once."""
     definition = receipt.service_version.definition
     params = {
         "number": receipt.number, "service": definition.get("title") or {}, "grounds": grounds_text(receipt.grounds),
@@ -232,13 +240,13 @@ def case_events_notify(*, now: datetime, batch: int = 500) -> CatchUpReport:
     told = 0
     for event in events:
         with transaction.atomic():
-            told += _event_notify(event, now=now) is not None
+            told += event_notify(event, now=now) is not None
     receipts = Receipt.objects.filter(
         kind=Receipt.Kind.REFUSAL_TO_ACCEPT, issued_at__gte=since, notification__isnull=True
     ).select_related("service_version").order_by("pk")[:batch]
     refused = 0
     for receipt in receipts:
         with transaction.atomic():
-            _receipt_notify(receipt, now=now)
+            receipt_notify(receipt, now=now)
             refused += 1
     return CatchUpReport(from_events=told, from_receipts=refused)

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from qyzmet.appeals import views as appeals
 from qyzmet.portal import eds_login, views
 
 app_name = "portal"
@@ -16,4 +17,7 @@ urlpatterns = [
     path("cabinet/", views.cabinet, name="cabinet"),
     path("cabinet/cases/<int:case_id>/", views.case_detail, name="case"),
     path("cabinet/cases/<int:case_id>/status/", views.case_status, name="case_status"),
+    path("cabinet/cases/<int:case_id>/appeal/", appeals.cabinet_appeal, name="appeal"),
+    path("cabinet/cases/<int:case_id>/appeal/otp/", appeals.cabinet_appeal_otp, name="appeal_otp"),
+    path("cabinet/cases/<int:case_id>/appeal/submit/", appeals.cabinet_appeal_submit, name="appeal_submit"),
 ]

@@ -268,11 +268,14 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 @require_GET
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    from qyzmet.appeals.selectors import appeal_panel
+
     case = _case(request, case_id)
     context = {
         "case": case, "status": case_status_view(case, now=timezone.now(), language=active_language()),
         "timeline": case_timeline(case), "documents": case_documents(case),
         "receipts": list(case.receipts.order_by("pk")), "notices": case_notices(case),
+        "appeals": appeal_panel(case, user=_user(request), language=active_language()),
     }
     return render(request, "portal/case.html", context)
 

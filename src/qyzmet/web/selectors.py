@@ -26,7 +26,7 @@ class ServiceRow:
 def service_rows_by_field() -> dict[str, list[ServiceRow]]:
     """Every stored service with its latest version's channels, grouped by field."""
     grouped: dict[str, list[ServiceRow]] = {field: [] for field in FIELD_ORDER}
-    for service in Service.objects.prefetch_related("versions"):
+    for service in Service.objects.exclude(field="appeals").prefetch_related("versions"):
         latest = max(service.versions.all(), key=lambda v: v.version, default=None)
         if latest is None:
             continue

@@ -55,6 +55,7 @@ SCHEDULE: Final = (
     Periodic("deadlines-watch", "qyzmet.worker.tasks.deadlines_watch", every=timedelta(minutes=1)),
     Periodic("notifications-flush", "qyzmet.worker.tasks.notifications_flush", every=timedelta(minutes=1)),
     Periodic("gateway-retry", "qyzmet.worker.tasks.gateway_retry", every=timedelta(minutes=5)),
+    Periodic("reports-refresh", "qyzmet.worker.tasks.reports_refresh", every=timedelta(minutes=10)),
     Periodic("audit-verify", "qyzmet.worker.tasks.audit_verify", daily_at=time(2, 0)),
 )
 

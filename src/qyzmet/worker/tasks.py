@@ -55,6 +55,14 @@ def gateway_retry() -> dict[str, int]:
 
 
 @task
+def reports_refresh() -> int:
+    """Measure the working time of tasks completed since the last run (what `qyzmet reports refresh` does)."""
+    from qyzmet.reports.services import task_timings_refresh_all
+
+    return task_timings_refresh_all(now=timezone.now())
+
+
+@task
 def audit_verify() -> dict[str, Any]:
     """Check every case's hash-chained event log (what `qyzmet audit verify` does); log each broken chain."""
     from qyzmet.cases.events import audit_verify_all

@@ -1,0 +1,82 @@
+"""The cases tests' CA and platform, the appeal definitions stored, and a case refused in December 2026."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from qyzmet.appeals.models import Appeal
+from qyzmet.appeals.services import AppealText, AppealVerdict, appeal_bytes, appeal_decision_preview, appeal_file_portal
+from qyzmet.cases.models import Case, Task
+from qyzmet.catalog.registry import catalog_appeals, catalog_default
+from qyzmet.catalog.services import catalog_sync
+from qyzmet.demo.driver import case_drive, case_open, staff_member
+from qyzmet.demo.keys import demo_key_for, demo_sign
+from qyzmet.identity.models import User
+from tests.cases.conftest import _pki_settings, pki_directory, platform
+
+__all__ = ["_pki_settings", "pki_directory", "platform"]
+
+ALMATY = ZoneInfo("Asia/Almaty")
+SERVICE = "wko-2015-patronat-payment"  # register 15 min, resolve 1 wd, prepare 3 wd, sign 1 wd, issue 15 min
+# Inside the back-dated test CA's year (its revocation list is current then).
+FILED = datetime(2025, 12, 1, 9, 30, tzinfo=ALMATY)  # Monday
+# Monday 15 December 2025, 10:00: the citizen appeals (Independence Day, Tuesday 16 December, is a day off).
+APPEALED = datetime(2025, 12, 15, 10, 0, tzinfo=ALMATY)
+COMPLAINT = AppealText(subject="decision", text="The refusal ignores the documents I handed in.")
+
+
+@pytest.fixture
+def appeals_stored(platform: None) -> None:
+    catalog_sync(catalog=catalog_appeals(), now=FILED)
+
+
+def refused_case() -> Case:
+    """A patronat-payment case filed at the office on 1 Dec 2025 and refused (signed, issued, closed)."""
+    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=FILED)
+    finished = case_drive(case, now=FILED, outcome="refused")
+    assert finished < APPEALED
+    case.refresh_from_db()
+    assert case.status == Case.Status.REFUSED
+    return case
+
+
+def eds(user: User, content: bytes, at: datetime, organization: object = None) -> str:
+    key = demo_key_for(user, organization=organization, now=at) if organization else demo_key_for(user, now=at)
+    return base64.b64encode(demo_sign(key, content, at=at)).decode("ascii")
+
+
+def appeal_signed(original: Case, *, at: datetime = APPEALED, said: AppealText = COMPLAINT) -> Appeal:
+    citizen = original.applicant
+    assert citizen is not None
+    content = appeal_bytes(original=original, said=said, now=at)
+    return appeal_file_portal(original_id=original.pk, applicant=citizen, said=said, now=at,
+                              signature=eds(citizen, content, at))
+
+
+def open_task(case: Case) -> Task:
+    return Task.objects.select_related("organization", "case").get(case=case, status=Task.Status.OPEN)
+
+
+def register(appeal: Appeal, at: datetime) -> Task:
+    """The provider's clerk registers the appeal; the head's decision task is open after it."""
+    from qyzmet.cases.services import TaskAction, task_complete
+
+    task = open_task(appeal.case)
+    assert task.step_id == "register"
+    task_complete(task=task, actor=staff_member("office_clerk", task.organization), action=TaskAction(), now=at)
+    return open_task(appeal.case)
+
+
+def decide(task: Task, verdict: AppealVerdict, at: datetime) -> Appeal:
+    from qyzmet.appeals.services import appeal_decide
+
+    head = staff_member("head", task.organization)
+    signatures = {
+        document_id: eds(head, content, at, task.organization)
+        for document_id, content in appeal_decision_preview(task=task, verdict=verdict).items()
+    }
+    return appeal_decide(task=task, actor=head, verdict=verdict, signatures=signatures, now=at)
