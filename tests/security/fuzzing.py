@@ -16,7 +16,7 @@ FUZZ: Final = settings(
     derandomize=True, max_examples=150, deadline=None, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
 )
-FUZZ_SLOW: Final = settings(FUZZ, max_examples=40)
+FUZZ_SLOW: Final = settings(FUZZ, max_examples=30)
 
 # Text that includes what breaks naive code: lone surrogates, NUL and other controls, RTL marks, huge runs.
 HOSTILE_TEXT: Final = st.one_of(
