@@ -141,7 +141,7 @@ def _nesting_check(text: str) -> None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                raise _Refused(event.start_mark.line + 1, TOO_DEEP)
+                raise _Refused(event.start_mark.line + 1 if event.start_mark is not None else 1, TOO_DEEP)
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 
