@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,8 +21,8 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from qyzmet.catalog.loader import Loaded, load_text
-from qyzmet.catalog.registry import catalog_check
+from qyzmet.catalog.loader import Loaded, definition_files, load_text
+from qyzmet.catalog.registry import REGULATIONS_DIR
 from qyzmet.gateway import envelope
 from qyzmet.gateway.clients.base import GatewayClient, RetryPolicy
 from qyzmet.gateway.messages import GatewayError
@@ -136,8 +135,7 @@ def test_any_text_is_a_definition_or_problems(text: str) -> None:
 
 
 def _seed_definition() -> dict[str, Any]:
-    loaded, _ = catalog_check()
-    data = yaml.safe_load(Path(loaded[0].path).read_text(encoding="utf-8"))
+    data = yaml.safe_load(definition_files([REGULATIONS_DIR])[0].read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
