@@ -228,6 +228,21 @@ def test_a_damaged_signature_is_refused_or_verified_never_a_crash(kit: dict[str,
     assert verdict.is_valid or verdict.code in messages.MESSAGES
 
 
+def test_an_embedded_certificate_whose_extensions_cannot_be_read_makes_the_signature_malformed(
+        kit: dict[str, Any]) -> None:
+    # the issuing CA's BasicConstraints (SEQUENCE {TRUE, 0}) re-tagged as a BIT STRING: same length, still DER
+    basic_constraints = b"\x04\x08\x30\x06\x01\x01\xff\x02\x01\x00"
+    assert basic_constraints in kit["signature"]
+    damaged = kit["signature"].replace(basic_constraints, b"\x04\x08\x03" + basic_constraints[3:], 1)
+
+    with pytest.raises(cms.CmsError) as refused:
+        cms.cms_parse(damaged)
+    verdict = signature_verify(kit["content"], damaged, trust=kit["trust"], revocation_sources=(), now=kit["now"])
+
+    assert refused.value.code == messages.MALFORMED_CMS
+    assert verdict.code == messages.MALFORMED_CMS
+
+
 def test_the_undamaged_signature_verifies(kit: dict[str, Any]) -> None:
     verdict = signature_verify(kit["content"], kit["signature"], trust=kit["trust"], revocation_sources=(),
                                now=kit["now"])
