@@ -261,6 +261,12 @@ QYZMET_UPLOAD_MAX_BYTES = int(os.environ.get("QYZMET_UPLOAD_MAX_BYTES", str(10 *
 QYZMET_UPLOAD_TYPES = ("application/pdf", "image/jpeg", "image/png")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# An oversized file is cut at the limit + 1 byte as it streams in, never kept whole (core/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "qyzmet.core.uploads.TruncatingUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # The public address printed (as a QR code) on every result document and receipt.
 QYZMET_PUBLIC_BASE_URL = os.environ.get("QYZMET_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -57,6 +57,7 @@ NOT_AN_OBJECT: Final = "the envelope is not a JSON object"
 MISSING_PART: Final = "the envelope has no {part}"
 MISSING_FIELD: Final = "{part} has no {field}"
 BAD_SIGNATURE_ENCODING: Final = "the signature is not base64"
+NOT_SIGNABLE: Final = "{part}.data cannot be signed as canonical JSON: {error}"
 
 Signer = Callable[[bytes, datetime], bytes]
 
@@ -165,9 +166,9 @@ def error_build(*, code: str, message: str, at: datetime) -> dict[str, Any]:
 
 
 def request_parse(envelope: Any) -> Request:
-    """Read a request envelope; EnvelopeError when a part or field is missing."""
+    """Read a request envelope; EnvelopeError when a part or field is missing or the data has no canonical form."""
     info = _part(envelope, "messageInfo")
-    data = _part(_part(envelope, "messageData"), "data", where="messageData")
+    data = _signable(_part(_part(envelope, "messageData"), "data", where="messageData"), "messageData")
     return Request(
         message_id=_field(info, "messageId", "messageInfo"),
         correlation_id=info.get("correlationId") or None,
@@ -181,10 +182,10 @@ def request_parse(envelope: Any) -> Request:
 
 
 def answer_parse(envelope: Any) -> Answer:
-    """Read an answer envelope; EnvelopeError when a part or field is missing."""
+    """Read an answer envelope; EnvelopeError when a part or field is missing or the data has no canonical form."""
     info = _part(envelope, "responseInfo")
     status = _part(info, "status", where="responseInfo")
-    data = _part(_part(envelope, "responseData"), "data", where="responseData")
+    data = _signable(_part(_part(envelope, "responseData"), "data", where="responseData"), "responseData")
     return Answer(
         message_id=_field(info, "messageId", "responseInfo"),
         correlation_id=info.get("correlationId") or None,
@@ -204,6 +205,15 @@ def _part(container: Any, name: str, *, where: str = "") -> dict[str, Any]:
     if not isinstance(part, dict):
         raise EnvelopeError(MISSING_FIELD.format(part=where, field=name) if where else MISSING_PART.format(part=name))
     return part
+
+
+def _signable(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """The data, once it is known to have a canonical form: JSON allows NaN and lone surrogates, a signature not."""
+    try:
+        canonical_json(data)
+    except ValueError as error:  # NaN or Infinity; UnicodeEncodeError (a lone surrogate) is a ValueError too
+        raise EnvelopeError(NOT_SIGNABLE.format(part=where, error=error)) from error
+    return data
 
 
 def _field(part: dict[str, Any], name: str, where: str) -> str:

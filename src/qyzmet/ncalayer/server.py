@@ -35,6 +35,8 @@ def standin_server(stand_in: StandIn, *, host: str, port: int) -> Server:
 def _answer(stand_in: StandIn, message: str | bytes) -> dict[str, object]:
     try:
         request = json.loads(message)
-    except ValueError:
+        # "\ud800" is valid JSON but no text: echoed back in an error, it could not be sent
+        json.dumps(request, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # not JSON, a lone surrogate, or nested past Python's recursion limit
         return {"status": False, "code": "BAD_REQUEST", "message": NOT_JSON, "details": ""}
     return stand_in.answer(request)

@@ -265,7 +265,11 @@ def _read(info: cms.ContentInfo) -> ParsedSignature:
 
 
 def _certificate(asn1_certificate: asn1_x509.Certificate) -> x509.Certificate:
-    return x509.load_der_x509_certificate(asn1_certificate.dump())
+    certificate = x509.load_der_x509_certificate(asn1_certificate.dump())
+    # cryptography reads extensions lazily; a damaged one would raise later, in the chain or key-usage
+    # checks. Read them now, so the ValueError makes the whole signature MALFORMED_CMS here.
+    _ = certificate.extensions
+    return certificate
 
 
 def _signer(signer_info: cms.SignerInfo, pairs: list[tuple[asn1_x509.Certificate, x509.Certificate]]) -> SignerData:
