@@ -7,7 +7,7 @@ in tests. Addresses come from the certificate (AIA and CDP) unless one is given.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Final, Protocol
 
 import httpx
@@ -36,9 +36,12 @@ class OcspSource:
 
     name = revocation.OCSP
 
-    def __init__(self, client: httpx.Client, *, url: str | None = None) -> None:
+    def __init__(
+        self, client: httpx.Client, *, url: str | None = None, max_age: timedelta = revocation.OCSP_MAX_AGE
+    ) -> None:
         self._client = client
         self._url = url
+        self._max_age = max_age
 
     def status(self, certificate: x509.Certificate, issuer: x509.Certificate, *, now: datetime) -> RevocationAnswer:
         urls = [self._url] if self._url else revocation.certificate_urls(certificate, revocation.OCSP)
@@ -55,7 +58,8 @@ class OcspSource:
                 self.name, RevocationStatus.UNAVAILABLE, url=url, detail=FETCH_FAILED.format(url=url, error=error)
             )
         return revocation.ocsp_response_read(
-            response.content, certificate=certificate, issuer=issuer, nonce=nonce, now=now, url=url
+            response.content, certificate=certificate, issuer=issuer, nonce=nonce, now=now, url=url,
+            max_age=self._max_age,
         )
 
 
@@ -64,9 +68,12 @@ class CrlSource:
 
     name = revocation.CRL
 
-    def __init__(self, client: httpx.Client, *, url: str | None = None) -> None:
+    def __init__(
+        self, client: httpx.Client, *, url: str | None = None, max_age: timedelta = revocation.CRL_MAX_AGE
+    ) -> None:
         self._client = client
         self._url = url
+        self._max_age = max_age
         self._cache: dict[str, bytes] = {}
 
     def status(self, certificate: x509.Certificate, issuer: x509.Certificate, *, now: datetime) -> RevocationAnswer:
@@ -83,7 +90,9 @@ class CrlSource:
     ) -> RevocationAnswer:
         cached = self._cache.get(url)
         if cached is not None:
-            answer = revocation.crl_read(cached, certificate=certificate, issuer=issuer, now=now, url=url)
+            answer = revocation.crl_read(
+                cached, certificate=certificate, issuer=issuer, now=now, url=url, max_age=self._max_age
+            )
             if answer.status is not RevocationStatus.UNAVAILABLE:
                 return answer
         try:
@@ -94,4 +103,6 @@ class CrlSource:
                 self.name, RevocationStatus.UNAVAILABLE, url=url, detail=FETCH_FAILED.format(url=url, error=error)
             )
         self._cache[url] = response.content
-        return revocation.crl_read(response.content, certificate=certificate, issuer=issuer, now=now, url=url)
+        return revocation.crl_read(
+            response.content, certificate=certificate, issuer=issuer, now=now, url=url, max_age=self._max_age
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Final
@@ -108,4 +108,9 @@ class LocalVerifier:
         )
 
     def _sources(self, client: httpx.Client) -> list[RevocationSource]:
-        return [OcspSource(client) if name == "ocsp" else CrlSource(client) for name in self._source_names]
+        ocsp_age, crl_age = (timedelta(seconds=settings.QYZMET_OCSP_MAX_AGE),
+                             timedelta(seconds=settings.QYZMET_CRL_MAX_AGE))
+        return [
+            OcspSource(client, max_age=ocsp_age) if name == "ocsp" else CrlSource(client, max_age=crl_age)
+            for name in self._source_names
+        ]
