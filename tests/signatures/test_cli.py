@@ -269,3 +269,23 @@ def test_issue_before_init_says_to_run_init(
 
     assert issue(tmp_path / "sign.p12") == 2
     assert "run `qyzmet pki init`" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_sign_with_a_timestamp_from_the_platforms_tsa_then_verify(
+    tmp_path: Path, document: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given
+    issue(tmp_path / "sign.p12")
+    signature = tmp_path / "application.json.p7s"
+
+    # when
+    sign(tmp_path / "sign.p12", document, signature, "--timestamp")
+    code, verdict = verdict_of(capsys, str(document), str(signature), "--iin", IIN)
+
+    # then
+    timestamp = next(check for check in verdict["checks"] if check["name"] == "timestamp")
+    validity = next(check for check in verdict["checks"] if check["name"] == "validity")
+    assert code == 0, verdict["codes"]
+    assert timestamp["outcome"] == "passed" and "QYZMET TEST TSA" in timestamp["detail"]["tsa"]
+    assert validity["detail"]["time_source"] == "timestamp"

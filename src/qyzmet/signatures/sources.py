@@ -1,4 +1,5 @@
-"""Where the verifier asks about revocation: OCSP responders and CRL distribution points, over httpx.
+"""Where the verifier asks about revocation (OCSP responders, CRL distribution points) and a signer asks
+for a time-stamp (a TSA), over httpx.
 
 Both take an injected `httpx.Client`, so the transport decides where a request goes: the
 network, the platform's own responder in-process (`transport.PlatformTransport`), or a fake
@@ -13,7 +14,7 @@ from typing import Final, Protocol
 import httpx
 from cryptography import x509
 
-from qyzmet.signatures import revocation
+from qyzmet.signatures import cms, revocation, tsp
 from qyzmet.signatures.revocation import RevocationAnswer, RevocationStatus
 
 OCSP_REQUEST_TYPE: Final = "application/ocsp-request"
@@ -106,3 +107,16 @@ class CrlSource:
         return revocation.crl_read(
             response.content, certificate=certificate, issuer=issuer, now=now, url=url, max_age=self._max_age
         )
+
+
+def timestamp_add(client: httpx.Client, signature: bytes, *, url: str) -> bytes:
+    """Ask the TSA at `url` (RFC 3161 over HTTP) to stamp the signature's value; the signature with the token, DER.
+
+    Raises httpx.HTTPError when the TSA cannot be reached and tsp.TimestampInvalid when it refuses.
+    """
+    parsed = cms.cms_parse(signature)
+    nonce = tsp.timestamp_nonce()
+    body = tsp.timestamp_request_build(parsed.signers[0].signature, nonce=nonce)
+    response = client.post(url, content=body, headers={"Content-Type": tsp.REQUEST_TYPE})
+    response.raise_for_status()
+    return cms.cms_timestamp_attach(signature, tsp.timestamp_response_token(response.content, nonce=nonce))

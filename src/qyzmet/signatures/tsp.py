@@ -172,15 +172,20 @@ def timestamp_response_build(
 def timestamp_response_token(response_data: bytes, *, nonce: int) -> bytes:
     """The token of a granted DER TimeStampResp that echoes `nonce`; TimestampInvalid otherwise."""
     try:
-        response = tsp.TimeStampResp.load(response_data, strict=True)
+        response = _Response.load(response_data, strict=True)
         status = response["status"]["status"].native
     except (ValueError, TypeError, KeyError) as error:
         raise TimestampInvalid(RESPONSE_UNREADABLE) from error
-    if status not in {"granted", "granted_with_mods"}:
-        raise TimestampInvalid(RESPONSE_REFUSED.format(status=status))
+    if status not in {"granted", "granted_with_mods"} or isinstance(response["time_stamp_token"], core.Void):
+        failure = response["status"]["fail_info"].native
+        raise TimestampInvalid(RESPONSE_REFUSED.format(status=", ".join(sorted(failure or [])) or status))
     token = response["time_stamp_token"]
-    tst_info = token["content"]["encap_content_info"]["content"].parsed
-    if tst_info["nonce"].native != nonce:
+    try:
+        tst_info = token["content"]["encap_content_info"]["content"].parsed
+        echoed = tst_info["nonce"].native
+    except (ValueError, TypeError, KeyError) as error:
+        raise TimestampInvalid(RESPONSE_UNREADABLE) from error
+    if echoed != nonce:
         raise TimestampInvalid(RESPONSE_NONCE)
     return bytes(token.dump())
 
@@ -288,10 +293,10 @@ def _digest(algorithm: str, data: bytes) -> bytes:
 
 def _refusal(failure: str) -> bytes:
     status = tsp.PKIStatusInfo({"status": "rejection", "fail_info": {failure}})
-    return bytes(_Refusal({"status": status}).dump())
+    return bytes(_Response({"status": status}).dump())
 
 
-class _Refusal(core.Sequence):
-    """TimeStampResp without a token (asn1crypto's TimeStampResp makes the token mandatory)."""
+class _Response(core.Sequence):
+    """TimeStampResp as RFC 3161 2.4.2 has it: the token is optional (asn1crypto makes it mandatory)."""
 
-    _fields = [("status", tsp.PKIStatusInfo)]
+    _fields = [("status", tsp.PKIStatusInfo), ("time_stamp_token", asn1_cms.ContentInfo, {"optional": True})]
