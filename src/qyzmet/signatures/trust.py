@@ -16,6 +16,7 @@ from collections.abc import Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Final
 
@@ -144,7 +145,15 @@ def _library_text(error: Exception) -> str:
 
 
 def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
-    return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
+    return _asn1_of_der(certificate.public_bytes(serialization.Encoding.DER))
+
+
+@lru_cache(maxsize=256)
+def _asn1_of_der(der: bytes) -> asn1_x509.Certificate:
+    """One parsed object per certificate and process: asn1crypto keeps the normalised names it computed
+    on the object, which makes path building several times faster for the anchors and CAs seen again.
+    The library only reads these objects."""
+    return asn1_x509.Certificate.load(der)
 
 
 def _crypto(certificate: asn1_x509.Certificate) -> x509.Certificate:
