@@ -18,24 +18,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
-from pyhanko_certvalidator.errors import (
-    DisallowedAlgorithmError,
-    PathBuildingError,
-    PathValidationError,
-    ValidationError,
-)
-from pyhanko_certvalidator.path import ValidationPath
-from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy, DisallowWeakAlgorithmsPolicy
 
 from qyzmet.signatures import messages, pki
 from qyzmet.signatures.profile import name_text
+
+if TYPE_CHECKING:
+    from pyhanko_certvalidator.errors import PathValidationError
+    from pyhanko_certvalidator.path import ValidationPath
 
 TRUST_SUFFIXES: Final = frozenset({".pem", ".crt", ".cer", ".der"})
 
@@ -96,6 +91,16 @@ def chain_build(
     signer's validity period; whenever that moves it, the validity check refuses the signature anyway.
     Revocation is not asked here: the verifier asks its sources about every certificate of the path.
     """
+    # Imported here: the library (with aiohttp) takes a second to import, and most commands never verify.
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import (
+        DisallowedAlgorithmError,
+        PathBuildingError,
+        PathValidationError,
+        ValidationError,
+    )
+    from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy, DisallowWeakAlgorithmsPolicy
+
     if _is_anchor(certificate, trust.anchors):
         return Chain((certificate,), detail=CHAIN_BUILT.format(length=1, anchor=_name(certificate)))
     moment = min(max(at, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
