@@ -222,6 +222,11 @@ QYZMET_SIGNATURE_VERIFIER = os.environ.get(
 )
 # Revocation sources the local verifier asks, in order: "ocsp", "crl".
 QYZMET_SIGNATURE_REVOCATION_SOURCES = ("ocsp", "crl")
+# Freshness of revocation answers (ADR 0013): an OCSP response that does not echo our nonce counts
+# only if produced within QYZMET_OCSP_MAX_AGE seconds; a CRL without nextUpdate only for
+# QYZMET_CRL_MAX_AGE seconds after its thisUpdate.
+QYZMET_OCSP_MAX_AGE = int(os.environ.get("QYZMET_OCSP_MAX_AGE", str(60 * 60)))
+QYZMET_CRL_MAX_AGE = int(os.environ.get("QYZMET_CRL_MAX_AGE", str(24 * 60 * 60)))
 
 # E-government gateway (qyzmet.gateway): where the registries answer (the simulator by default,
 # `qyzmet registries serve --port 8100`), the platform's sender id, and the bounded retries.

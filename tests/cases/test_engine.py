@@ -310,6 +310,53 @@ def test_signing_with_another_persons_key_is_refused() -> None:
     assert ResultDocument.objects.get(pk=document.pk).signature is None
 
 
+@pytest.mark.parametrize(("key_of", "code"), [
+    ("personal", "BIN_PERSONAL_KEY"),
+    ("other organization", "BIN_MISMATCH"),
+])
+def test_the_head_must_sign_the_decision_with_the_organizations_key(key_of: str, code: str) -> None:
+    # given the head's own key, but personal or as staff of another organization
+    definition = catalog_default().latest("wko-2015-patronat-payment")
+    case = case_open(definition, "provider_office", now=START)
+    case_drive_until(case, "sign")
+    task = open_task(case)
+    assert task.organization is not None
+    head = staff_member("head", task.organization)
+    at = START + timedelta(hours=3)
+    other = Organization.objects.exclude(pk=task.organization.pk).order_by("code").first()
+    key = demo_key_for(head, organization=None if key_of == "personal" else other, now=at)
+    assert key.certificate.subject.rfc4514_string().count("IIN" + head.iin) == 1
+    document = ResultDocument.objects.get(case=case, document_id="decision")
+    signature = base64.b64encode(demo_sign(key, bytes(document.content), at=at)).decode()
+
+    # when
+    with pytest.raises(TransitionNotAllowed) as refused:
+        task_complete(task=task, actor=head, action=TaskAction(signatures={"decision": signature}), now=at)
+
+    # then
+    assert code in refused.value.message("en")
+    assert ResultDocument.objects.get(pk=document.pk).signature is None
+    assert open_task(case).pk == task.pk
+
+
+def test_the_head_signs_the_decision_with_the_organizations_key() -> None:
+    # the control for the test above: the same head, the task organization's key
+    definition = catalog_default().latest("wko-2015-patronat-payment")
+    case = case_open(definition, "provider_office", now=START)
+    case_drive_until(case, "sign")
+    task = open_task(case)
+    assert task.organization is not None
+    head = staff_member("head", task.organization)
+    at = START + timedelta(hours=3)
+    key = demo_key_for(head, organization=task.organization, now=at)
+    document = ResultDocument.objects.get(case=case, document_id="decision")
+    signature = base64.b64encode(demo_sign(key, bytes(document.content), at=at)).decode()
+
+    task_complete(task=task, actor=head, action=TaskAction(signatures={"decision": signature}), now=at)
+
+    assert ResultDocument.objects.get(pk=document.pk).signature is not None
+
+
 def case_drive_until(case: Case, step_id: str) -> None:
     """Complete tasks as the driver would, stopping when `step_id` is the open task."""
     from qyzmet.demo.driver import _action, _completion

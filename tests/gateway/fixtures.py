@@ -72,9 +72,12 @@ def platform_keys(gateway_ca: Pki) -> SystemCredentials:
 
 @pytest.fixture(scope="session")
 def operator_key(gateway_ca: Pki) -> OperatorKey:
-    """A signing key of the demo operator 811130471163."""
+    """A signing key of the demo operator 811130471163, as staff of the wko-sc branch (its BIN)."""
+    from qyzmet.identity.demo import bin_for
+
     key = pki.key_generate()
-    holder = Holder(iin=OPERATOR_IIN, surname="ОПЕРАТОР", first_name="ТЕСТ")
+    holder = Holder(iin=OPERATOR_IIN, surname="ОПЕРАТОР", first_name="ТЕСТ", bin=bin_for("wko-sc", branch=True),
+                    organization="ГК «Правительство для граждан», филиал по ЗКО")
     certificate = pki.certificate_issue(gateway_ca, holder=holder, purpose=Purpose.SIGN, public_key=key.public_key(),
                                         base_url=BASE_URL, now=datetime.now(UTC))
     return OperatorKey(key=key, certificate=certificate, chain=gateway_ca.chain)

@@ -33,7 +33,9 @@ from qyzmet.hall.services import (
 )
 from qyzmet.identity.demo import CITIZENS, load_demo
 from qyzmet.identity.models import Organization, User
-from tests.gateway.fixtures import OPERATOR_IIN, OperatorKey
+from qyzmet.signatures import pki
+from qyzmet.signatures.profile import Purpose
+from tests.gateway.fixtures import BASE_URL, OPERATOR_IIN, OperatorKey
 
 CAMP = "wko-2019-camp-referrals"
 GUARDIAN_ALLOWANCE = "wko-2019-guardian-allowance"
@@ -232,6 +234,37 @@ def test_a_request_not_signed_by_the_operator_is_refused_and_nothing_is_written(
         "signature_invalid", "The operator's EDS is not confirmed: CONTENT_TAMPERED")
     assert not Intake.objects.exists()
     assert not GatewayMessage.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("organization", "code"), [(None, "BIN_PERSONAL_KEY"), ("wko", "BIN_MISMATCH")])
+def test_a_request_signed_with_the_operators_personal_or_another_organizations_key_is_refused(
+    hall, gateway_ca, recorded_certificates, make_client, organization, code
+):
+    # given the operator's own key (right IIN), personal or as staff of the oblast akimat
+    from qyzmet.signatures.profile import Holder
+    from qyzmet.signatures.services import certificate_record_issued
+
+    other = Organization.objects.get(code=organization) if organization else None
+    key = pki.key_generate()
+    holder = Holder(iin=OPERATOR_IIN, surname="ОПЕРАТОР", first_name="ТЕСТ", bin=other.bin if other else "",
+                    organization=other.name_ru if other else "")
+    certificate = pki.certificate_issue(gateway_ca, holder=holder, purpose=Purpose.SIGN,
+                                        public_key=key.public_key(), base_url=BASE_URL, now=datetime.now(UTC))
+    certificate_record_issued(pki=gateway_ca, certificate=certificate, purpose=Purpose.SIGN, now=datetime.now(UTC))
+    signer = OperatorKey(key=key, certificate=certificate, chain=gateway_ca.chain)
+    submission = _submission()
+    content = sc_request_document(submission=submission, branch=hall["branch"], operator=hall["operator"])
+
+    # when
+    with pytest.raises(HallError) as raised:
+        sc_intake_submit(operator=hall["operator"], branch=hall["branch"], submission=submission,
+                         signature=signer.sign(content), now=datetime.now(UTC), client=make_client())
+
+    # then
+    assert (raised.value.code, raised.value.message("en")) == (
+        "signature_invalid", f"The operator's EDS is not confirmed: {code}")
+    assert not Intake.objects.exists()
 
 
 @pytest.mark.django_db

@@ -8,10 +8,12 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
+from qyzmet.ncalayer.protocol import StandIn, StandInKey
 from qyzmet.signatures import cms, get_verifier, messages
 from qyzmet.signatures.pki import Pki
 from qyzmet.signatures.profile import Purpose
@@ -210,3 +212,40 @@ def test_the_command_refuses_a_wrong_password(key_files: dict[str, KeyFile]) -> 
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "qyzmet ncalayer serve: cannot open the key file: wrong password or not a PKCS#12 file")
+
+
+def _platform_tsa(ca: Pki) -> Callable[[bytes], bytes]:
+    """A timestamper that asks the test CA's TSA in-process, as `ncalayer serve --tsa` asks it over HTTP."""
+    import httpx
+
+    from qyzmet.signatures.sources import timestamp_add
+    from qyzmet.signatures.tsp import timestamp_response_build
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        now = datetime.now(UTC)
+        return httpx.Response(200, content=timestamp_response_build(request.read(), tsa=ca.tsa, chain=ca.chain,
+                                                                    now=now))
+
+    client = httpx.Client(transport=httpx.MockTransport(answer))
+    return lambda signature: timestamp_add(client, signature, url="http://tsa.test/pki/tsp")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("signing", "stamped"), [
+    (DETACHED, True),  # basicsCMSParamsDetached: tsaProfile {} asks for a time-stamp
+    ({"decode": True, "encapsulate": False, "digested": False}, False),  # ...DetachedNoTSP
+])
+def test_basics_sign_adds_a_time_stamp_when_the_page_asks_for_one(
+        pki_settings: Pki, key_files: dict[str, KeyFile], signing: dict[str, Any], stamped: bool) -> None:
+    # given a stand-in holding the signing key, with the test TSA
+    stand_in = StandIn([StandInKey.from_bundle(key_files["sign"].bundle)], timestamper=_platform_tsa(pki_settings))
+
+    # when
+    answer = stand_in.answer(basics_sign(DOCUMENT_B64, signing, SIGN_ANY))
+    signature = der_of_pem(answer["body"]["result"])
+    verdict = get_verifier().verify(DOCUMENT, signature, expected_iin=IIN)
+
+    # then
+    assert verdict.is_valid, verdict.codes
+    assert (cms.cms_parse(signature).signers[0].timestamp_token is not None) is stamped
+    assert verdict.check("timestamp").outcome.value == ("passed" if stamped else "skipped")

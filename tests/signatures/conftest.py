@@ -6,6 +6,7 @@ CA, never at the real var/pki.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,8 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
+from asn1crypto import cms as asn1_cms
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from qyzmet.signatures import cms, pki
 from qyzmet.signatures.pki import Pki
@@ -56,10 +60,41 @@ class FixedSource:
 
     name: str
     answer_status: RevocationStatus
+    stale: bool = False
 
     def status(self, certificate: x509.Certificate, issuer: x509.Certificate, *, now: datetime) -> RevocationAnswer:
         revoked_at = now - timedelta(hours=1) if self.answer_status is RevocationStatus.REVOKED else None
-        return RevocationAnswer(self.name, self.answer_status, url=f"fake://{self.name}", revoked_at=revoked_at)
+        return RevocationAnswer(
+            self.name, self.answer_status, url=f"fake://{self.name}", revoked_at=revoked_at, stale=self.stale
+        )
+
+
+def signer_value(signature: bytes) -> bytes:
+    """The signature value of a CMS signature's only SignerInfo (what a time-stamp covers)."""
+    return bytes(asn1_cms.ContentInfo.load(signature)["content"]["signer_infos"][0]["signature"].native)
+
+
+def sha1_signed(signer: IssuedKey, content: bytes) -> bytes:
+    """A detached CMS signature with SHA-1 as digest and in the signature, as old software made them."""
+    attributes = asn1_cms.CMSAttributes([
+        asn1_cms.CMSAttribute({"type": "content_type", "values": ["data"]}),
+        asn1_cms.CMSAttribute({"type": "signing_time", "values": [asn1_cms.Time({"utc_time": datetime.now(UTC)})]}),
+        asn1_cms.CMSAttribute({"type": "message_digest", "values": [hashlib.sha1(content).digest()]}),
+    ])
+    value = signer.key.sign(attributes.dump(), padding.PKCS1v15(), hashes.SHA1())
+    certificate = asn1_x509.Certificate.load(signer.certificate.public_bytes(serialization.Encoding.DER))
+    signer_info = asn1_cms.SignerInfo({
+        "version": "v1",
+        "sid": asn1_cms.SignerIdentifier({"issuer_and_serial_number": asn1_cms.IssuerAndSerialNumber({
+            "issuer": certificate.issuer, "serial_number": certificate.serial_number})}),
+        "digest_algorithm": {"algorithm": "sha1"}, "signed_attrs": attributes,
+        "signature_algorithm": {"algorithm": "rsassa_pkcs1v15"}, "signature": value,
+    })
+    signed_data = asn1_cms.SignedData({
+        "version": "v1", "digest_algorithms": [{"algorithm": "sha1"}], "encap_content_info": {"content_type": "data"},
+        "certificates": [certificate], "signer_infos": [signer_info],
+    })
+    return bytes(asn1_cms.ContentInfo({"content_type": "signed_data", "content": signed_data}).dump())
 
 
 @pytest.fixture(scope="session")

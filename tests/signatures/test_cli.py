@@ -138,7 +138,11 @@ def test_sign_then_verify_a_file(
     assert code == 0
     assert verdict["valid"] is True
     assert signature.read_bytes()[0] == 0x30  # detached DER by default
-    assert [check["outcome"] for check in verdict["checks"]] == ["passed"] * 7 + ["skipped"]
+    outcomes = {check["name"]: check["outcome"] for check in verdict["checks"]}
+    assert outcomes == {
+        "format": "passed", "signature": "passed", "timestamp": "skipped", "chain": "passed", "validity": "passed",
+        "revocation": "passed", "key_usage": "passed", "iin": "passed", "bin": "skipped",
+    }
 
 
 @pytest.mark.django_db
@@ -185,7 +189,8 @@ def test_verify_exits_1_with_the_failed_checks_when_the_iin_differs(
 
     assert code == 1
     assert verdict["codes"] == [messages.IIN_MISMATCH]
-    assert verdict["checks"][6]["message"]["kk"] == messages.MESSAGES[messages.IIN_MISMATCH]["kk"]
+    iin_check = next(check for check in verdict["checks"] if check["name"] == "iin")
+    assert iin_check["message"]["kk"] == messages.MESSAGES[messages.IIN_MISMATCH]["kk"]
 
 
 @pytest.mark.django_db
@@ -205,7 +210,8 @@ def test_revoke_then_verify_is_refused_by_ocsp(
     # then
     assert revoked == 0
     assert IssuedCertificate.objects.get().revocation_reason == "keyCompromise"
-    assert RevocationList.objects.count() == 1
+    # one CRL of the issuing CA (the revocation), one of the root (asked about the issuing CA itself)
+    assert RevocationList.objects.count() == 2
     assert code == 1
     assert verdict["codes"] == [messages.REVOKED_OCSP]
 
@@ -263,3 +269,23 @@ def test_issue_before_init_says_to_run_init(
 
     assert issue(tmp_path / "sign.p12") == 2
     assert "run `qyzmet pki init`" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_sign_with_a_timestamp_from_the_platforms_tsa_then_verify(
+    tmp_path: Path, document: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given
+    issue(tmp_path / "sign.p12")
+    signature = tmp_path / "application.json.p7s"
+
+    # when
+    sign(tmp_path / "sign.p12", document, signature, "--timestamp")
+    code, verdict = verdict_of(capsys, str(document), str(signature), "--iin", IIN)
+
+    # then
+    timestamp = next(check for check in verdict["checks"] if check["name"] == "timestamp")
+    validity = next(check for check in verdict["checks"] if check["name"] == "validity")
+    assert code == 0, verdict["codes"]
+    assert timestamp["outcome"] == "passed" and "QYZMET TEST TSA" in timestamp["detail"]["tsa"]
+    assert validity["detail"]["time_source"] == "timestamp"

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID
 
 from qyzmet.signatures import pki
 from qyzmet.signatures.pki import Pki
@@ -24,9 +25,9 @@ def test_pki_init_creates_root_issuing_ca_and_responder(tmp_path: Path) -> None:
     # then
     assert created
     assert sorted(p.name for p in directory.iterdir()) == [
-        "issuing.crt", "issuing.key", "ocsp.crt", "ocsp.key", "root.crt", "root.key", "trust",
+        "issuing.crt", "issuing.key", "ocsp.crt", "ocsp.key", "root.crt", "root.key", "trust", "tsa.crt", "tsa.key",
     ]
-    modes = {stat.S_IMODE((directory / f"{name}.key").stat().st_mode) for name in ("root", "issuing", "ocsp")}
+    modes = {stat.S_IMODE((directory / f"{name}.key").stat().st_mode) for name in ("root", "issuing", "ocsp", "tsa")}
     assert modes == {0o600}
     assert authority.issuing.certificate.issuer == authority.root.certificate.subject
 
@@ -126,3 +127,31 @@ def test_certificates_load_reads_pem_bundles_and_der(ca: Pki) -> None:
 
     assert pki.certificates_load(bundle) == [ca.root.certificate, ca.issuing.certificate]
     assert pki.certificates_load(der) == [ca.root.certificate]
+
+
+def test_the_tsa_is_certified_by_the_issuing_ca_for_time_stamping_only(tmp_path: Path) -> None:
+    authority, _ = pki.pki_init(tmp_path, base_url=BASE_URL, now=datetime.now(UTC))
+
+    certificate = authority.tsa.certificate
+    usage = certificate.extensions.get_extension_for_class(x509.ExtendedKeyUsage)
+
+    assert certificate.issuer == authority.issuing.certificate.subject
+    certificate.verify_directly_issued_by(authority.issuing.certificate)
+    assert usage.critical  # RFC 3161 2.3: the only purpose, and critical
+    assert list(usage.value) == [ExtendedKeyUsageOID.TIME_STAMPING]
+
+
+def test_pki_init_adds_a_tsa_to_a_ca_made_before_it_existed(tmp_path: Path) -> None:
+    # given a CA of the earlier layout: root, issuing CA and OCSP responder only
+    first, _ = pki.pki_init(tmp_path, base_url=BASE_URL, now=datetime.now(UTC))
+    (tmp_path / "tsa.crt").unlink()
+    (tmp_path / "tsa.key").unlink()
+
+    # when
+    second, created = pki.pki_init(tmp_path, base_url=BASE_URL, now=datetime.now(UTC))
+
+    # then the CA is kept and gets a new TSA
+    assert not created
+    assert second.root.certificate == first.root.certificate
+    assert second.tsa.certificate != first.tsa.certificate
+    second.tsa.certificate.verify_directly_issued_by(second.issuing.certificate)

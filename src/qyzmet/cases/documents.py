@@ -27,6 +27,7 @@ from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.documents.content import result_pdf
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.identity.models import Organization, User
+from qyzmet.signatures.acts import official_act_verify
 from qyzmet.signatures.backends import Verifier, get_verifier
 
 DELIVERY_BY_CHANNEL = {
@@ -137,16 +138,25 @@ def _documents_issue(case: Case, *, now: datetime, actor: User | None) -> None:
 
 
 def _signature_checked(
-    document_id: str, content: bytes, encoded: str | None, *, actor: User, verifier: Verifier, now: datetime
+    document_id: str, content: bytes, encoded: str | None, *, actor: User, organization: Organization | None,
+    verifier: Verifier, now: datetime,
 ) -> bytes:
-    """The actor's detached CMS signature of `content`, decoded; TransitionNotAllowed if missing or not valid."""
+    """The actor's detached CMS signature of `content` with `organization`'s key, decoded.
+
+    TransitionNotAllowed if missing or not valid, including a personal key or another organization's
+    key (`official_act_verify`). `organization` is None only for a task of no organization (the
+    applicant's own), signed with a personal key.
+    """
     if not encoded:
         raise errors.TransitionNotAllowed("signature_required", document=document_id)
     try:
         signature = base64.b64decode(encoded, validate=True)
     except ValueError as exc:
         raise errors.TransitionNotAllowed("signature_invalid", document=document_id, detail="base64") from exc
-    verdict = verifier.verify(content, signature, expected_iin=actor.iin, now=now)
+    verdict = official_act_verify(
+        verifier, content, signature, signer_iin=actor.iin,
+        organization_bin=organization.bin if organization is not None else None, now=now,
+    )
     if not verdict.is_valid:
         raise errors.TransitionNotAllowed("signature_invalid", document=document_id, detail=verdict.code or "")
     return signature
@@ -181,7 +191,8 @@ def _documents_sign(
     for document in unsigned:
         encoded = signatures.get(document.document_id)
         signature = _signature_checked(
-            document.document_id, bytes(document.content), encoded, actor=actor, verifier=verifier, now=now
+            document.document_id, bytes(document.content), encoded, actor=actor, organization=organization,
+            verifier=verifier, now=now,
         )
         _document_signature_store(
             case, document, signature, encoded or "", actor=actor, organization=organization, now=now

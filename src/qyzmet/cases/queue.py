@@ -119,7 +119,8 @@ def queue_direct_next(
     verifier = get_verifier()
     checked = {
         document_id: _signature_checked(
-            document_id, content, signatures.get(document_id), actor=actor, verifier=verifier, now=now
+            document_id, content, signatures.get(document_id), actor=actor, organization=locality,
+            verifier=verifier, now=now,
         )
         for document_id, content in _direction_contents(case).items()
     }

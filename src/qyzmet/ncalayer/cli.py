@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
@@ -39,6 +40,9 @@ def register(subparsers: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT)
     serve.add_argument("--cancel", action="store_true", help="act as a person who presses Cancel in every dialog")
+    serve.add_argument("--tsa", metavar="URL",
+                       help="stamp signatures asked with a tsaProfile at this RFC 3161 TSA, e.g. "
+                            "http://127.0.0.1:8000/pki/tsp (the platform's test TSA)")
     serve.set_defaults(handler=_handled(_serve))
 
     key = commands.add_parser("demo-key", help="write a demo person's key (issued by the test CA) as a .p12 file")
@@ -76,7 +80,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise CommandError(PASSWORDS_MISMATCH)
     keys = [StandInKey.from_bundle(pki.pkcs12_load(_read(path), password=password))
             for path, password in zip(args.p12, passwords, strict=True)]
-    stand_in = StandIn(keys, cancel=args.cancel)
+    stand_in = StandIn(keys, cancel=args.cancel, timestamper=_timestamper(args.tsa) if args.tsa else None)
     server = standin_server(stand_in, host=args.host, port=args.port)
     described = ", ".join(f"{path.name} ({key.purpose.value if key.purpose else 'any'})"
                           for path, key in zip(args.p12, keys, strict=True))
@@ -89,6 +93,24 @@ def _serve(args: argparse.Namespace) -> int:
     finally:
         server.shutdown()
     return 0
+
+
+def _timestamper(url: str) -> Callable[[bytes], bytes]:
+    import httpx
+
+    from qyzmet.ncalayer.protocol import TimestampUnavailable
+    from qyzmet.signatures.sources import timestamp_add
+    from qyzmet.signatures.tsp import TimestampInvalid
+
+    client = httpx.Client(timeout=10.0)
+
+    def stamp(signature: bytes) -> bytes:
+        try:
+            return timestamp_add(client, signature, url=url)
+        except (httpx.HTTPError, TimestampInvalid) as error:
+            raise TimestampUnavailable(str(error)) from error
+
+    return stamp
 
 
 def _demo_key(args: argparse.Namespace) -> int:

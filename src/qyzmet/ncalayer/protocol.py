@@ -18,8 +18,11 @@ The stand-in holds the keys it was started with (PKCS#12 files of the test CA) a
 person at the NCALayer dialog: it picks the first key the request allows (extended key usage
 OIDs and IIN/BIN in basics' signerParams; SIGNATURE or AUTHENTICATION in commonUtils' keyType),
 as NCALayer lists only the matching keys, and refuses when none matches. In `cancel` mode it
-presses "Cancel" instead. Signatures are made with `qyzmet.signatures.cms`; no TSP (tsaProfile
-is ignored) and no signing of a ready digest (`digested: true` is refused). Pure; no Django.
+presses "Cancel" instead. Signatures are made with `qyzmet.signatures.cms`. When basics'
+signingParams carry a `tsaProfile` and the stand-in was given a `timestamper` (a TSA), the
+signature gets an RFC 3161 token as NCALayer adds it (unsigned attribute
+signatureTimeStampToken); without a timestamper tsaProfile is ignored. No signing of a ready
+digest (`digested: true` is refused). Pure; no Django (the timestamper is injected).
 """
 
 from __future__ import annotations
@@ -57,7 +60,12 @@ NO_STORAGE: Final = "none of the allowed storages {storages} is available (the s
 DIGEST_NOT_SUPPORTED: Final = "the stand-in cannot sign a ready digest (digested: true)"
 FORMAT_NOT_SUPPORTED: Final = "format {format} is not supported by the stand-in (cms only)"
 NOT_BASE64: Final = "data is not valid base64"
+TSA_FAILED: Final = "the time-stamp could not be obtained: {error}"
 BAD_REQUEST: Final = "the request is not a JSON object with module and method"
+
+
+class TimestampUnavailable(Exception):
+    """The timestamper could not get a time-stamp (TSA unreachable or refusing)."""
 
 
 @dataclass(frozen=True)
@@ -101,10 +109,14 @@ def _utc_now() -> datetime:
 class StandIn:
     """The NCALayer stand-in's answers, one request at a time (no I/O)."""
 
-    def __init__(self, keys: Sequence[StandInKey], *, cancel: bool = False, clock: Clock = _utc_now) -> None:
+    def __init__(
+        self, keys: Sequence[StandInKey], *, cancel: bool = False, clock: Clock = _utc_now,
+        timestamper: Callable[[bytes], bytes] | None = None,
+    ) -> None:
         self.keys = tuple(keys)
         self.cancel = cancel
         self.clock = clock
+        self.timestamper = timestamper
         self.locale = "ru"
 
     @staticmethod
@@ -156,7 +168,11 @@ class StandIn:
         contents = [_content(document, decode=decode) for document in documents]
         key = self._choose(lambda key: _matches_signer(key, signer))
         attached = bool(signing.get("encapsulate", DEFAULT_ENCAPSULATE))
-        signatures = [cms.cms_pem(self._sign(key, content, attached=attached)).decode("ascii") for content in contents]
+        stamp = signing.get("tsaProfile") is not None
+        signatures = [
+            cms.cms_pem(self._sign(key, content, attached=attached, stamp=stamp)).decode("ascii")
+            for content in contents
+        ]
         return signatures if isinstance(data, list) else signatures[0]
 
     # --- kz.gov.pki.knca.commonUtils -------------------------------------------------------------
@@ -214,10 +230,16 @@ class StandIn:
                 return key
         raise Refused(NO_MATCHING_KEY)
 
-    def _sign(self, key: StandInKey, content: bytes, *, attached: bool) -> bytes:
+    def _sign(self, key: StandInKey, content: bytes, *, attached: bool, stamp: bool = False) -> bytes:
         bundle = key.bundle
-        return cms.cms_sign(content, key=bundle.key, certificate=bundle.certificate, chain=bundle.chain,
-                            signing_time=self.clock(), attached=attached)
+        signature = cms.cms_sign(content, key=bundle.key, certificate=bundle.certificate, chain=bundle.chain,
+                                 signing_time=self.clock(), attached=attached)
+        if stamp and self.timestamper is not None:
+            try:
+                return self.timestamper(signature)
+            except TimestampUnavailable as error:  # NCALayer reports a TSA failure as a failed signing
+                raise Refused(TSA_FAILED.format(error=error)) from error
+        return signature
 
 
 def key_info(key: StandInKey) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
-from qyzmet.signatures import cms, pki, profile, revocation
+from qyzmet.signatures import cms, pki, profile, revocation, tsp
 from qyzmet.signatures.identifiers import identifier_is_valid
 from qyzmet.signatures.profile import Purpose, name_text
 
@@ -24,6 +24,7 @@ FILE_EXISTS: Final = "{path} exists; refusing to overwrite a key file"
 NO_SUCH_FILE: Final = "{path}: no such file"
 BAD_SERIAL: Final = "{value!r} is not a hexadecimal serial number"
 DATABASE_NOT_READY: Final = "the database is not ready (run `qyzmet setup`): {error}"
+TSA_FAILED: Final = "no time-stamp from {url}: {error}"
 TOO_MANY_PATHS: Final = "give FILE SIGNATURE, or only SIGNATURE when the content is attached"
 
 
@@ -76,6 +77,10 @@ def _register_eds(subparsers: Any) -> None:
     sign.add_argument("--attached", action="store_true", help="put the file's content inside the signature")
     sign.add_argument("--pem", action="store_true", help="PEM instead of DER")
     sign.add_argument("--out", type=Path, help="write here instead of stdout")
+    sign.add_argument(
+        "--timestamp", action="store_true",
+        help="add an RFC 3161 time-stamp from the platform's TSA (QYZMET_PKI_BASE_URL/pki/tsp), as NCALayer does",
+    )
     sign.set_defaults(handler=_handled(_eds_sign))
 
     verify = commands.add_parser("verify", help="verify a signature; prints the verdict as JSON")
@@ -190,6 +195,8 @@ def _eds_sign(args: argparse.Namespace) -> int:
         content, key=bundle.key, certificate=bundle.certificate, chain=bundle.chain,
         signing_time=_now(), attached=args.attached,
     )
+    if args.timestamp:
+        der = _timestamped(der)
     output = cms.cms_pem(der) if args.pem else der
     if args.out:
         args.out.write_bytes(output)
@@ -197,6 +204,22 @@ def _eds_sign(args: argparse.Namespace) -> int:
         sys.stdout.buffer.write(output)
         sys.stdout.flush()
     return 0
+
+
+def _timestamped(der: bytes) -> bytes:
+    import httpx
+
+    _django_setup()
+    from django.conf import settings
+
+    from qyzmet.signatures.backends.local import platform_client_shared
+    from qyzmet.signatures.sources import timestamp_add
+
+    url = settings.QYZMET_PKI_BASE_URL + profile.TSP_PATH
+    try:
+        return timestamp_add(platform_client_shared(), der, url=url)
+    except (httpx.HTTPError, tsp.TimestampInvalid) as error:
+        raise CommandError(TSA_FAILED.format(url=url, error=error)) from error
 
 
 def _eds_verify(args: argparse.Namespace) -> int:

@@ -33,6 +33,7 @@ PEM_LABEL: Final = "CMS"
 PEM_PATTERN: Final = re.compile(rb"-----BEGIN (CMS|PKCS7)-----(.*?)(-----END \1-----|\Z)", re.DOTALL)
 SEQUENCE_TAG: Final = 0x30
 SET_TAG: Final = 0x31
+TIMESTAMP_TOKEN_OID: Final = "1.2.840.113549.1.9.16.2.14"  # id-aa-signatureTimeStampToken (RFC 3161 appendix A)
 
 HASHES: Final[dict[str, type[hashes.HashAlgorithm]]] = {
     "sha1": hashes.SHA1, "sha224": hashes.SHA224, "sha256": hashes.SHA256,
@@ -80,6 +81,7 @@ class SignerData:
     message_digest: bytes | None
     signing_time: datetime | None
     content_type: str | None
+    timestamp_token: bytes | None = None  # DER of the RFC 3161 token in the unsigned attributes, if any
 
 
 @dataclass(frozen=True)
@@ -258,10 +260,16 @@ def _read(info: cms.ContentInfo) -> ParsedSignature:
     pairs = [(choice.chosen, _certificate(choice.chosen)) for choice in choices if choice.name == "certificate"]
     return ParsedSignature(
         content_type=encapsulated["content_type"].dotted,
-        content=None if isinstance(content, core.Void) else bytes(content.native),
+        content=None if isinstance(content, core.Void) else _octets(content),
         certificates=tuple(certificate for _, certificate in pairs),
         signers=tuple(_signer(signer_info, pairs) for signer_info in signed_data["signer_infos"]),
     )
+
+
+def _octets(content: core.ParsableOctetString) -> bytes:
+    """The encapsulated content's bytes: plain data (also BER chunks), or the DER of a structure (TSTInfo)."""
+    native = content.native
+    return bytes(native) if isinstance(native, bytes) else bytes(content)
 
 
 def _certificate(asn1_certificate: asn1_x509.Certificate) -> x509.Certificate:
@@ -278,6 +286,7 @@ def _signer(signer_info: cms.SignerInfo, pairs: list[tuple[asn1_x509.Certificate
     values = {attribute["type"].native: attribute["values"][0] for attribute in attributes} if has_attributes else {}
     signing_time = values["signing_time"].native if "signing_time" in values else None
     return SignerData(
+        timestamp_token=_timestamp_token(signer_info),
         certificate=_signer_certificate(signer_info["sid"], pairs),
         digest_algorithm=signer_info["digest_algorithm"]["algorithm"].native,
         signature_algorithm=signer_info["signature_algorithm"]["algorithm"].native,
@@ -287,6 +296,43 @@ def _signer(signer_info: cms.SignerInfo, pairs: list[tuple[asn1_x509.Certificate
         signing_time=signing_time.astimezone(UTC) if signing_time is not None else None,
         content_type=values["content_type"].dotted if "content_type" in values else None,
     )
+
+
+def _timestamp_token(signer_info: cms.SignerInfo) -> bytes | None:
+    """The first id-aa-signatureTimeStampToken among the unsigned attributes (as NCALayer adds it)."""
+    attributes = signer_info["unsigned_attrs"]
+    if isinstance(attributes, core.Void):
+        return None
+    for attribute in attributes:
+        if attribute["type"].dotted == TIMESTAMP_TOKEN_OID and len(attribute["values"]) > 0:
+            return bytes(attribute["values"][0].dump())
+    return None
+
+
+def cms_timestamp_attach(signature: bytes, token: bytes) -> bytes:
+    """The signature (DER, PEM or base64) with an RFC 3161 token added as its signer's unsigned attribute, DER.
+
+    What NCALayer does when it stamps a signature with the national CA's TSA (`signatureTimeStampToken`).
+    """
+    info = cms.ContentInfo.load(_der_bytes(signature))
+    signed_data = info["content"]
+    signer_info = signed_data["signer_infos"][0]
+    unsigned = [] if isinstance(signer_info["unsigned_attrs"], core.Void) else list(signer_info["unsigned_attrs"])
+    kept = [attribute for attribute in unsigned if attribute["type"].dotted != TIMESTAMP_TOKEN_OID]
+    stamp = cms.CMSAttribute({"type": TIMESTAMP_TOKEN_OID, "values": [cms.ContentInfo.load(token)]})
+    # New parents around the original children: the signed attributes keep their exact bytes.
+    stamped = cms.SignerInfo({
+        **{name: signer_info[name] for name, _, *_ in cms.SignerInfo._fields if name != "unsigned_attrs"
+           and not isinstance(signer_info[name], core.Void)},
+        "unsigned_attrs": cms.CMSAttributes([*kept, stamp]),
+    })
+    fields = {
+        name: signed_data[name] for name, _, *_ in cms.SignedData._fields
+        if name != "signer_infos" and not isinstance(signed_data[name], core.Void)
+    }
+    others = list(signed_data["signer_infos"])[1:]
+    rebuilt = cms.SignedData({**fields, "signer_infos": [stamped, *others]})
+    return bytes(cms.ContentInfo({"content_type": "signed_data", "content": rebuilt}).dump())
 
 
 def _signer_certificate(

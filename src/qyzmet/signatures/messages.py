@@ -19,17 +19,23 @@ CONTENT_TAMPERED: Final = "CONTENT_TAMPERED"
 SIGNATURE_INVALID: Final = "SIGNATURE_INVALID"
 UNKNOWN_ISSUER: Final = "UNKNOWN_ISSUER"
 CHAIN_INVALID: Final = "CHAIN_INVALID"
+CERT_INVALID: Final = "CERT_INVALID"
+WEAK_ALGORITHM: Final = "WEAK_ALGORITHM"
+TIMESTAMP_INVALID: Final = "TIMESTAMP_INVALID"
+SIGNING_TIME_UNPROVEN: Final = "SIGNING_TIME_UNPROVEN"
 SIGNING_TIME_IN_FUTURE: Final = "SIGNING_TIME_IN_FUTURE"
 CERT_EXPIRED: Final = "CERT_EXPIRED"
 CERT_NOT_YET_VALID: Final = "CERT_NOT_YET_VALID"
 REVOKED_CRL: Final = "REVOKED_CRL"
 REVOKED_OCSP: Final = "REVOKED_OCSP"
 REVOCATION_UNKNOWN: Final = "REVOCATION_UNKNOWN"
+REVOCATION_STALE: Final = "REVOCATION_STALE"
 KEY_USAGE_AUTH_KEY: Final = "KEY_USAGE_AUTH_KEY"
 KEY_USAGE_SIGN_KEY: Final = "KEY_USAGE_SIGN_KEY"
 KEY_USAGE_INVALID: Final = "KEY_USAGE_INVALID"
 IIN_MISMATCH: Final = "IIN_MISMATCH"
 BIN_MISMATCH: Final = "BIN_MISMATCH"
+BIN_PERSONAL_KEY: Final = "BIN_PERSONAL_KEY"
 
 LANGUAGES: Final = ("kk", "ru", "en")
 
@@ -84,20 +90,47 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "ru": "Регистрационное свидетельство удостоверяющего центра в цепочке недействительно.",
         "en": "A certification authority's certificate in the chain is not valid.",
     },
+    CERT_INVALID: {
+        "kk": "Қол қоюшының тіркеу куәлігі тіркеу куәліктерінің ережелерін бұзады "
+              "(мысалы, белгісіз сыни кеңейтуі бар).",
+        "ru": "Регистрационное свидетельство подписавшего нарушает правила регистрационных свидетельств "
+              "(например, содержит неизвестное критическое расширение).",
+        "en": "The signer's certificate breaks the certificate rules (for example, it has an unknown critical "
+              "extension).",
+    },
+    WEAK_ALGORITHM: {
+        "kk": "Қолтаңбада немесе тіркеу куәлігінде әлсіз алгоритм (SHA-1) қолданылған, ол енді қабылданбайды.",
+        "ru": "В подписи или регистрационном свидетельстве использован слабый алгоритм (SHA-1), "
+              "он больше не принимается.",
+        "en": "The signature or a certificate uses a weak algorithm (SHA-1), which is no longer accepted.",
+    },
+    TIMESTAMP_INVALID: {
+        "kk": "Қолтаңбадағы уақыт белгісі жарамсыз немесе оны сенім білдірілген уақыт белгілері қызметі бермеген.",
+        "ru": "Метка времени в подписи недействительна или выдана не доверенной службой меток времени.",
+        "en": "The signature's timestamp is not valid or was not issued by a trusted timestamp authority.",
+    },
+    SIGNING_TIME_UNPROVEN: {
+        "kk": "Тіркеу куәлігінің қолданылу мерзімі өтіп кеткен. Қолтаңбада ертерек қол қою уақыты көрсетілген, "
+              "бірақ оны сенім білдірілген уақыт белгісі растамайды.",
+        "ru": "Срок действия регистрационного свидетельства истёк. В подписи указано более раннее время "
+              "подписания, но его не подтверждает доверенная метка времени.",
+        "en": "The certificate has expired. The signature states an earlier signing time, but no trusted "
+              "timestamp confirms it.",
+    },
     SIGNING_TIME_IN_FUTURE: {
         "kk": "Қолтаңбада көрсетілген қол қою уақыты әлі келмеген.",
         "ru": "Время подписания, указанное в подписи, ещё не наступило.",
         "en": "The signing time stated in the signature lies in the future.",
     },
     CERT_EXPIRED: {
-        "kk": "Қол қойылған сәтте тіркеу куәлігінің қолданылу мерзімі өтіп кеткен.",
-        "ru": "На момент подписания срок действия регистрационного свидетельства истёк.",
-        "en": "The certificate had expired when the document was signed.",
+        "kk": "Тіркеу куәлігінің қолданылу мерзімі өтіп кеткен.",
+        "ru": "Срок действия регистрационного свидетельства истёк.",
+        "en": "The certificate has expired.",
     },
     CERT_NOT_YET_VALID: {
-        "kk": "Қол қойылған сәтте тіркеу куәлігі әлі күшіне енбеген.",
-        "ru": "На момент подписания регистрационное свидетельство ещё не вступило в силу.",
-        "en": "The certificate was not yet valid when the document was signed.",
+        "kk": "Тіркеу куәлігі әлі күшіне енбеген.",
+        "ru": "Регистрационное свидетельство ещё не вступило в силу.",
+        "en": "The certificate is not yet valid.",
     },
     REVOKED_CRL: {
         "kk": "Тіркеу куәлігі кері қайтарып алынған (кері қайтарып алынған тіркеу куәліктерінің тізімі бойынша).",
@@ -113,6 +146,11 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "kk": "Тіркеу куәлігінің кері қайтарып алынбағанын тексеру мүмкін болмады.",
         "ru": "Не удалось проверить, не отозвано ли регистрационное свидетельство.",
         "en": "Whether the certificate has been revoked could not be checked.",
+    },
+    REVOCATION_STALE: {
+        "kk": "Тіркеу куәлігінің кері қайтарып алынуы туралы мәліметтер ескірген; жаңа жауап алу мүмкін болмады.",
+        "ru": "Сведения об отзыве регистрационного свидетельства устарели; получить свежий ответ не удалось.",
+        "en": "The revocation information for the certificate is out of date; no fresh answer could be obtained.",
     },
     KEY_USAGE_AUTH_KEY: {
         "kk": "Өтінішке аутентификация кілтімен қол қойылған; қол қою кілтін (RSA немесе GOST) таңдаңыз.",
@@ -135,9 +173,17 @@ MESSAGES: Final[dict[str, dict[str, str]]] = {
         "en": "The signer's IIN does not match the applicant's IIN.",
     },
     BIN_MISMATCH: {
-        "kk": "Тіркеу куәлігіндегі БСН ұйымның БСН-іне сәйкес келмейді.",
-        "ru": "БИН в регистрационном свидетельстве не совпадает с БИН организации.",
-        "en": "The BIN in the certificate does not match the organization's BIN.",
+        "kk": "Басқа ұйымның кілтімен қол қойылған: тіркеу куәлігіндегі БСН ұйымның БСН-іне сәйкес келмейді.",
+        "ru": "Подписано ключом другой организации: БИН в регистрационном свидетельстве не совпадает "
+              "с БИН организации.",
+        "en": "Signed with another organization's key: the BIN in the certificate does not match the "
+              "organization's BIN.",
+    },
+    BIN_PERSONAL_KEY: {
+        "kk": "Жеке кілтпен қол қойылған, ұйымның кілтімен емес: тіркеу куәлігінде ұйымның БСН-і жоқ.",
+        "ru": "Подписано личным ключом, а не ключом организации: в регистрационном свидетельстве нет БИН "
+              "организации.",
+        "en": "Signed with a personal key, not the organization's key: the certificate carries no organization BIN.",
     },
 }
 

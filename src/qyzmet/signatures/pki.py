@@ -1,8 +1,10 @@
-"""The test national CA: a root, an issuing CA and a delegated OCSP responder, RSA-2048 / SHA-256.
+"""The test national CA: a root, an issuing CA, a delegated OCSP responder and a time-stamping
+authority (TSA, RFC 3161), RSA-2048 / SHA-256.
 
 Everything lives in one directory (settings.QYZMET_PKI_DIR, `var/pki/` by default), as PEM
-files: `root.crt`/`root.key`, `issuing.crt`/`issuing.key`, `ocsp.crt`/`ocsp.key`, and a
-`trust/` folder for extra trusted roots. Keys are unencrypted with owner-only permissions:
+files: `root.crt`/`root.key`, `issuing.crt`/`issuing.key`, `ocsp.crt`/`ocsp.key`,
+`tsa.crt`/`tsa.key`, and a `trust/` folder for extra trusted roots. A CA made before the TSA
+existed gets its TSA added by `pki_init` (the other files are kept). Keys are unencrypted with owner-only permissions:
 this CA exists for development and tests, never for real signatures. Pure functions that
 take paths and keys; no Django.
 """
@@ -29,6 +31,7 @@ from qyzmet.signatures.profile import Holder, Purpose
 ROOT: Final = "root"
 ISSUING: Final = "issuing"
 RESPONDER: Final = "ocsp"
+TSA: Final = "tsa"
 TRUST_FOLDER: Final = "trust"
 AUTHORITY_NAMES: Final = (ROOT, ISSUING)
 
@@ -54,6 +57,11 @@ RESPONDER_SUBJECT: Final = x509.Name([
     x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Qyzmet"),
     x509.NameAttribute(NameOID.COMMON_NAME, "QYZMET TEST OCSP RESPONDER"),
 ])
+TSA_SUBJECT: Final = x509.Name([
+    x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ"),
+    x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Qyzmet"),
+    x509.NameAttribute(NameOID.COMMON_NAME, "QYZMET TEST TSA"),
+])
 
 PKI_NOT_INITIALISED: Final = "the test CA is not set up in {directory}: run `qyzmet pki init`"
 PKI_INCOMPLETE: Final = "{directory} holds part of a CA ({present}); refusing to overwrite it, move it away first"
@@ -75,7 +83,7 @@ class KeyFileError(Exception):
 
 @dataclass(frozen=True)
 class Authority:
-    """A certificate with its private key: a CA, or the OCSP responder."""
+    """A certificate with its private key: a CA, the OCSP responder or the TSA."""
 
     name: str
     certificate: x509.Certificate
@@ -90,6 +98,7 @@ class Pki:
     root: Authority
     issuing: Authority
     responder: Authority
+    tsa: Authority
 
     @property
     def chain(self) -> tuple[x509.Certificate, ...]:
@@ -116,11 +125,11 @@ def key_generate() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
 
 
-def pki_files(directory: Path) -> dict[str, Path]:
-    """The PEM files a complete PKI directory holds, by role."""
+def pki_files(directory: Path, *, names: tuple[str, ...] = (ROOT, ISSUING, RESPONDER)) -> dict[str, Path]:
+    """The PEM files of the CA proper (root, issuing CA, OCSP responder) by role; `names` for others."""
     return {
         f"{name}.{kind}": directory / f"{name}.{kind}"
-        for name in (ROOT, ISSUING, RESPONDER)
+        for name in names
         for kind in ("crt", "key")
     }
 
@@ -133,14 +142,44 @@ def pki_init(directory: Path, *, base_url: str, now: datetime) -> tuple[Pki, boo
     files = pki_files(directory)
     present = sorted(name for name, path in files.items() if path.exists())
     if len(present) == len(files):
+        _tsa_ensure(directory, base_url=base_url, now=now)
         return pki_load(directory), False
     if present:
         raise PkiIncomplete(PKI_INCOMPLETE.format(directory=directory, present=", ".join(present)))
     pki = pki_create(directory, base_url=base_url, now=now)
-    for authority in (pki.root, pki.issuing, pki.responder):
-        _write_key(directory / f"{authority.name}.key", authority.key)
-        (directory / f"{authority.name}.crt").write_bytes(certificate_pem(authority.certificate))
+    for authority in (pki.root, pki.issuing, pki.responder, pki.tsa):
+        _authority_write(directory, authority)
     return pki, True
+
+
+def _authority_write(directory: Path, authority: Authority) -> None:
+    _write_key(directory / f"{authority.name}.key", authority.key)
+    (directory / f"{authority.name}.crt").write_bytes(certificate_pem(authority.certificate))
+
+
+def _tsa_ensure(directory: Path, *, base_url: str, now: datetime) -> None:
+    """Add the TSA to a CA made before it existed (a partial TSA is replaced: it never signed anything kept)."""
+    files = pki_files(directory, names=(TSA,))
+    if all(path.exists() for path in files.values()):
+        return
+    for path in files.values():
+        path.unlink(missing_ok=True)
+    issuing = _authority_read(directory, ISSUING)
+    _authority_write(directory, tsa_create(issuing, base_url=base_url, now=now))
+
+
+def tsa_create(issuing: Authority, *, base_url: str, now: datetime) -> Authority:
+    """A time-stamping authority certified by the issuing CA (EKU timeStamping, critical), in memory."""
+    key = key_generate()
+    start = now - BACKDATE
+    extensions = profile.tsa_extensions(
+        public_key=key.public_key(), issuer=issuing.certificate, base_url=base_url, issuer_name=ISSUING
+    )
+    end = min(start + ISSUING_LIFETIME, issuing.certificate.not_valid_after_utc)
+    return Authority(TSA, _sign(
+        TSA_SUBJECT, key.public_key(), issuer_name=issuing.certificate.subject, issuer_key=issuing.key,
+        not_before=start, not_after=end, extensions=extensions,
+    ), key)
 
 
 def pki_create(directory: Path, *, base_url: str, now: datetime) -> Pki:
@@ -170,22 +209,24 @@ def pki_create(directory: Path, *, base_url: str, now: datetime) -> Pki:
         RESPONDER_SUBJECT, responder_key.public_key(), issuer_name=ISSUING_SUBJECT, issuer_key=issuing_key,
         not_before=start, not_after=start + ISSUING_LIFETIME, extensions=responder_extensions,
     ), responder_key)
+    tsa = tsa_create(issuing, base_url=base_url, now=now)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / TRUST_FOLDER).mkdir(exist_ok=True)
-    return Pki(directory=directory, root=root, issuing=issuing, responder=responder)
+    return Pki(directory=directory, root=root, issuing=issuing, responder=responder, tsa=tsa)
 
 
 def pki_load(directory: Path) -> Pki:
     """Load the test CA from `directory`; PkiNotInitialised when it is not (completely) there."""
-    files = pki_files(directory)
+    files = pki_files(directory, names=(ROOT, ISSUING, RESPONDER, TSA))
     if not all(path.exists() for path in files.values()):
         raise PkiNotInitialised(PKI_NOT_INITIALISED.format(directory=directory))
-    authorities = [
-        Authority(name, x509.load_pem_x509_certificate(files[f"{name}.crt"].read_bytes()),
-                  _read_key(files[f"{name}.key"]))
-        for name in (ROOT, ISSUING, RESPONDER)
-    ]
-    return Pki(directory=directory, root=authorities[0], issuing=authorities[1], responder=authorities[2])
+    root, issuing, responder, tsa = (_authority_read(directory, name) for name in (ROOT, ISSUING, RESPONDER, TSA))
+    return Pki(directory=directory, root=root, issuing=issuing, responder=responder, tsa=tsa)
+
+
+def _authority_read(directory: Path, name: str) -> Authority:
+    certificate = x509.load_pem_x509_certificate((directory / f"{name}.crt").read_bytes())
+    return Authority(name, certificate, _read_key(directory / f"{name}.key"))
 
 
 def certificate_issue(

@@ -40,6 +40,7 @@ NAME_LABELS: Final = {
 
 CRL_PATH: Final = "/pki/crl/{name}.crl"
 OCSP_PATH: Final = "/pki/ocsp"
+TSP_PATH: Final = "/pki/tsp"
 CA_CERTIFICATE_PATH: Final = "/pki/ca/{name}.crt"
 
 NAME_TOO_SHORT: Final = "a holder's name needs at least a surname and a first name, e.g. 'ТЕСТОВ ТЕСТ ТЕСТОВИЧ'"
@@ -203,6 +204,20 @@ def ocsp_responder_extensions(
         (x509.OCSPNoCheck(), False),
         (x509.SubjectKeyIdentifier.from_public_key(public_key), False),
         (_authority_key_identifier(issuer), False),
+    ]
+
+
+def tsa_extensions(
+    *, public_key: CertificateIssuerPublicKeyTypes, issuer: x509.Certificate, base_url: str, issuer_name: str
+) -> list[tuple[x509.ExtensionType, bool]]:
+    """Extensions of a time-stamping authority's certificate (RFC 3161 2.3: the only EKU, critical)."""
+    return [
+        (x509.BasicConstraints(ca=False, path_length=None), True),
+        (_key_usage(digital_signature=True, content_commitment=True), True),
+        (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), True),
+        (x509.SubjectKeyIdentifier.from_public_key(public_key), False),
+        (_authority_key_identifier(issuer), False),
+        *revocation_pointers(base_url, issuer_name=issuer_name, with_ocsp=True),
     ]
 
 

@@ -15,6 +15,8 @@ from enum import StrEnum
 from functools import partial
 from typing import Final
 
+from asn1crypto import core as asn1_core
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
@@ -29,6 +31,12 @@ CRL: Final = "crl"
 OCSP: Final = "ocsp"
 OCSP_VALIDITY: Final = timedelta(hours=1)
 CLOCK_SKEW: Final = timedelta(minutes=5)
+# An OCSP response that does not echo our nonce counts only if produced this recently (it may be a
+# pre-produced or cached answer); settings.QYZMET_OCSP_MAX_AGE overrides it.
+OCSP_MAX_AGE: Final = timedelta(hours=1)
+# A CRL without nextUpdate ("valid until further notice") counts only this long after its thisUpdate;
+# settings.QYZMET_CRL_MAX_AGE overrides it.
+CRL_MAX_AGE: Final = timedelta(days=1)
 NONCE_SIZE: Final = 16
 
 # RFC 5280 reason names, as the CLI and the database spell them. certificateHold and
@@ -43,6 +51,8 @@ CRL_UNREADABLE: Final = "the CRL cannot be read"
 CRL_WRONG_ISSUER: Final = "the CRL was issued by {issuer}, not by the certificate's issuer"
 CRL_BAD_SIGNATURE: Final = "the CRL signature does not verify with the issuer's key"
 CRL_STALE: Final = "the CRL expired at {next_update}"
+CRL_TOO_OLD: Final = "the CRL has no nextUpdate and was issued at {this_update}, more than {max_age} ago"
+WEAK_SIGNATURE: Final = "the {source} answer is signed with {algorithm}, a weak algorithm"
 CRL_LISTED: Final = "listed on CRL number {number}"
 CRL_NOT_LISTED: Final = "not listed on CRL number {number}"
 OCSP_UNREADABLE: Final = "the OCSP response cannot be read"
@@ -51,6 +61,9 @@ OCSP_NO_ANSWER: Final = "the OCSP response says nothing about this certificate"
 OCSP_BAD_SIGNATURE: Final = "the OCSP response is not signed by the issuer or a responder it authorised"
 OCSP_NONCE: Final = "the OCSP response does not echo our nonce"
 OCSP_STALE: Final = "the OCSP response is not current (thisUpdate {this_update}, nextUpdate {next_update})"
+OCSP_TOO_OLD: Final = (
+    "the OCSP response does not echo our nonce and was produced at {produced_at}, more than {max_age} ago"
+)
 
 
 class RevocationStatus(StrEnum):
@@ -75,6 +88,7 @@ class RevocationAnswer:
     # The period the source vouches for the answer (OCSP thisUpdate/nextUpdate); None when unsaid.
     this_update: datetime | None = None
     next_update: datetime | None = None
+    stale: bool = False  # the source answered, but with data too old to rely on
 
 
 @dataclass(frozen=True)
@@ -101,15 +115,18 @@ def crl_build(
     entries: Iterable[RevokedEntry],
     number: int,
     this_update: datetime,
-    next_update: datetime,
+    next_update: datetime | None,
 ) -> bytes:
-    """A DER CRL signed by `key`, listing `entries`, with CRL number and authority key identifier."""
+    """A DER CRL signed by `key`, listing `entries`, with CRL number and authority key identifier.
+
+    `next_update` None leaves nextUpdate out (RFC 5280 allows it; verifiers then apply a maximum age).
+    """
     ski = issuer.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
     builder = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(issuer.subject)
         .last_update(this_update)
-        .next_update(next_update)
+        .next_update(next_update or this_update + OCSP_VALIDITY)
         .add_extension(x509.CRLNumber(number), critical=False)
         .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False)
     )
@@ -118,13 +135,39 @@ def crl_build(
         if entry.reason and entry.reason != x509.ReasonFlags.unspecified.value:
             revoked = revoked.add_extension(x509.CRLReason(REASONS[entry.reason]), critical=False)
         builder = builder.add_revoked_certificate(revoked.build())
-    return builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    der = builder.sign(key, hashes.SHA256()).public_bytes(serialization.Encoding.DER)
+    return der if next_update is not None else _without_next_update(der, key)
+
+
+def _without_next_update(der: bytes, key: rsa.RSAPrivateKey) -> bytes:
+    """The same CRL with nextUpdate removed and signed again (`cryptography` always writes one)."""
+    certificate_list = asn1_crl.CertificateList.load(der)
+    tbs = certificate_list["tbs_cert_list"]
+    fields = {
+        name: tbs[name] for name, _, *_ in asn1_crl.TbsCertList._fields
+        if name != "next_update" and not isinstance(tbs[name], asn1_core.Void)
+    }
+    rebuilt = asn1_crl.TbsCertList(fields)
+    signature = key.sign(rebuilt.dump(), padding.PKCS1v15(), hashes.SHA256())
+    return bytes(asn1_crl.CertificateList({
+        "tbs_cert_list": rebuilt, "signature_algorithm": certificate_list["signature_algorithm"],
+        "signature": signature,
+    }).dump())
 
 
 def crl_read(
-    data: bytes, *, certificate: x509.Certificate, issuer: x509.Certificate, now: datetime, url: str | None = None
+    data: bytes,
+    *,
+    certificate: x509.Certificate,
+    issuer: x509.Certificate,
+    now: datetime,
+    url: str | None = None,
+    max_age: timedelta = CRL_MAX_AGE,
 ) -> RevocationAnswer:
-    """Check a CRL (DER or PEM) from `issuer` and look `certificate` up in it."""
+    """Check a CRL (DER or PEM) from `issuer` and look `certificate` up in it.
+
+    A CRL past its nextUpdate is stale; one without nextUpdate is stale `max_age` after its thisUpdate.
+    """
     answer = partial(RevocationAnswer, CRL, url=url)
     try:
         crl = (x509.load_pem_x509_crl if data.lstrip().startswith(b"-----") else x509.load_der_x509_crl)(data)
@@ -135,9 +178,14 @@ def crl_read(
         return answer(RevocationStatus.UNAVAILABLE, detail=wrong_issuer)
     if not _crl_signature_is_valid(crl, issuer):
         return answer(RevocationStatus.UNAVAILABLE, detail=CRL_BAD_SIGNATURE)
+    if _is_weak(crl.signature_hash_algorithm):
+        return answer(RevocationStatus.UNAVAILABLE, detail=WEAK_SIGNATURE.format(source="CRL", algorithm="SHA-1"))
     if crl.next_update_utc is not None and crl.next_update_utc < now - CLOCK_SKEW:
         stale = CRL_STALE.format(next_update=crl.next_update_utc.isoformat())
-        return answer(RevocationStatus.UNAVAILABLE, detail=stale)
+        return answer(RevocationStatus.UNAVAILABLE, detail=stale, stale=True)
+    if crl.next_update_utc is None and crl.last_update_utc < now - max_age:
+        too_old = CRL_TOO_OLD.format(this_update=crl.last_update_utc.isoformat(), max_age=max_age)
+        return answer(RevocationStatus.UNAVAILABLE, detail=too_old, stale=True)
     number = _crl_number(crl)
     revoked = crl.get_revoked_certificate_by_serial_number(certificate.serial_number)
     if revoked is None:
@@ -214,8 +262,13 @@ def ocsp_response_read(
     nonce: bytes | None,
     now: datetime,
     url: str | None = None,
+    max_age: timedelta = OCSP_MAX_AGE,
 ) -> RevocationAnswer:
-    """Check an OCSP response (signature, nonce, freshness) and return what it says about `certificate`."""
+    """Check an OCSP response (signature, nonce, freshness) and return what it says about `certificate`.
+
+    Fresh means: our `nonce` echoed back, or else produced within `max_age` of `now`; and in any
+    case thisUpdate not in the future and nextUpdate (when given) not past.
+    """
     answer = partial(RevocationAnswer, OCSP, url=url)
     try:
         response = ocsp.load_der_ocsp_response(data)
@@ -225,16 +278,22 @@ def ocsp_response_read(
         return answer(RevocationStatus.UNAVAILABLE, detail=OCSP_STATUS.format(status=response.response_status.name))
     if not _ocsp_signature_is_valid(response, issuer, now):
         return answer(RevocationStatus.UNAVAILABLE, detail=OCSP_BAD_SIGNATURE)
+    if _is_weak(response.signature_hash_algorithm):
+        return answer(RevocationStatus.UNAVAILABLE, detail=WEAK_SIGNATURE.format(source="OCSP", algorithm="SHA-1"))
     echoed = _nonce(response.extensions)
     if nonce is not None and echoed is not None and echoed != nonce:
         return answer(RevocationStatus.UNAVAILABLE, detail=OCSP_NONCE)
+    produced_at = response.produced_at_utc
+    if (nonce is None or echoed != nonce) and not now - max_age <= produced_at <= now + CLOCK_SKEW:
+        too_old = OCSP_TOO_OLD.format(produced_at=produced_at.isoformat(), max_age=max_age)
+        return answer(RevocationStatus.UNAVAILABLE, detail=too_old, stale=True)
     single = _single_response(response, certificate, issuer)
     if single is None:
         return answer(RevocationStatus.UNAVAILABLE, detail=OCSP_NO_ANSWER)
     next_update = single.next_update_utc
     if single.this_update_utc > now + CLOCK_SKEW or (next_update is not None and next_update < now - CLOCK_SKEW):
         return answer(RevocationStatus.UNAVAILABLE, detail=OCSP_STALE.format(
-            this_update=single.this_update_utc.isoformat(), next_update=next_update))
+            this_update=single.this_update_utc.isoformat(), next_update=next_update), stale=True)
     answer = partial(answer, this_update=single.this_update_utc, next_update=next_update)
     if single.certificate_status is ocsp.OCSPCertStatus.GOOD:
         return answer(RevocationStatus.GOOD, detail=OCSP_STATUS.format(status="good"))
@@ -268,6 +327,10 @@ def certificate_urls(certificate: x509.Certificate, source: str) -> list[str]:
         return []
     urls = [str(name.value) for name in names if isinstance(name, x509.UniformResourceIdentifier)]
     return [url for url in urls if url.startswith(("http://", "https://"))]
+
+
+def _is_weak(algorithm: hashes.HashAlgorithm | None) -> bool:
+    return isinstance(algorithm, hashes.SHA1 | hashes.MD5)
 
 
 def _unsuccessful(status: ocsp.OCSPResponseStatus) -> bytes:

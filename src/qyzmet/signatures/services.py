@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 
 from qyzmet.signatures import revocation
 from qyzmet.signatures.models import IssuedCertificate, RevocationList
-from qyzmet.signatures.pki import ISSUING, Pki, pki_files, pki_load, serial_hex
+from qyzmet.signatures.pki import ISSUING, RESPONDER, ROOT, TSA, Pki, pki_files, pki_load, serial_hex
 from qyzmet.signatures.profile import Purpose, key_identifier, name_text, subject_identity
 from qyzmet.signatures.sources import PROCESS_CACHE
 
@@ -44,7 +44,8 @@ def pki_default() -> Pki:
     tens of milliseconds, too much for every OCSP request.
     """
     directory = Path(settings.QYZMET_PKI_DIR)
-    stamp = tuple(path.stat().st_mtime_ns if path.exists() else -1 for path in pki_files(directory).values())
+    files = pki_files(directory, names=(ROOT, ISSUING, RESPONDER, TSA))
+    stamp = tuple(path.stat().st_mtime_ns if path.exists() else -1 for path in files.values())
     return _pki_cached(directory, stamp)
 
 

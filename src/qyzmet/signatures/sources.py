@@ -1,4 +1,5 @@
-"""Where the verifier asks about revocation: OCSP responders and CRL distribution points, over httpx.
+"""Where the verifier asks about revocation (OCSP responders, CRL distribution points) and a signer asks
+for a time-stamp (a TSA), over httpx.
 
 Both take an injected `httpx.Client`, so the transport decides where a request goes: the
 network, the platform's own responder in-process (`transport.PlatformTransport`), or a fake
@@ -18,7 +19,7 @@ from typing import Final, Protocol
 import httpx
 from cryptography import x509
 
-from qyzmet.signatures import revocation
+from qyzmet.signatures import cms, revocation, tsp
 from qyzmet.signatures.revocation import RevocationAnswer, RevocationStatus
 
 OCSP_REQUEST_TYPE: Final = "application/ocsp-request"
@@ -114,18 +115,21 @@ class OcspSource:
     name = revocation.OCSP
 
     def __init__(
-        self, client: httpx.Client, *, url: str | None = None, cache: RevocationCache | None = None
+        self, client: httpx.Client, *, url: str | None = None, cache: RevocationCache | None = None,
+        max_age: timedelta = revocation.OCSP_MAX_AGE,
     ) -> None:
         self._client = client
         self._url = url
         self._cache = cache
+        self._max_age = max_age
 
     def status(self, certificate: x509.Certificate, issuer: x509.Certificate, *, now: datetime) -> RevocationAnswer:
         if self._cache is None:
             return self._ask(certificate, issuer, now=now)
         key = self._cache.key(certificate, issuer)
         cached = self._cache.answer(key, now=now)
-        if cached is not None:
+        # Kept until nextUpdate, and no longer than the freshness window from its thisUpdate.
+        if cached is not None and cached.this_update is not None and now - cached.this_update <= self._max_age:
             return cached
         answer = self._ask(certificate, issuer, now=now)
         self._cache.answer_keep(key, answer)
@@ -146,7 +150,8 @@ class OcspSource:
                 self.name, RevocationStatus.UNAVAILABLE, url=url, detail=FETCH_FAILED.format(url=url, error=error)
             )
         return revocation.ocsp_response_read(
-            response.content, certificate=certificate, issuer=issuer, nonce=nonce, now=now, url=url
+            response.content, certificate=certificate, issuer=issuer, nonce=nonce, now=now, url=url,
+            max_age=self._max_age,
         )
 
 
@@ -156,11 +161,13 @@ class CrlSource:
     name = revocation.CRL
 
     def __init__(
-        self, client: httpx.Client, *, url: str | None = None, cache: RevocationCache | None = None
+        self, client: httpx.Client, *, url: str | None = None, cache: RevocationCache | None = None,
+        max_age: timedelta = revocation.CRL_MAX_AGE,
     ) -> None:
         self._client = client
         self._url = url
         self._cache = cache if cache is not None else RevocationCache()
+        self._max_age = max_age
 
     def status(self, certificate: x509.Certificate, issuer: x509.Certificate, *, now: datetime) -> RevocationAnswer:
         urls = [self._url] if self._url else revocation.certificate_urls(certificate, revocation.CRL)
@@ -176,7 +183,9 @@ class CrlSource:
     ) -> RevocationAnswer:
         cached = self._cache.crl(url)
         if cached is not None:
-            answer = revocation.crl_read(cached, certificate=certificate, issuer=issuer, now=now, url=url)
+            answer = revocation.crl_read(
+                cached, certificate=certificate, issuer=issuer, now=now, url=url, max_age=self._max_age
+            )
             if answer.status is not RevocationStatus.UNAVAILABLE:
                 return answer
         try:
@@ -187,4 +196,19 @@ class CrlSource:
                 self.name, RevocationStatus.UNAVAILABLE, url=url, detail=FETCH_FAILED.format(url=url, error=error)
             )
         self._cache.crl_keep(url, response.content)
-        return revocation.crl_read(response.content, certificate=certificate, issuer=issuer, now=now, url=url)
+        return revocation.crl_read(
+            response.content, certificate=certificate, issuer=issuer, now=now, url=url, max_age=self._max_age
+        )
+
+
+def timestamp_add(client: httpx.Client, signature: bytes, *, url: str) -> bytes:
+    """Ask the TSA at `url` (RFC 3161 over HTTP) to stamp the signature's value; the signature with the token, DER.
+
+    Raises httpx.HTTPError when the TSA cannot be reached and tsp.TimestampInvalid when it refuses.
+    """
+    parsed = cms.cms_parse(signature)
+    nonce = tsp.timestamp_nonce()
+    body = tsp.timestamp_request_build(parsed.signers[0].signature, nonce=nonce)
+    response = client.post(url, content=body, headers={"Content-Type": tsp.REQUEST_TYPE})
+    response.raise_for_status()
+    return cms.cms_timestamp_attach(signature, tsp.timestamp_response_token(response.content, nonce=nonce))

@@ -1,8 +1,9 @@
 """An httpx transport that answers the platform's own /pki/ addresses in-process.
 
 The verifier asks revocation questions over HTTP (OCSP POST, CRL GET) wherever a certificate
-points. For the platform's own test CA there is no need for a running server: mounted on the
-base URL, this transport hands the request to the same selector and service the views use.
+points, and a signer may ask the test TSA for a time-stamp (POST /pki/tsp). For the platform's
+own test CA there is no need for a running server: mounted on the base URL, this transport
+hands the request to the same selector and service the views use.
 """
 
 from __future__ import annotations
@@ -17,9 +18,9 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
-from qyzmet.signatures import selectors, services
+from qyzmet.signatures import selectors, services, tsp
 from qyzmet.signatures.pki import AUTHORITY_NAMES, Pki, PkiNotInitialised
-from qyzmet.signatures.profile import OCSP_PATH
+from qyzmet.signatures.profile import OCSP_PATH, TSP_PATH
 
 CRL_PATTERN: Final = re.compile(r"^/pki/crl/(?P<name>[-\w]+)\.crl$")
 
@@ -40,6 +41,10 @@ class PlatformTransport(httpx.BaseTransport):
             if request.method == "POST" and path.rstrip("/") == OCSP_PATH:
                 body = selectors.ocsp_answer(pki=self._pki_loader(), request_data=request.read(), now=self._clock())
                 return httpx.Response(200, content=body, headers={"Content-Type": "application/ocsp-response"})
+            if request.method == "POST" and path.rstrip("/") == TSP_PATH:
+                pki = self._pki_loader()
+                body = tsp.timestamp_response_build(request.read(), tsa=pki.tsa, chain=pki.chain, now=self._clock())
+                return httpx.Response(200, content=body, headers={"Content-Type": tsp.RESPONSE_TYPE})
             if request.method == "GET" and crl and crl["name"] in AUTHORITY_NAMES:
                 body = services.crl_current(pki=self._pki_loader(), authority_name=crl["name"], now=self._clock())
                 return httpx.Response(200, content=body, headers={"Content-Type": "application/pkix-crl"})

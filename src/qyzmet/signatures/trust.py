@@ -1,5 +1,8 @@
 """The trust store and the certificate chain from a signer up to a trusted CA.
 
+Paths are built and validated by pyhanko-certvalidator, a maintained RFC 5280 implementation;
+this module feeds it our anchors and maps its errors to our verdict codes.
+
 Trust anchors are certificates added as data: the test CA's root, every certificate in the
 PKI directory's `trust/` folder, and the files listed in settings.QYZMET_TRUSTED_ROOTS (the
 national CA's production or test roots, for example). An anchor need not be self-signed:
@@ -8,27 +11,31 @@ as in NCANode, trusting an issuing CA directly is allowed. No Django.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import asyncio
+from collections.abc import Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Any, Final
 
+from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 
 from qyzmet.signatures import messages, pki
 from qyzmet.signatures.profile import name_text
 
-MAX_DEPTH: Final = 6
+if TYPE_CHECKING:
+    from pyhanko_certvalidator.errors import PathValidationError
+    from pyhanko_certvalidator.path import ValidationPath
+
 TRUST_SUFFIXES: Final = frozenset({".pem", ".crt", ".cer", ".der"})
 
-NO_ISSUER: Final = "no trusted CA issued {subject}"
-ISSUER_SIGNATURE: Final = "{subject} names {issuer} as issuer, but that CA's key does not verify it"
-NOT_A_CA: Final = "{subject} is not a CA certificate"
-CA_NOT_IN_FORCE: Final = "CA certificate {subject} is not valid at {moment}"
-CHAIN_TOO_LONG: Final = "the chain is longer than {depth} certificates"
+# Digests refused in certificate signatures on the path (the library's default, named here).
+WEAK_HASHES: Final = frozenset({"md2", "md5", "sha1"})
 CHAIN_BUILT: Final = "chain of {length} up to trusted {anchor}"
 
 
@@ -75,47 +82,87 @@ def trust_store_load(*, pki_directory: Path | None, extra_files: Sequence[Path] 
 def chain_build(
     certificate: x509.Certificate, *, trust: TrustStore, candidates: Iterable[x509.Certificate], at: datetime
 ) -> Chain:
-    """Follow issuers from `certificate` to an anchor, each CA a CA and in force at `at`."""
-    pool = [*candidates, *trust.intermediates, *trust.anchors]
-    path = [certificate]
-    current = certificate
-    for _ in range(MAX_DEPTH):
-        if _is_anchor(current, trust.anchors):
-            return Chain(tuple(path), detail=CHAIN_BUILT.format(length=len(path), anchor=_name(current)))
-        issuer, refusal = _issuer_of(current, pool)
-        if issuer is None or any(issuer == seen for seen in path):
-            return Chain(tuple(path), messages.UNKNOWN_ISSUER, refusal or NO_ISSUER.format(subject=_name(current)))
-        problem = _ca_problem(issuer, at)
-        if problem:
-            return Chain(tuple(path), messages.CHAIN_INVALID, problem)
-        path.append(issuer)
-        current = issuer
-    return Chain(tuple(path), messages.UNKNOWN_ISSUER, CHAIN_TOO_LONG.format(depth=MAX_DEPTH))
+    """Build and validate the path from `certificate` to an anchor with pyhanko-certvalidator (RFC 5280 6.1).
 
+    The library checks every signature on the path, that each CA is a CA with keyCertSign, path
+    length and name constraints, unknown critical extensions, weak algorithms (SHA-1, MD5, RSA keys
+    under 2048 bits) and that every CA is in force at `at`. The signer's own validity dates are the
+    validity check's business (with its own codes), so the path is judged at `at` moved inside the
+    signer's validity period; whenever that moves it, the validity check refuses the signature anyway.
+    Revocation is not asked here: the verifier asks its sources about every certificate of the path.
+    """
+    # Imported here: the library (with aiohttp) takes a second to import, and most commands never verify.
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.errors import (
+        DisallowedAlgorithmError,
+        PathBuildingError,
+        PathValidationError,
+        ValidationError,
+    )
+    from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy, DisallowWeakAlgorithmsPolicy
 
-def _issuer_of(certificate: x509.Certificate, pool: Sequence[x509.Certificate]) -> tuple[x509.Certificate | None, str]:
-    named = [candidate for candidate in pool if candidate.subject == certificate.issuer]
-    for candidate in named:
-        try:
-            certificate.verify_directly_issued_by(candidate)
-        except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-            continue
-        return candidate, ""
-    if named:
-        return None, ISSUER_SIGNATURE.format(subject=_name(certificate), issuer=_name(named[0]))
-    return None, ""
-
-
-def _ca_problem(certificate: x509.Certificate, at: datetime) -> str:
+    if _is_anchor(certificate, trust.anchors):
+        return Chain((certificate,), detail=CHAIN_BUILT.format(length=1, anchor=_name(certificate)))
+    moment = min(max(at, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
+    anchors = [_asn1(anchor) for anchor in trust.anchors]
+    others = [_asn1(other) for other in (*candidates, *trust.intermediates)]
+    context = ValidationContext(
+        trust_roots=anchors, other_certs=others, moment=moment,
+        revinfo_policy=CertRevTrustPolicy(NO_REVOCATION),
+        algorithm_usage_policy=DisallowWeakAlgorithmsPolicy(weak_hash_algos=WEAK_HASHES),
+    )
+    validator = CertificateValidator(_asn1(certificate), validation_context=context)
     try:
-        constraints = certificate.extensions.get_extension_for_class(x509.BasicConstraints).value
-    except x509.ExtensionNotFound:
-        return NOT_A_CA.format(subject=_name(certificate))
-    if not constraints.ca:
-        return NOT_A_CA.format(subject=_name(certificate))
-    if not certificate.not_valid_before_utc <= at <= certificate.not_valid_after_utc:
-        return CA_NOT_IN_FORCE.format(subject=_name(certificate), moment=at.isoformat())
-    return ""
+        path = _run(validator.async_validate_path())
+    except PathBuildingError as error:
+        return Chain((certificate,), messages.UNKNOWN_ISSUER, _library_text(error))
+    except DisallowedAlgorithmError as error:
+        return Chain(_error_path(error, certificate), messages.WEAK_ALGORITHM, _library_text(error))
+    except PathValidationError as error:
+        code = messages.CERT_INVALID if error.is_ee_cert else messages.CHAIN_INVALID
+        return Chain(_error_path(error, certificate), code, _library_text(error))
+    except ValidationError as error:
+        return Chain((certificate,), messages.CHAIN_INVALID, _library_text(error))
+    certificates = tuple(_crypto(item) for item in reversed(list(path.iter_certs(include_root=True))))
+    return Chain(certificates, detail=CHAIN_BUILT.format(length=len(certificates), anchor=_name(certificates[-1])))
+
+
+def _run(awaitable: Coroutine[Any, Any, ValidationPath]) -> ValidationPath:
+    """Run the library's coroutine to completion, also when called from a thread with a running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(awaitable)
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        return executor.submit(asyncio.run, awaitable).result()
+
+
+def _error_path(error: PathValidationError, certificate: x509.Certificate) -> tuple[x509.Certificate, ...]:
+    try:
+        found = [_crypto(item) for item in reversed(list(error.original_path.iter_certs(include_root=True)))]
+    except (AttributeError, LookupError, ValueError):
+        return (certificate,)
+    return tuple(found) or (certificate,)
+
+
+def _library_text(error: Exception) -> str:
+    return str(getattr(error, "failure_msg", "") or error)
+
+
+def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
+    return _asn1_of_der(certificate.public_bytes(serialization.Encoding.DER))
+
+
+@lru_cache(maxsize=256)
+def _asn1_of_der(der: bytes) -> asn1_x509.Certificate:
+    """One parsed object per certificate and process: asn1crypto keeps the normalised names it computed
+    on the object, which makes path building several times faster for the anchors and CAs seen again.
+    The library only reads these objects."""
+    return asn1_x509.Certificate.load(der)
+
+
+def _crypto(certificate: asn1_x509.Certificate) -> x509.Certificate:
+    return x509.load_der_x509_certificate(certificate.dump())
 
 
 def _is_anchor(certificate: x509.Certificate, anchors: Sequence[x509.Certificate]) -> bool:

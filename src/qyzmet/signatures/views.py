@@ -1,4 +1,5 @@
-"""HTTP endpoints of the test CA: CRLs, CA certificates and the OCSP responder (RFC 6960 appendix A)."""
+"""HTTP endpoints of the test CA: CRLs, CA certificates, the OCSP responder (RFC 6960 appendix A) and the
+time-stamping authority (RFC 3161 over HTTP, section 3.4)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from qyzmet.signatures import selectors, services
+from qyzmet.signatures import selectors, services, tsp
 from qyzmet.signatures.pki import AUTHORITY_NAMES, Pki, PkiNotInitialised
 
 CRL_TYPE: Final = "application/pkix-crl"
@@ -65,3 +66,12 @@ def ocsp_view(request: HttpRequest, encoded: str = "") -> HttpResponse:
             request_data = b""
     der = selectors.ocsp_answer(pki=_pki(), request_data=request_data, now=timezone.now())
     return HttpResponse(der, content_type=OCSP_RESPONSE_TYPE)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+def tsp_view(request: HttpRequest) -> HttpResponse:
+    """Answer a DER TimeStampReq (application/timestamp-query) with a TimeStampResp signed by the test TSA."""
+    pki = _pki()
+    der = tsp.timestamp_response_build(request.body, tsa=pki.tsa, chain=pki.chain, now=timezone.now())
+    return HttpResponse(der, content_type=tsp.RESPONSE_TYPE)

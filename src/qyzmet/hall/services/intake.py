@@ -46,6 +46,7 @@ from qyzmet.hall.models import Intake, IntakeStatus, QueueTicket
 from qyzmet.hall.services.queue import sc_operator_ensure
 from qyzmet.identity.identifiers import bin_validate, iin_validate
 from qyzmet.identity.models import Organization, User
+from qyzmet.signatures.acts import official_act_verify
 from qyzmet.signatures.backends import get_verifier
 from qyzmet.signatures.canonical import canonical_json
 
@@ -166,7 +167,9 @@ def sc_intake_submit(
     if applicant_bin and GBD_UL not in registries:
         raise HallError("entity_not_in_regulation")
     content = sc_request_document(submission=submission, branch=branch, operator=operator)
-    verdict = get_verifier().verify(content, signature, expected_iin=operator.iin, now=now)
+    verdict = official_act_verify(
+        get_verifier(), content, signature, signer_iin=operator.iin, organization_bin=branch.bin, now=now
+    )
     if not verdict.is_valid:
         raise HallError("signature_invalid", detail=verdict.code or "")
     intake = _intake_create(submission, context=context, operator=operator, branch=branch, ticket=ticket,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Final
@@ -111,7 +111,10 @@ class LocalVerifier:
         )
 
     def _sources(self, client: httpx.Client, cache: RevocationCache) -> list[RevocationSource]:
+        ocsp_age, crl_age = (timedelta(seconds=settings.QYZMET_OCSP_MAX_AGE),
+                             timedelta(seconds=settings.QYZMET_CRL_MAX_AGE))
         return [
-            OcspSource(client, cache=cache) if name == "ocsp" else CrlSource(client, cache=cache)
+            OcspSource(client, cache=cache, max_age=ocsp_age) if name == "ocsp"
+            else CrlSource(client, cache=cache, max_age=crl_age)
             for name in self._source_names
         ]
