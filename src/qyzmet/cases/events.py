@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from qyzmet.audit.checkpoints import case_checkpoint_write
 from qyzmet.cases.models import Case, CaseEvent
 from qyzmet.identity.models import Organization, User
 
@@ -84,7 +85,8 @@ def case_event_record(
 ) -> CaseEvent:
     """Append one event to the case's chain. Call inside the transaction that locked the case.
 
-    Side effects: writes a CaseEvent.
+    The case's signed checkpoint (head, count, decisive fields) moves with it, so a deleted last
+    event or a changed case row shows. Side effects: writes a CaseEvent and the CaseCheckpoint.
     """
     last = CaseEvent.objects.filter(case=case).order_by("-sequence").only("sequence", "hash").first()
     sequence = last.sequence + 1 if last else 1
@@ -109,6 +111,7 @@ def case_event_record(
     )
     event.hash = _digest_of(event, case.number)
     event.save()
+    case_checkpoint_write(case_pk=case.pk, events=sequence, head_hash=event.hash, at=at)
     return event
 
 

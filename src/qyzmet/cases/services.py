@@ -7,6 +7,7 @@ case's pinned definition and never names a service: a service's behaviour is its
 from __future__ import annotations
 
 import base64
+import hashlib
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -218,7 +219,9 @@ def _document_create(
         verification_code=secrets.token_hex(8),
         created_at=now,
     )
-    case_event_record(case=case, kind="document_created", at=now, data={"document": document_id})
+    # The bytes' hash in the chain: `qyzmet audit verify` recomputes it from the stored document.
+    case_event_record(case=case, kind="document_created", at=now,
+                      data={"document": document_id, "sha256": hashlib.sha256(content).hexdigest()})
     return document
 
 

@@ -56,6 +56,7 @@ SCHEDULE: Final = (
     Periodic("notifications-flush", "qyzmet.worker.tasks.notifications_flush", every=timedelta(minutes=1)),
     Periodic("gateway-retry", "qyzmet.worker.tasks.gateway_retry", every=timedelta(minutes=5)),
     Periodic("audit-verify", "qyzmet.worker.tasks.audit_verify", daily_at=time(2, 0)),
+    Periodic("audit-checkpoint", "qyzmet.worker.tasks.audit_checkpoint", every=timedelta(hours=1)),
 )
 
 
