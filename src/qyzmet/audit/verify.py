@@ -12,6 +12,9 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any, Final
 
+from django.db.models import BinaryField
+from django.db.models.functions import Cast
+
 from qyzmet.audit.chain import GATEWAY_MESSAGES, GENESIS, PD_ACCESS, chain_digest, sha256_hex
 from qyzmet.audit.checkpoints import (
     DECISIVE_FIELDS,
@@ -182,12 +185,12 @@ def _documents_check(case_number: str, events: list[dict[str, Any]],
             document = stored.get(document_id)
             if document is None:
                 findings.append(Finding(DOCUMENT_DELETED, case_number, row["sequence"], detail=document_id))
-            elif sha256_hex(document["content"]) != data["sha256"]:
+            elif sha256_hex(document["content_bytes"]) != data["sha256"]:
                 findings.append(Finding(DOCUMENT_CHANGED, case_number, row["sequence"],
                                         detail=f"{document_id}: its bytes are not the ones issued"))
         elif row["kind"] == "document_signed" and row["signature"]:
             document = stored.get(document_id)
-            signature = bytes(document["signature"] or b"") if document else b""
+            signature = bytes(document["signature_bytes"] or b"") if document else b""
             if document is not None and base64.b64encode(signature).decode("ascii") != row["signature"]:
                 findings.append(Finding(DOCUMENT_CHANGED, case_number, row["sequence"],
                                         detail=f"{document_id}: its signature is not the one given"))
@@ -220,8 +223,10 @@ def audit_verify(*, logs: bool = True) -> Report:
     latest = _heads_checkpoints_check(trust, findings)
     events = _Merge(CaseEvent.objects.order_by("case_id", "sequence").values(*EVENT_FIELDS).iterator(
         chunk_size=2000), "case_id")
+    # Read as bytes whatever a hand edit left in the column (SQLite turns `content || x'20'` into text).
     documents = _Merge(ResultDocument.objects.order_by("case_id", "pk").values(
-        "case_id", "document_id", "content", "signature").iterator(chunk_size=200), "case_id")
+        "case_id", "document_id", content_bytes=Cast("content", BinaryField()),
+        signature_bytes=Cast("signature", BinaryField())).iterator(chunk_size=200), "case_id")
     seen: set[str] = set()
     for values in Case.objects.order_by("pk").values("pk", *DECISIVE_FIELDS).iterator(chunk_size=2000):
         number = values["number"]
