@@ -13,13 +13,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 
 
 class SigningCertificate(models.Model):
     """A certificate whose key signed checkpoints, kept so old checkpoints stay checkable."""
 
-    fingerprint = models.CharField(max_length=64, unique=True, help_text=_("SHA-256 of the DER certificate"))
+    fingerprint = models.CharField(max_length=64, unique=True)  # SHA-256 of the DER certificate
     pem = models.TextField()
     first_used_at = models.DateTimeField()
 
@@ -31,12 +30,12 @@ class CaseCheckpoint(models.Model):
     """The signed head of one case's event chain."""
 
     case_number = models.CharField(max_length=80, unique=True)
-    events = models.PositiveIntegerField(help_text=_("how many events the chain holds"))
+    events = models.PositiveIntegerField()  # how many events the chain holds
     head_hash = models.CharField(max_length=64)
-    case_hash = models.CharField(max_length=64, help_text=_("SHA-256 of the case row's decisive fields"))
+    case_hash = models.CharField(max_length=64)  # SHA-256 of the case row's decisive fields
     at = models.DateTimeField()
-    certificate = models.CharField(max_length=64, blank=True, help_text=_("fingerprint of the signing certificate"))
-    signature = models.TextField(blank=True, help_text=_("base64 RSA signature; empty when no key was set up"))
+    certificate = models.CharField(max_length=64, blank=True)  # fingerprint of the signing certificate
+    signature = models.TextField(blank=True)  # base64 RSA signature; empty when no key was set up
 
     class Meta:
         ordering = ["case_number"]
@@ -51,9 +50,8 @@ class HeadsCheckpoint(models.Model):
     sequence = models.PositiveIntegerField(unique=True)
     at = models.DateTimeField()
     cases = models.PositiveIntegerField()
-    heads: models.JSONField[Any] = models.JSONField(
-        help_text=_("[[case number, events, head hash], …] in case-number order"))
-    logs: models.JSONField[Any] = models.JSONField(help_text=_("{log name: [rows, head hash]}"))
+    heads: models.JSONField[Any] = models.JSONField()  # [[case number, events, head hash], …] by case number
+    logs: models.JSONField[Any] = models.JSONField()  # {log name: [rows, head hash]}
     root_hash = models.CharField(max_length=64)
     previous_hash = models.CharField(max_length=64)
     certificate = models.CharField(max_length=64, blank=True)
