@@ -217,13 +217,13 @@ class RegistrySimulator:
             request = envelope.request_parse(json.loads(body))
         except (ValueError, envelope.EnvelopeError) as error:
             return self._error(400, envelope.ERROR_BAD_REQUEST, str(error) if body else NOT_JSON)
+        if self.max_age is not None and (stale := self._stale_problem(request)):
+            return self._error(401, envelope.ERROR_STALE, stale)  # before the costlier signature check
         problem = self._signature_problem(request)
         if problem:
             return self._error(401, envelope.ERROR_SIGNATURE, problem)
-        if self.max_age is not None:
-            refused_as = self._freshness_problem(request)
-            if refused_as is not None:
-                return self._error(401, *refused_as)
+        if self.max_age is not None and (replayed := self._replay_problem(request)):
+            return self._error(401, envelope.ERROR_REPLAYED, replayed)
         spec = registry_by_service(request.service_id)
         if spec is None:
             unknown = UNKNOWN_SERVICE.format(service_id=request.service_id)
@@ -240,29 +240,34 @@ class RegistrySimulator:
         codes = set(verdict.codes) - TOLERATED_CODES
         return BAD_REQUEST_SIGNATURE.format(codes=", ".join(sorted(codes))) if codes else ""
 
-    def _freshness_problem(self, request: envelope.Request) -> tuple[str, str] | None:
-        """(code, text) when the request is stale or an envelope already received; else None."""
-        assert self.max_age is not None and request.signature is not None
+    def _stale_problem(self, request: envelope.Request) -> str:
+        """Why the request's date is outside the window (empty when it is inside)."""
+        assert self.max_age is not None
         now = self._clock()
         try:
             dated = datetime.fromisoformat(request.message_date)
         except ValueError:
-            return envelope.ERROR_STALE, BAD_DATE.format(date=request.message_date)
+            return BAD_DATE.format(date=request.message_date)
         if dated.tzinfo is None:
-            return envelope.ERROR_STALE, BAD_DATE.format(date=request.message_date)
+            return BAD_DATE.format(date=request.message_date)
         if abs(now - dated) > self.max_age:
-            return envelope.ERROR_STALE, STALE.format(date=request.message_date, now=now.isoformat(),
-                                                      seconds=int(self.max_age.total_seconds()))
+            return STALE.format(date=request.message_date, now=now.isoformat(),
+                                seconds=int(self.max_age.total_seconds()))
+        return ""
+
+    def _replay_problem(self, request: envelope.Request) -> str:
+        """Why the (verified, fresh) envelope is a replay: received before (empty when it is new)."""
+        assert self.max_age is not None and request.signature is not None
+        now = self._clock()
         digest = hashlib.sha256(request.signature).hexdigest()
         with self._lock:
             for seen, at in list(self._received.items()):  # forget what the window no longer admits
                 if abs(now - at) > self.max_age:
                     del self._received[seen]
             if digest in self._received:
-                return envelope.ERROR_REPLAYED, REPLAYED.format(message_id=request.message_id,
-                                                                date=request.message_date)
-            self._received[digest] = dated
-        return None
+                return REPLAYED.format(message_id=request.message_id, date=request.message_date)
+            self._received[digest] = datetime.fromisoformat(request.message_date)
+        return ""
 
     def _answer_once(self, request: envelope.Request, spec: RegistrySpec) -> dict[str, Any]:
         """The answer to `request`, computed and signed the first time, remembered after that."""
