@@ -34,6 +34,6 @@ def on_postgresql(sql: str) -> Any:
 
     def run(apps: Any, schema_editor: Any) -> None:
         if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql)
+            schema_editor.execute(sql, None)  # no parameters: the % of RAISE stay as written
 
     return run
