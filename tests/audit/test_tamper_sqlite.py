@@ -151,7 +151,7 @@ def test_changed_document_bytes_are_named(sqlite_copy: tuple[Demo, Path]) -> Non
 
 def test_a_rolled_back_case_checkpoint_is_named(sqlite_copy: tuple[Demo, Path]) -> None:
     demo, path = sqlite_copy
-    _, number, last = _case(path, "issued")
+    _, number, _ = _case(path, "issued")
     sqlite3_run(path, f"UPDATE audit_casecheckpoint SET events = events - 1 WHERE case_number = '{number}';")
 
     code, report = demo.verify()

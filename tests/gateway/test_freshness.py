@@ -125,7 +125,8 @@ def test_an_answer_about_someone_else_is_refused_logged_and_not_used(make_client
     # then
     assert result.status == "rejected" and result.records == []
     assert result.error is not None
-    assert result.error.message("kk") == "ЖТ МДҚ жауабы қабылданбады: жауап сұралған адам туралы емес, басқа адам туралы."
+    assert result.error.message("kk") == (
+        "ЖТ МДҚ жауабы қабылданбады: жауап сұралған адам туралы емес, басқа адам туралы.")
     assert result.error.message("ru") == (
         "Ответ ГБД ФЛ отклонён: ответ касается не того лица, о котором был запрос.")
     assert result.error.message("en").endswith("is rejected: the answer is about someone other than the person "

@@ -218,15 +218,15 @@ def audit_verify(*, logs: bool = True) -> Report:
     trust = CheckpointTrust()
     report = Report(findings=[])
     findings = report.findings
-    checkpoints = {row["case_number"]: row for row in CaseCheckpoint.objects.values(
+    checkpoints: dict[str, dict[str, Any]] = {row["case_number"]: dict(row) for row in CaseCheckpoint.objects.values(
         "case_number", "events", "head_hash", "case_hash", "certificate", "signature").iterator(chunk_size=5000)}
     latest = _heads_checkpoints_check(trust, findings)
     events = _Merge(CaseEvent.objects.order_by("case_id", "sequence").values(*EVENT_FIELDS).iterator(
         chunk_size=2000), "case_id")
     # Read as bytes whatever a hand edit left in the column (SQLite turns `content || x'20'` into text).
-    documents = _Merge(ResultDocument.objects.order_by("case_id", "pk").values(
+    documents = _Merge((dict(row) for row in ResultDocument.objects.order_by("case_id", "pk").values(
         "case_id", "document_id", content_bytes=Cast("content", BinaryField()),
-        signature_bytes=Cast("signature", BinaryField())).iterator(chunk_size=200), "case_id")
+        signature_bytes=Cast("signature", BinaryField())).iterator(chunk_size=200)), "case_id")
     seen: set[str] = set()
     for values in Case.objects.order_by("pk").values("pk", *DECISIVE_FIELDS).iterator(chunk_size=2000):
         number = values["number"]

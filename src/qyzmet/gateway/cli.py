@@ -13,8 +13,8 @@ import argparse
 import contextlib
 import json
 import sys
-from datetime import timedelta
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, Final
 
 EXIT_FOUND: Final = 0
@@ -23,6 +23,8 @@ EXIT_BAD_INPUT: Final = 2
 EXIT_NOT_FOUND: Final = 3
 EXIT_UNAVAILABLE: Final = 4
 
+# The simulator's fault modes (gateway.simulator.Fault; not imported here, before Django is set up).
+FAULTS: Final = ["none", "slow", "fail", "down", "unsigned", "forged", "tampered", "wrong_person"]
 REGISTRY_COMMANDS: Final = {"gbdfl": "gbd_fl", "gbdul": "gbd_ul", "enis": "enis"}
 DEFAULT_PURPOSE: Final = "command-line query (qyzmet gateway query)"
 DATABASE_NOT_READY: Final = "the database is not ready (run `qyzmet setup`): {error}"
@@ -82,7 +84,7 @@ def _register_registries(subparsers: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8100)
     serve.add_argument("--fault", default="none",
-                       choices=["none", "slow", "fail", "down", "unsigned", "forged", "tampered", "wrong_person"])
+                       choices=FAULTS)
     serve.add_argument("--delay", type=float, default=None, help="seconds of delay in the slow mode")
     serve.add_argument("--max-age", type=int, default=300, metavar="SECONDS",
                        help="refuse requests dated further than this from now, and replayed envelopes "
@@ -98,7 +100,7 @@ def _register_registries(subparsers: Any) -> None:
     sample.set_defaults(handler=_handled(_sample))
 
     fault = commands.add_parser("fault", help="make a running simulator slow, failing, down, … or normal again")
-    fault.add_argument("mode", choices=["none", "slow", "fail", "down", "unsigned", "forged", "tampered", "wrong_person"])
+    fault.add_argument("mode", choices=FAULTS)
     fault.add_argument("--delay", type=float, default=None)
     fault.add_argument("--registry-url", default=None)
     fault.set_defaults(handler=_handled(_fault))

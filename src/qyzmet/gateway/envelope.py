@@ -155,7 +155,8 @@ def request_build(
         "senderId": sender_id,
     }
     signature = sign(_info_signed_content(info, data), message_date)
-    return {"messageInfo": info, "messageData": {"data": data}, "signature": base64.b64encode(signature).decode("ascii")}
+    return {"messageInfo": info, "messageData": {"data": data},
+            "signature": base64.b64encode(signature).decode("ascii")}
 
 
 def _info_signed_content(info: dict[str, Any], data: dict[str, Any]) -> bytes:
@@ -174,7 +175,8 @@ def request_resign(request: dict[str, Any], *, sign: Signer, message_date: datet
     info = {**request["messageInfo"], "messageDate": message_date.isoformat()}
     data = request["messageData"]["data"]
     signature = sign(_info_signed_content(info, data), message_date)
-    return {"messageInfo": info, "messageData": {"data": data}, "signature": base64.b64encode(signature).decode("ascii")}
+    return {"messageInfo": info, "messageData": {"data": data},
+            "signature": base64.b64encode(signature).decode("ascii")}
 
 
 def answer_build(

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from qyzmet.audit.chain import GATEWAY_MESSAGES, log_append
 from qyzmet.gateway import continuations, messages
 from qyzmet.gateway.clients.base import GatewayClient, RetryPolicy, VerifiedAnswer
 from qyzmet.gateway.clients.registry import Channel, RegistryClient, records_of
@@ -31,7 +32,7 @@ from qyzmet.gateway.credentials import (
     platform_credentials_load,
     registry_credentials_load,
 )
-from qyzmet.audit.chain import GATEWAY_MESSAGES, log_append
+from qyzmet.gateway.log import message_log_payload, message_outcome_content, message_request_content
 from qyzmet.gateway.models import (
     GatewayMessage,
     LookupOutcome,
@@ -40,7 +41,6 @@ from qyzmet.gateway.models import (
     MessageStatus,
     PendingRequest,
 )
-from qyzmet.gateway.log import message_log_payload, message_outcome_content, message_request_content
 from qyzmet.gateway.registries import ENIS, GBD_UL, registry_spec
 from qyzmet.identity.identifiers import bin_validate, iin_validate
 from qyzmet.identity.models import Organization, User

@@ -3,6 +3,8 @@
 On PostgreSQL a trigger refuses UPDATE and DELETE on the log, and DELETE on the messages.
 """
 
+from typing import Any
+
 from django.db import migrations, models
 
 from qyzmet.audit.chain import GATEWAY_MESSAGES, GENESIS, chain_digest
@@ -13,7 +15,7 @@ LOG = "gateway_messagelogentry"
 MESSAGES = "gateway_gatewaymessage"
 
 
-def log_existing(apps, schema_editor):
+def log_existing(apps: Any, schema_editor: Any) -> None:
     Message = apps.get_model("gateway", "GatewayMessage")
     Entry = apps.get_model("gateway", "MessageLogEntry")
     LogHead = apps.get_model("audit", "LogHead")

@@ -1,5 +1,7 @@
 """Chain the personal-data access log (qyzmet.audit.chain) and make it append-only on PostgreSQL."""
 
+from typing import Any
+
 from django.db import migrations, models
 
 from qyzmet.audit.chain import GENESIS, PD_ACCESS, chain_digest
@@ -8,7 +10,7 @@ from qyzmet.audit.triggers import append_only_sql, drop_sql, on_postgresql
 TABLE = "identity_personaldataaccess"
 
 
-def chain_existing(apps, schema_editor):
+def chain_existing(apps: Any, schema_editor: Any) -> None:
     Access = apps.get_model("identity", "PersonalDataAccess")
     LogHead = apps.get_model("audit", "LogHead")
     previous, position = GENESIS, 0
