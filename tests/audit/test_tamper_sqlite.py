@@ -97,10 +97,15 @@ def test_a_whole_deleted_case_is_named(sqlite_copy: tuple[Demo, Path]) -> None:
     """)
 
     code, report = demo.verify()
+    signed = demo.qyzmet("audit", "checkpoint")
 
     assert code == 1
     assert _kinds(report) == [("case_deleted", number, None)]
     assert f"its {last} event(s) are gone" in report["findings"][0]["detail"]
+    # and no new heads checkpoint is signed over the deletion
+    assert signed.returncode == 1
+    assert f"case {number}: gone since the previous heads checkpoint" in signed.stderr
+    assert sqlite3_run(path, "SELECT count(*) FROM audit_headscheckpoint;") == "1"
 
 
 def test_a_case_deleted_with_its_checkpoint_is_named_from_the_heads_checkpoint(

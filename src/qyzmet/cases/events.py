@@ -1,4 +1,4 @@
-"""The case event log: append-only rows, hash-chained per case so a change or deletion shows."""
+"""The case event log: append-only rows, hash-chained per case, the head signed outside them (qyzmet.audit)."""
 
 from __future__ import annotations
 
@@ -126,7 +126,11 @@ class ChainBreak:
 
 
 def case_chain_verify(case: Case) -> ChainBreak | None:
-    """The first broken link of the case's chain, or None when it is intact."""
+    """The first broken link of the case's chain, or None when it is intact.
+
+    Only the chain itself; `qyzmet.audit.verify` also checks it against the case's signed
+    checkpoint (a deleted last event, a changed case row) and names every change.
+    """
     previous = GENESIS
     expected_sequence = 1
     for event in CaseEvent.objects.filter(case=case).select_related("organization").order_by("sequence"):
@@ -139,13 +143,3 @@ def case_chain_verify(case: Case) -> ChainBreak | None:
         previous = event.hash
         expected_sequence += 1
     return None
-
-
-def audit_verify_all() -> list[ChainBreak]:
-    """Check every case's chain; one break reported per broken case."""
-    breaks = []
-    for case in Case.objects.order_by("pk").iterator():
-        found = case_chain_verify(case)
-        if found is not None:
-            breaks.append(found)
-    return breaks
