@@ -104,7 +104,7 @@ def test_a_whole_deleted_case_is_named(sqlite_copy: tuple[Demo, Path]) -> None:
     assert f"its {last} event(s) are gone" in report["findings"][0]["detail"]
     # and no new heads checkpoint is signed over the deletion
     assert signed.returncode == 1
-    assert f"case {number}: gone since the previous heads checkpoint" in signed.stderr
+    assert f"case {number}: its case row is gone" in signed.stderr
     assert sqlite3_run(path, "SELECT count(*) FROM audit_headscheckpoint;") == "1"
 
 

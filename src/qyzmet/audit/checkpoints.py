@@ -94,12 +94,16 @@ class HeadsRefused:
 def heads_checkpoint_make(*, now: datetime) -> HeadsCheckpoint | HeadsRefused:
     """Sign a checkpoint of every case's head and every log's head, chained to the previous one.
 
-    Refused (nothing written) when a case checkpoint's signature does not check, or a case of
-    the previous heads checkpoint is gone or has fewer events now.
+    Refused (nothing written) when a case checkpoint's signature does not check, a case row and
+    its checkpoint do not both exist, or a case of the previous heads checkpoint is gone or has
+    fewer events now.
     Side effects: writes one HeadsCheckpoint row.
     """
+    from qyzmet.cases.models import Case
+
     trust = CheckpointTrust()
     with transaction.atomic():
+        unchecked = set(Case.objects.values_list("number", flat=True).iterator(chunk_size=5000))
         previous = HeadsCheckpoint.objects.select_for_update().order_by("-sequence").first()
         before = {row[0]: row[1] for row in previous.heads} if previous else {}
         problems: list[str] = []
@@ -111,10 +115,14 @@ def heads_checkpoint_make(*, now: datetime) -> HeadsCheckpoint | HeadsRefused:
                                                           case_hash=case_hash), certificate, signature)
             if problem:
                 problems.append(f"case {number}: checkpoint {problem}")
+            if number not in unchecked:
+                problems.append(f"case {number}: its case row is gone")
+            unchecked.discard(number)
             if before.pop(number, 0) > events:
                 problems.append(f"case {number}: fewer events than at the previous heads checkpoint")
             heads.append([number, events, head])
         problems += [f"case {number}: gone since the previous heads checkpoint" for number in before]
+        problems += [f"case {number}: has no signed checkpoint" for number in sorted(unchecked)]
         if problems:
             return HeadsRefused(problems)
         logs = {name: [rows, head] for name, rows, head in LogHead.objects.order_by("name").values_list(
