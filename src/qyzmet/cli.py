@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.gateway.cli",
     "qyzmet.hall.cli",
     "qyzmet.cases.cli",
+    "qyzmet.audit.cli",
     "qyzmet.demo.cli",
     "qyzmet.ncalayer.cli",
     "qyzmet.reports.cli",

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "qyzmet.core",
     "qyzmet.catalog",
     "qyzmet.identity",
+    "qyzmet.audit",
     "qyzmet.signatures",
     "qyzmet.gateway",
     "qyzmet.cases",

@@ -36,15 +36,17 @@ def test_each_slot_is_claimed_by_one_worker() -> None:
     next_minute = schedule_tick(now=now + timedelta(seconds=30), worker_id="b")
 
     # then
-    assert first == [*EVERY_MINUTE, "gateway-retry", "reports-refresh"] and second == []
+    assert first == [*EVERY_MINUTE, "gateway-retry", "reports-refresh", "audit-checkpoint"] and second == []
     assert next_minute == EVERY_MINUTE
     jobs = {job.name: job for job in ScheduledJob.objects.all()}
     assert jobs["deadlines-watch"].next_run_at == datetime(2026, 12, 1, 12, 2, tzinfo=UTC)
     assert jobs["gateway-retry"].next_run_at == datetime(2026, 12, 1, 12, 5, tzinfo=UTC)
     assert jobs["reports-refresh"].next_run_at == datetime(2026, 12, 1, 12, 10, tzinfo=UTC)
+    # The hourly signed checkpoint of every case's head: the next whole hour.
+    assert jobs["audit-checkpoint"].next_run_at == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
     # The nightly audit: 02:00 in Almaty (UTC+5) is 21:00 UTC.
     assert jobs["audit-verify"].next_run_at == datetime(2026, 12, 1, 21, 0, tzinfo=UTC)
-    assert DBTaskResult.objects.count() == 6
+    assert DBTaskResult.objects.count() == 7
 
 
 @pytest.mark.django_db
@@ -94,11 +96,12 @@ def test_a_burst_worker_runs_the_watch_and_delivers_what_it_says() -> None:
         ran = worker_run(burst=True, worker_id="test-burst")
         again = worker_run(burst=True, worker_id="test-burst-2")
 
-    # then: the four periodic jobs, then one delivery per notification; the second burst finds nothing due
+    # then: the five interval jobs (watch, flush, retry, reports, checkpoint), then one delivery per
+    # notification; the second burst finds nothing due
     told = Notification.objects.filter(case=case)
     assert sorted(told.values_list("kind", flat=True)) == ["accepted", "result_ready"]
     assert all(n.sent_at is not None for n in told)
-    assert ran == 4 + 2 and again == 0
+    assert ran == 5 + 2 and again == 0
     # the reports' refresh measured every staff task the case completed (register, resolve, prepare, sign, issue …)
     staff_tasks = Task.objects.filter(case=case, organization__isnull=False)
     assert staff_tasks.count() > 0
@@ -140,7 +143,7 @@ def test_the_redis_backend_runs_the_same_tasks(settings: Any) -> None:
     accepted = Notification.objects.get(case=case, kind="accepted")
     assert accepted.sent_at is not None and "sms" in accepted.delivered
     assert not DBTaskResult.objects.exists()
-    assert ran == 4 + 1  # the four periodic jobs and the one delivery
+    assert ran == 5 + 1  # the five interval jobs and the one delivery
 
 
 def test_the_worker_command_refuses_an_unknown_queue(capsys: pytest.CaptureFixture[str]) -> None:

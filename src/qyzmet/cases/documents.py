@@ -6,6 +6,7 @@ Part of the case engine; `qyzmet.cases.services` re-exports every name.
 from __future__ import annotations
 
 import base64
+import hashlib
 import secrets
 from datetime import datetime
 from typing import Any
@@ -74,7 +75,9 @@ def _document_create(
         verification_code=secrets.token_hex(8),
         created_at=now,
     )
-    case_event_record(case=case, kind="document_created", at=now, data={"document": document_id})
+    # The bytes' hash in the chain: `qyzmet audit verify` recomputes it from the stored document.
+    case_event_record(case=case, kind="document_created", at=now,
+                      data={"document": document_id, "sha256": hashlib.sha256(content).hexdigest()})
     return document
 
 

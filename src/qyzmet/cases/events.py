@@ -1,4 +1,4 @@
-"""The case event log: append-only rows, hash-chained per case so a change or deletion shows."""
+"""The case event log: append-only rows, hash-chained per case, the head signed outside them (qyzmet.audit)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
+from qyzmet.audit.checkpoints import case_checkpoint_write
 from qyzmet.cases.models import Case, CaseEvent
 from qyzmet.identity.models import Organization, User
 
@@ -84,7 +85,8 @@ def case_event_record(
 ) -> CaseEvent:
     """Append one event to the case's chain. Call inside the transaction that locked the case.
 
-    Side effects: writes a CaseEvent.
+    The case's signed checkpoint (head, count, decisive fields) moves with it, so a deleted last
+    event or a changed case row shows. Side effects: writes a CaseEvent and the CaseCheckpoint.
     """
     tail: tuple[int, str] | None = getattr(case, _TAIL, None)
     if tail is None:
@@ -115,6 +117,7 @@ def case_event_record(
     event.save()
     if tail is not None:
         setattr(case, _TAIL, (sequence, event.hash))
+    case_checkpoint_write(case_pk=case.pk, events=sequence, head_hash=event.hash, at=at)
     return event
 
 
@@ -147,7 +150,11 @@ class ChainBreak:
 
 
 def case_chain_verify(case: Case) -> ChainBreak | None:
-    """The first broken link of the case's chain, or None when it is intact."""
+    """The first broken link of the case's chain, or None when it is intact.
+
+    Only the chain itself; `qyzmet.audit.verify` also checks it against the case's signed
+    checkpoint (a deleted last event, a changed case row) and names every change.
+    """
     previous = GENESIS
     expected_sequence = 1
     for event in CaseEvent.objects.filter(case=case).select_related("organization").order_by("sequence"):
@@ -160,13 +167,3 @@ def case_chain_verify(case: Case) -> ChainBreak | None:
         previous = event.hash
         expected_sequence += 1
     return None
-
-
-def audit_verify_all() -> list[ChainBreak]:
-    """Check every case's chain; one break reported per broken case."""
-    breaks = []
-    for case in Case.objects.order_by("pk").iterator():
-        found = case_chain_verify(case)
-        if found is not None:
-            breaks.append(found)
-    return breaks

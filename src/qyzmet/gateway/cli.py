@@ -14,6 +14,7 @@ import contextlib
 import json
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, Final
 
 EXIT_FOUND: Final = 0
@@ -22,6 +23,8 @@ EXIT_BAD_INPUT: Final = 2
 EXIT_NOT_FOUND: Final = 3
 EXIT_UNAVAILABLE: Final = 4
 
+# The simulator's fault modes (gateway.simulator.Fault; not imported here, before Django is set up).
+FAULTS: Final = ["none", "slow", "fail", "down", "unsigned", "forged", "tampered", "wrong_person"]
 REGISTRY_COMMANDS: Final = {"gbdfl": "gbd_fl", "gbdul": "gbd_ul", "enis": "enis"}
 DEFAULT_PURPOSE: Final = "command-line query (qyzmet gateway query)"
 DATABASE_NOT_READY: Final = "the database is not ready (run `qyzmet setup`): {error}"
@@ -81,8 +84,11 @@ def _register_registries(subparsers: Any) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8100)
     serve.add_argument("--fault", default="none",
-                       choices=["none", "slow", "fail", "down", "unsigned", "forged", "tampered"])
+                       choices=FAULTS)
     serve.add_argument("--delay", type=float, default=None, help="seconds of delay in the slow mode")
+    serve.add_argument("--max-age", type=int, default=300, metavar="SECONDS",
+                       help="refuse requests dated further than this from now, and replayed envelopes "
+                            "(0: accept any date, e.g. for a virtual clock)")
     serve.add_argument("--verbose", action="store_true", help="log every request on stderr")
     serve.set_defaults(handler=_handled(_serve))
 
@@ -94,7 +100,7 @@ def _register_registries(subparsers: Any) -> None:
     sample.set_defaults(handler=_handled(_sample))
 
     fault = commands.add_parser("fault", help="make a running simulator slow, failing, down, … or normal again")
-    fault.add_argument("mode", choices=["none", "slow", "fail", "down", "unsigned", "forged", "tampered"])
+    fault.add_argument("mode", choices=FAULTS)
     fault.add_argument("--delay", type=float, default=None)
     fault.add_argument("--registry-url", default=None)
     fault.set_defaults(handler=_handled(_fault))
@@ -122,7 +128,8 @@ def _serve(args: argparse.Namespace) -> int:
         print(CREDENTIALS_NOT_RECORDED.format(error=error), file=sys.stderr)
         credentials, _ = registry_credentials_load(settings.QYZMET_PKI_DIR, pki_default(),
                                                    base_url=settings.QYZMET_PKI_BASE_URL, now=now)
-    simulator = RegistrySimulator(dataset_default(), credentials)
+    max_age = timedelta(seconds=args.max_age) if args.max_age > 0 else None
+    simulator = RegistrySimulator(dataset_default(), credentials, max_age=max_age)
     simulator.fault_set(args.fault, args.delay)
     server = SimulatorServer(simulator, host=args.host, port=args.port, verbose=args.verbose)
     print(SIMULATOR_STARTED.format(url=server.url, fault=simulator.fault.value), flush=True)

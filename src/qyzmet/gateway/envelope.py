@@ -4,7 +4,10 @@ A request:
 
     {"messageInfo": {"messageId", "correlationId", "serviceId", "messageType", "messageDate", "senderId"},
      "messageData": {"data": <payload>},
-     "signature": <base64 detached CMS over canonical_json(payload)>}
+     "signature": <base64 detached CMS over canonical_json({"messageInfo": …, "data": payload})>}
+
+The request's signature covers its message id, date, sender and service with the payload
+(`request_signed_content`); a re-send is dated and signed again (`request_resign`).
 
 An answer carries `responseInfo` {messageId, correlationId (= the request's messageId),
 responseDate, senderId, status {code, message}} and `responseData` {data}, signed the same way by
@@ -52,6 +55,8 @@ ERROR_SIGNATURE: Final = "SIGNATURE_INVALID"
 ERROR_UNKNOWN_SERVICE: Final = "UNKNOWN_SERVICE"
 ERROR_UNAVAILABLE: Final = "SERVICE_UNAVAILABLE"
 ERROR_NOT_FOUND: Final = "MESSAGE_NOT_FOUND"
+ERROR_STALE: Final = "STALE_REQUEST"
+ERROR_REPLAYED: Final = "REPLAYED_REQUEST"
 
 NOT_AN_OBJECT: Final = "the envelope is not a JSON object"
 MISSING_PART: Final = "the envelope has no {part}"
@@ -81,7 +86,25 @@ class Request:
 
     @property
     def signed_content(self) -> bytes:
-        return canonical_json(self.data)
+        return request_signed_content(
+            message_id=self.message_id, correlation_id=self.correlation_id, service_id=self.service_id,
+            message_type=self.message_type, message_date=self.message_date, sender_id=self.sender_id, data=self.data,
+        )
+
+
+def request_signed_content(
+    *, message_id: str, correlation_id: str | None, service_id: str, message_type: str, message_date: str,
+    sender_id: str, data: dict[str, Any],
+) -> bytes:
+    """What a request's signature covers: its id, date, sender and service as well as the payload.
+
+    So a captured signature cannot be moved to another message id, date, sender or service.
+    """
+    return canonical_json({
+        "messageInfo": {"messageId": message_id, "correlationId": correlation_id, "serviceId": service_id,
+                        "messageType": message_type, "messageDate": message_date, "senderId": sender_id},
+        "data": data,
+    })
 
 
 @dataclass(frozen=True)
@@ -123,20 +146,38 @@ def request_build(
     *, service_id: str, data: dict[str, Any], sender_id: str, message_date: datetime, sign: Signer,
     message_id: str | None = None, correlation_id: str | None = None, message_type: str = REQUEST,
 ) -> dict[str, Any]:
-    """A signed request envelope; the signature covers canonical_json(data)."""
-    signature = sign(canonical_json(data), message_date)
-    return {
-        "messageInfo": {
-            "messageId": message_id or message_id_new(),
-            "correlationId": correlation_id,
-            "serviceId": service_id,
-            "messageType": message_type,
-            "messageDate": message_date.isoformat(),
-            "senderId": sender_id,
-        },
-        "messageData": {"data": data},
-        "signature": base64.b64encode(signature).decode("ascii"),
+    """A signed request envelope; the signature covers the message info and the payload."""
+    info = {
+        "messageId": message_id or message_id_new(),
+        "correlationId": correlation_id,
+        "serviceId": service_id,
+        "messageType": message_type,
+        "messageDate": message_date.isoformat(),
+        "senderId": sender_id,
     }
+    signature = sign(_info_signed_content(info, data), message_date)
+    return {"messageInfo": info, "messageData": {"data": data},
+            "signature": base64.b64encode(signature).decode("ascii")}
+
+
+def _info_signed_content(info: dict[str, Any], data: dict[str, Any]) -> bytes:
+    return request_signed_content(
+        message_id=info["messageId"], correlation_id=info.get("correlationId"), service_id=info["serviceId"],
+        message_type=info["messageType"], message_date=info["messageDate"], sender_id=info["senderId"], data=data,
+    )
+
+
+def request_resign(request: dict[str, Any], *, sign: Signer, message_date: datetime) -> dict[str, Any]:
+    """The same request (same message id) dated `message_date` and signed again: how a re-send goes out.
+
+    A gateway that refuses a replayed envelope still takes a re-send, and one that remembers the
+    message id answers it once.
+    """
+    info = {**request["messageInfo"], "messageDate": message_date.isoformat()}
+    data = request["messageData"]["data"]
+    signature = sign(_info_signed_content(info, data), message_date)
+    return {"messageInfo": info, "messageData": {"data": data},
+            "signature": base64.b64encode(signature).decode("ascii")}
 
 
 def answer_build(

@@ -40,6 +40,7 @@ REJECT_SIGNATURE: Final = "signature"
 REJECT_SIGNER: Final = "signer"
 REJECT_MISMATCH: Final = "mismatch"
 REJECT_MALFORMED: Final = "malformed"
+REJECT_SUBJECT: Final = "subject"
 REJECT_REASONS: Final[dict[str, dict[str, str]]] = {
     REJECT_UNSIGNED: {"kk": "қол қойылмаған", "ru": "ответ не подписан", "en": "the answer is not signed"},
     REJECT_SIGNATURE: {
@@ -57,6 +58,11 @@ REJECT_REASONS: Final[dict[str, dict[str, str]]] = {
     },
     REJECT_MALFORMED: {
         "kk": "жауап пішімі қате", "ru": "ответ не читается", "en": "the answer cannot be read",
+    },
+    REJECT_SUBJECT: {
+        "kk": "жауап сұралған адам туралы емес, басқа адам туралы",
+        "ru": "ответ касается не того лица, о котором был запрос",
+        "en": "the answer is about someone other than the person asked about",
     },
 }
 

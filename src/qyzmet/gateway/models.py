@@ -144,3 +144,32 @@ class PendingRequest(models.Model):
 
     def __str__(self) -> str:
         return f"pending {self.message.message_id} ({self.status})"
+
+
+class MessageLogEntry(models.Model):
+    """The append-only, hash-chained gateway message log: what was sent, what came back, when.
+
+    `GatewayMessage` is the working row (its status moves); each write to it appends an entry
+    here in the same transaction, naming the hashes of the request and the answer. On
+    PostgreSQL a trigger refuses UPDATE and DELETE; `qyzmet audit verify` checks the chain and
+    that every GatewayMessage still says what its entries say.
+    """
+
+    class Kind(models.TextChoices):
+        REQUEST = "request", _("request written")
+        OUTCOME = "outcome", _("outcome recorded")
+        CASE_LINK = "case_link", _("linked to a case")
+
+    message_id = models.CharField(max_length=64, db_index=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    content: models.JSONField[Any] = models.JSONField()
+    at = models.DateTimeField()
+    chain_position = models.PositiveBigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["chain_position"]
+
+    def __str__(self) -> str:
+        return f"{self.chain_position} {self.kind} {self.message_id}"

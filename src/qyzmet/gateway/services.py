@@ -20,7 +20,9 @@ import httpx
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
+from qyzmet.audit.chain import GATEWAY_MESSAGES, log_append
 from qyzmet.gateway import continuations, messages
 from qyzmet.gateway.clients.base import GatewayClient, RetryPolicy, VerifiedAnswer
 from qyzmet.gateway.clients.registry import Channel, RegistryClient, records_of
@@ -30,7 +32,15 @@ from qyzmet.gateway.credentials import (
     platform_credentials_load,
     registry_credentials_load,
 )
-from qyzmet.gateway.models import GatewayMessage, LookupOutcome, LookupSubject, MessageStatus, PendingRequest
+from qyzmet.gateway.log import message_log_payload, message_outcome_content, message_request_content
+from qyzmet.gateway.models import (
+    GatewayMessage,
+    LookupOutcome,
+    LookupSubject,
+    MessageLogEntry,
+    MessageStatus,
+    PendingRequest,
+)
 from qyzmet.gateway.registries import ENIS, GBD_UL, registry_spec
 from qyzmet.identity.identifiers import bin_validate, iin_validate
 from qyzmet.identity.models import Organization, User
@@ -222,6 +232,7 @@ def _message_create(
             )
             if spec.identifier == "iin":
                 LookupSubject.objects.create(message=message, iin=identifier, role=LookupSubject.Role.SUBJECT)
+            _log(message, MessageLogEntry.Kind.REQUEST, message_request_content(message), now)
     except IntegrityError:  # the same message id was logged concurrently: use that row
         return GatewayMessage.objects.get(message_id=info["messageId"])
     return message
@@ -231,29 +242,38 @@ def _exchange(client: RegistryClient, message: GatewayMessage, *, now: datetime)
     """Send the logged request (again) and record what happened."""
     try:
         verified = client.send(message.registry, message.request, now=now,
-                               channel="async" if message.channel == "async" else "sync")
+                               channel="async" if message.channel == "async" else "sync",
+                               resend=message.attempts > 0)
     except messages.RegistryUnavailable as error:
         _failure_record(message, MessageStatus.UNAVAILABLE, error, attempts=error.attempts,
-                        delivery_status=error.delivery_status)
+                        delivery_status=error.delivery_status, now=now)
         return LookupResult(message.registry, message, [], error=error)
     except messages.AnswerRejected as error:
-        _failure_record(message, MessageStatus.REJECTED, error, attempts=1)
+        _failure_record(message, MessageStatus.REJECTED, error, attempts=1, now=now)
         logger.warning("rejected %s answer to %s: %s %s", message.registry, message.message_id, error.reason,
                        error.detail)
         return LookupResult(message.registry, message, [], error=error)
     except messages.GatewayRefused as error:
-        _failure_record(message, MessageStatus.REFUSED, error, attempts=1)
+        _failure_record(message, MessageStatus.REFUSED, error, attempts=1, now=now)
         return LookupResult(message.registry, message, [], error=error)
     return _answer_record(message, verified, now=now)
 
 
+def _log(message: GatewayMessage, kind: str, content: dict[str, Any], at: datetime) -> None:
+    """Append to the chained message log (in the caller's transaction)."""
+    log_append(GATEWAY_MESSAGES, MessageLogEntry(message_id=message.message_id, kind=kind, content=content, at=at),
+               message_log_payload)
+
+
+@transaction.atomic
 def _failure_record(message: GatewayMessage, status: str, error: messages.GatewayError, *, attempts: int,
-                    delivery_status: str = "") -> None:
+                    delivery_status: str = "", now: datetime) -> None:
     message.status = status
     message.error = f"{error.code}: {getattr(error, 'detail', '') or error}"[:2000]
     message.delivery_status = delivery_status or message.delivery_status
     message.attempts += attempts
     message.save(update_fields=["status", "error", "delivery_status", "attempts"])
+    _log(message, MessageLogEntry.Kind.OUTCOME, message_outcome_content(message), now)
 
 
 @transaction.atomic
@@ -267,6 +287,7 @@ def _answer_record(message: GatewayMessage, verified: VerifiedAnswer, *, now: da
     message.delivery_status = verified.delivery_status or message.delivery_status
     message.error = ""
     message.save(update_fields=["status", "outcome", "answer", "answered_at", "attempts", "delivery_status", "error"])
+    _log(message, MessageLogEntry.Kind.OUTCOME, message_outcome_content(message), now)
     recorded: set[str] = set()
     for iin, role in _people_in(message, records):
         LookupSubject.objects.get_or_create(message=message, iin=iin, role=role)
@@ -302,9 +323,15 @@ def _result_of(message: GatewayMessage) -> LookupResult:
 def messages_link_case(*, reference: str, case_number: str) -> int:
     """Name the case a set of look-ups (by their reference, e.g. an intake number) was made for.
 
-    Side effects: sets `case_number` on those GatewayMessage rows; returns how many.
+    Side effects: sets `case_number` on those GatewayMessage rows and logs each link; returns how many.
     """
-    return GatewayMessage.objects.filter(reference=reference).update(case_number=case_number)
+    linked = 0
+    for message in GatewayMessage.objects.filter(reference=reference).exclude(case_number=case_number):
+        message.case_number = case_number
+        message.save(update_fields=["case_number"])
+        _log(message, MessageLogEntry.Kind.CASE_LINK, {"case_number": case_number}, timezone.now())
+        linked += 1
+    return linked
 
 
 # --- the retry sweeper ------------------------------------------------------------------------------

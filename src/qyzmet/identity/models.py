@@ -256,7 +256,8 @@ class LoginAttempt(models.Model):
 class PersonalDataAccess(models.Model):
     """Append-only log of who looked up whose personal data, why, and from where (Law 94-V).
 
-    Written by `services.personal_data_access_record`; never updated or deleted.
+    Written by `services.personal_data_access_record`; never updated or deleted (on PostgreSQL a
+    trigger refuses both), and hash-chained row to row so `qyzmet audit verify` sees any change.
     """
 
     subject_iin = models.CharField(max_length=12, db_index=True)
@@ -266,6 +267,10 @@ class PersonalDataAccess(models.Model):
     source = models.CharField(max_length=64, help_text=_("e.g. gbd_fl (the State database of individuals)"))
     reference = models.CharField(max_length=128, blank=True, help_text=_("e.g. the application number"))
     at = models.DateTimeField()
+    # Hash chain over the whole log (qyzmet.audit.chain): an edited, deleted or reordered row shows.
+    chain_position = models.PositiveBigIntegerField(unique=True, null=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

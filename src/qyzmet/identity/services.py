@@ -7,7 +7,7 @@ reads the clock.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Final, NoReturn
+from typing import Any, Final, NoReturn
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from qyzmet.audit.chain import PD_ACCESS, log_append
 from qyzmet.identity.errors import LocalizedError, render_messages
 from qyzmet.identity.identifiers import bin_validate, iin_validate, mobile_normalise
 from qyzmet.identity.models import (
@@ -40,6 +41,7 @@ __all__ = [
     "organization_create",
     "otp_send",
     "otp_verify",
+    "personal_data_access_payload",
     "personal_data_access_record",
     "staff_role_grant",
     "staff_role_revoke",
@@ -316,7 +318,12 @@ def personal_data_access_record(
         raise ValueError(f"subject_iin must be 12 digits, got {subject_iin!r}")
     if not purpose.strip() or not source.strip():
         raise ValueError("a personal-data look-up needs a purpose and a source")
-    return PersonalDataAccess.objects.create(
-        subject_iin=subject, actor=actor, purpose=purpose.strip(), source=source.strip(),
-        reference=reference.strip(), at=now,
-    )
+    row = PersonalDataAccess(subject_iin=subject, actor=actor, purpose=purpose.strip(), source=source.strip(),
+                             reference=reference.strip(), at=now)
+    return log_append(PD_ACCESS, row, personal_data_access_payload)
+
+
+def personal_data_access_payload(row: PersonalDataAccess) -> dict[str, Any]:
+    """What a personal-data access row's chain hash covers."""
+    return {"subject": row.subject_iin, "actor": row.actor_id, "purpose": row.purpose, "source": row.source,
+            "reference": row.reference, "at": row.at}

@@ -57,6 +57,7 @@ SCHEDULE: Final = (
     Periodic("gateway-retry", "qyzmet.worker.tasks.gateway_retry", every=timedelta(minutes=5)),
     Periodic("reports-refresh", "qyzmet.worker.tasks.reports_refresh", every=timedelta(minutes=10)),
     Periodic("audit-verify", "qyzmet.worker.tasks.audit_verify", daily_at=time(2, 0)),
+    Periodic("audit-checkpoint", "qyzmet.worker.tasks.audit_checkpoint", every=timedelta(hours=1)),
 )
 
 

@@ -64,11 +64,25 @@ def reports_refresh() -> int:
 
 @task
 def audit_verify() -> dict[str, Any]:
-    """Check every case's hash-chained event log (what `qyzmet audit verify` does); log each broken chain."""
-    from qyzmet.cases.events import audit_verify_all
-    from qyzmet.cases.models import Case
+    """What `qyzmet audit verify` does: check the chains, checkpoints and logs; log each finding."""
+    from qyzmet.audit.verify import audit_verify as verify
 
-    breaks = audit_verify_all()
-    for found in breaks:
-        logger.error("audit: %s", found)
-    return {"checked": Case.objects.count(), "broken": [str(b) for b in breaks]}
+    report = verify()
+    for finding in report.findings:
+        logger.error("audit: %s", finding)
+    return {"checked": report.cases, "events": report.events, "broken": [str(f) for f in report.findings]}
+
+
+@task
+def audit_checkpoint() -> dict[str, Any]:
+    """What `qyzmet audit checkpoint` does: sign every case's and log's head, unless something changed."""
+    from django.utils import timezone
+
+    from qyzmet.audit.checkpoints import HeadsRefused, heads_checkpoint_make
+
+    made = heads_checkpoint_make(now=timezone.now())
+    if isinstance(made, HeadsRefused):
+        for problem in made.problems:
+            logger.error("audit checkpoint refused: %s", problem)
+        return {"signed": False, "problems": made.problems}
+    return {"signed": bool(made.signature), "sequence": made.sequence, "cases": made.cases, "root": made.root_hash}

@@ -38,6 +38,9 @@ STATUS_DETAIL: Final = "HTTP {status}: {text}"
 NOT_JSON: Final = "the body is not JSON"
 STILL_ON_DELIVERY: Final = "still on delivery after {attempts} status checks"
 
+# Gives the request to send on a retry: the same message, dated and signed again.
+Resigner = Callable[[dict[str, Any]], dict[str, Any]]
+
 
 class SignatureVerdict(Protocol):
     """What the gateway needs of a verifier's verdict (signatures.verify.Verdict fits)."""
@@ -111,16 +114,32 @@ class GatewayClient:
 
     # --- synchronous channel -------------------------------------------------------------------
 
-    def sync_send(self, registry: RegistrySpec, request: dict[str, Any], *, now: datetime) -> VerifiedAnswer:
-        """Send `request` on the sync channel; the verified answer, or a GatewayError."""
-        body = self._retrying(registry, lambda: self._post(registry, SYNC_PATH, request))
+    def sync_send(self, registry: RegistrySpec, request: dict[str, Any], *, now: datetime,
+                  resign: Resigner | None = None) -> VerifiedAnswer:
+        """Send `request` on the sync channel; the verified answer, or a GatewayError.
+
+        With `resign`, every attempt after the first goes out dated and signed again (same
+        message id), so a gateway refusing replayed envelopes still takes the retry.
+        """
+        body = self._retrying(registry, self._poster(registry, SYNC_PATH, request, resign))
         return self._accept(registry, request, body[0], now=now, attempts=body[1])
+
+    def _poster(self, registry: RegistrySpec, path: str, request: dict[str, Any],
+                resign: Resigner | None) -> Callable[[], dict[str, Any]]:
+        sent: list[int] = []
+
+        def attempt() -> dict[str, Any]:
+            body = resign(request) if resign is not None and sent else request
+            sent.append(1)
+            return self._post(registry, path, body)
+
+        return attempt
 
     # --- asynchronous channel ------------------------------------------------------------------
 
-    def async_send(self, registry: RegistrySpec, request: dict[str, Any]) -> str:
+    def async_send(self, registry: RegistrySpec, request: dict[str, Any], resign: Resigner | None = None) -> str:
         """Hand `request` to the async channel; returns its delivery state (normally ON_DELIVERY)."""
-        body, _ = self._retrying(registry, lambda: self._post(registry, ASYNC_SEND_PATH, request))
+        body, _ = self._retrying(registry, self._poster(registry, ASYNC_SEND_PATH, request, resign))
         return str(body.get("status") or envelope.ON_DELIVERY)
 
     def async_status(self, registry: RegistrySpec, message_id: str) -> str:
@@ -129,14 +148,15 @@ class GatewayClient:
         body, _ = self._retrying(registry, lambda: self._get(registry, path))
         return str(body.get("status") or "")
 
-    def async_exchange(self, registry: RegistrySpec, request: dict[str, Any], *, now: datetime) -> VerifiedAnswer:
+    def async_exchange(self, registry: RegistrySpec, request: dict[str, Any], *, now: datetime,
+                       resign: Resigner | None = None) -> VerifiedAnswer:
         """Send on the async channel, follow the delivery state, and fetch the verified answer.
 
         NOT_DELIVERED, DELIVERY_STOPPED or a message still on delivery after the policy's
         attempts raise RegistryUnavailable (with `delivery_status` set on it).
         """
         message_id = str(request["messageInfo"]["messageId"])
-        status = self.async_send(registry, request)
+        status = self.async_send(registry, request, resign)
         checks = 0
         while status == envelope.ON_DELIVERY and checks < self.policy.attempts:
             self._sleep(self.policy.pause(checks + 1))

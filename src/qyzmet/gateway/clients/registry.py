@@ -9,10 +9,10 @@ No Django.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Final, Literal
 
-from qyzmet.gateway import envelope
+from qyzmet.gateway import envelope, messages
 from qyzmet.gateway.clients.base import GatewayClient, VerifiedAnswer
 from qyzmet.gateway.registries import ENIS, GBD_FL, GBD_UL, PLATFORM_SENDER_ID, RegistrySpec, registry_spec
 
@@ -136,6 +136,24 @@ def records_of(registry: str, data: dict[str, Any]) -> list[dict[str, Any]]:
     return [record for record in records if isinstance(record, dict)]
 
 
+def answer_stranger(registry: str, asked: str, records: list[dict[str, Any]]) -> str | None:
+    """The identifier of a record that is not about `asked` (None when every record is).
+
+    ГБД ФЛ records carry the IIN asked, ГБД ЮЛ records the BIN asked, and each ЕНИС power of
+    attorney names the person asked as principal or representative.
+    """
+    for record in records:
+        if registry == GBD_FL and str(record.get("iin") or "") != asked:
+            return str(record.get("iin") or "?")
+        if registry == GBD_UL and str(record.get("bin") or "") != asked:
+            return str(record.get("bin") or "?")
+        if registry == ENIS:
+            parties = {str((record.get(role) or {}).get("iin") or "") for role in ("principal", "representative")}
+            if asked not in parties:
+                return ", ".join(sorted(parties - {""})) or "?"
+    return None
+
+
 def query_payload(spec: RegistrySpec, identifier: str, **extra: str) -> dict[str, Any]:
     """The request payload: the identifier under its name ("iin" or "bin"), plus any filters given."""
     return {spec.identifier: identifier, **{key: value for key, value in extra.items() if value}}
@@ -161,12 +179,29 @@ class RegistryClient:
             message_date=now, sign=self._sign, message_id=message_id,
         )
 
+    def resign(self, request: dict[str, Any]) -> dict[str, Any]:
+        """`request` dated now (wall clock) and signed again, for a re-send of the same message."""
+        return envelope.request_resign(request, sign=self._sign, message_date=datetime.now(UTC))
+
     def send(self, registry: str, request: dict[str, Any], *, now: datetime,
-             channel: Channel = "sync") -> VerifiedAnswer:
+             channel: Channel = "sync", resend: bool = False) -> VerifiedAnswer:
+        """Send `request` (dated and signed again first when it is a `resend`); the verified answer.
+
+        An answer whose records are not about the person (entity) asked about is rejected
+        (AnswerRejected, reason "subject"), however well signed.
+        """
         spec = registry_spec(registry)
+        outgoing = self.resign(request) if resend else request
         if channel == "async":
-            return self.gateway.async_exchange(spec, request, now=now)
-        return self.gateway.sync_send(spec, request, now=now)
+            verified = self.gateway.async_exchange(spec, outgoing, now=now, resign=self.resign)
+        else:
+            verified = self.gateway.sync_send(spec, outgoing, now=now, resign=self.resign)
+        asked = str(request["messageData"]["data"].get(spec.identifier) or "")
+        stranger = answer_stranger(registry, asked, records_of(registry, verified.answer.data))
+        if stranger is not None:
+            raise messages.AnswerRejected(registry, reason=messages.REJECT_SUBJECT,
+                                          detail=f"asked about {asked}, the answer is about {stranger}")
+        return verified
 
     def query(self, registry: str, identifier: str, *, now: datetime, channel: Channel = "sync",
               **extra: str) -> VerifiedAnswer:

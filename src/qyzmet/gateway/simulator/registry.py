@@ -5,17 +5,23 @@ What a real participant would see:
   simulator has no revocation register, so that one check is left to the platform's side);
 * the answer is signed by the registry's own certificate and names the request's id;
 * a message id is remembered: a repeat gets the first answer again, and the registry acts once;
+* with a freshness window (`max_age`, as `qyzmet registries serve` runs it), a request dated
+  outside the window is refused as stale, and an envelope already received (the same message
+  id, date and signature) is refused as replayed; a re-send is dated and signed again
+  (`envelope.request_resign`) and gets the remembered answer;
 * the async channel answers ON_DELIVERY, then DELIVERED (or NOT_DELIVERED when failing).
 
 Faults make the misbehaviour tests need: `slow` (answer after `delay` seconds), `fail`
 (503, nothing remembered), `down` (connections dropped without an answer), and three kinds of
-bad answer: `unsigned`, `forged` (signed by a look-alike certificate no CA issued) and
-`tampered` (data changed after signing). No Django.
+bad answer: `unsigned`, `forged` (signed by a look-alike certificate no CA issued),
+`tampered` (data changed after signing) and `wrong_person` (a genuine, signed answer about
+someone other than the person asked about). No Django.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import threading
 import time
@@ -50,6 +56,9 @@ FAILING: Final = "the registry is failing (simulated fault)"
 UNKNOWN_MESSAGE: Final = "no message {message_id} on the async channel"
 NOT_YET_DELIVERED: Final = "message {message_id} is {status}"
 MISSING_IDENTIFIER: Final = "the request data has no {name}"
+STALE: Final = "the request is dated {date}, outside the {seconds} s window around {now}"
+REPLAYED: Final = "message {message_id} dated {date} was already received with this signature"
+BAD_DATE: Final = "the request date {date!r} is not an ISO 8601 time with an offset"
 # The only verifier check the simulator cannot make: it holds no revocation register.
 TOLERATED_CODES: Final = frozenset({messages.REVOCATION_UNKNOWN})
 
@@ -62,6 +71,7 @@ class Fault(StrEnum):
     UNSIGNED = "unsigned"
     FORGED = "forged"
     TAMPERED = "tampered"
+    WRONG_PERSON = "wrong_person"
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,7 @@ class RegistrySimulator:
 
     def __init__(self, dataset: Dataset, credentials: RegistryCredentials, *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 async_delay: float = DEFAULT_ASYNC_DELAY) -> None:
+                 async_delay: float = DEFAULT_ASYNC_DELAY, max_age: timedelta | None = None) -> None:
         self.dataset = dataset
         self.credentials = credentials
         self._trust = TrustStore(
@@ -108,6 +118,9 @@ class RegistrySimulator:
         self.repeats = 0
         self.requests = 0
         self._forger: SystemCredentials | None = None
+        self.max_age = max_age
+        # Envelopes received inside the window: signature digest -> request date.
+        self._received: dict[str, datetime] = {}
 
     # --- control -------------------------------------------------------------------------------
 
@@ -126,6 +139,7 @@ class RegistrySimulator:
             self._answers.clear()
             self._async.clear()
             self._message_locks.clear()
+            self._received.clear()
             self.processed.clear()
             self.repeats = self.requests = 0
 
@@ -203,9 +217,13 @@ class RegistrySimulator:
             request = envelope.request_parse(json.loads(body))
         except (ValueError, envelope.EnvelopeError) as error:
             return self._error(400, envelope.ERROR_BAD_REQUEST, str(error) if body else NOT_JSON)
+        if self.max_age is not None and (stale := self._stale_problem(request)):
+            return self._error(401, envelope.ERROR_STALE, stale)  # before the costlier signature check
         problem = self._signature_problem(request)
         if problem:
             return self._error(401, envelope.ERROR_SIGNATURE, problem)
+        if self.max_age is not None and (replayed := self._replay_problem(request)):
+            return self._error(401, envelope.ERROR_REPLAYED, replayed)
         spec = registry_by_service(request.service_id)
         if spec is None:
             unknown = UNKNOWN_SERVICE.format(service_id=request.service_id)
@@ -221,6 +239,35 @@ class RegistrySimulator:
                                    revocation_sources=(), now=self._clock())
         codes = set(verdict.codes) - TOLERATED_CODES
         return BAD_REQUEST_SIGNATURE.format(codes=", ".join(sorted(codes))) if codes else ""
+
+    def _stale_problem(self, request: envelope.Request) -> str:
+        """Why the request's date is outside the window (empty when it is inside)."""
+        assert self.max_age is not None
+        now = self._clock()
+        try:
+            dated = datetime.fromisoformat(request.message_date)
+        except ValueError:
+            return BAD_DATE.format(date=request.message_date)
+        if dated.tzinfo is None:
+            return BAD_DATE.format(date=request.message_date)
+        if abs(now - dated) > self.max_age:
+            return STALE.format(date=request.message_date, now=now.isoformat(),
+                                seconds=int(self.max_age.total_seconds()))
+        return ""
+
+    def _replay_problem(self, request: envelope.Request) -> str:
+        """Why the (verified, fresh) envelope is a replay: received before (empty when it is new)."""
+        assert self.max_age is not None and request.signature is not None
+        now = self._clock()
+        digest = hashlib.sha256(request.signature).hexdigest()
+        with self._lock:
+            for seen, at in list(self._received.items()):  # forget what the window no longer admits
+                if abs(now - at) > self.max_age:
+                    del self._received[seen]
+            if digest in self._received:
+                return REPLAYED.format(message_id=request.message_id, date=request.message_date)
+            self._received[digest] = datetime.fromisoformat(request.message_date)
+        return ""
 
     def _answer_once(self, request: envelope.Request, spec: RegistrySpec) -> dict[str, Any]:
         """The answer to `request`, computed and signed the first time, remembered after that."""
@@ -266,6 +313,8 @@ class RegistrySimulator:
 
     def _records(self, spec: RegistrySpec, data: dict[str, Any]) -> list[dict[str, Any]]:
         identifier = str(data.get(spec.identifier) or "")
+        if self.fault == Fault.WRONG_PERSON:
+            identifier = self._someone_else(spec, identifier)
         if spec.code == GBD_FL:
             person = self.dataset.person_payload(identifier)
             return [person] if person else []
@@ -275,6 +324,15 @@ class RegistrySimulator:
         if spec.code == ENIS:
             return self.dataset.powers_payload(identifier, str(data.get("number") or ""))
         return []
+
+    def _someone_else(self, spec: RegistrySpec, identifier: str) -> str:
+        """Another person (entity) of the data set: what a registry mixing up records would answer."""
+        if spec.code == GBD_UL:
+            return next(code for code in sorted(self.dataset.entities) if code != identifier)
+        if spec.code == ENIS:
+            return next(p.principal_iin for p in self.dataset.powers if identifier not in (
+                p.principal_iin, p.representative_iin))
+        return next(iin for iin in sorted(self.dataset.persons) if iin != identifier)
 
     def _deliver(self, answer: dict[str, Any], spec: RegistrySpec) -> Reply:
         """Send the remembered answer, spoiled the way the current fault says."""

@@ -7,7 +7,7 @@ Gateway endpoints:
   GET  /async/messages/<messageId>  the signed answer once DELIVERED
 Control endpoints (answer even when the registry is "down"):
   GET  /admin/health                the fault mode and the data's size
-  POST /admin/fault                 {"mode": "none|slow|fail|down|unsigned|forged|tampered", "delay": 2.0}
+  POST /admin/fault                 {"mode": "none|slow|fail|down|unsigned|forged|tampered|wrong_person", "delay": 2.0}
   GET  /admin/stats                 requests, repeats, and how often each message id was acted on
   POST /admin/reset                 forget messages and statistics, clear the fault
   GET  /admin/certificates          each registry's signing certificate (PEM)

@@ -1,0 +1,138 @@
+"""Signed checkpoints: each case's chain head, and periodically every head at once.
+
+`case_checkpoint_write` runs with every event append, in its transaction and under the case
+lock the append already holds: it signs (case number, event count, head hash, the case row's
+decisive fields). `heads_checkpoint_make` signs the ordered list of every case's (number,
+events, head) and every log's (rows, head), chained to the previous heads checkpoint; it
+refuses to sign when a case's checkpoint is not validly signed or went backwards since the
+previous heads checkpoint (a deleted or truncated case), so a change is never signed over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from django.db import transaction
+
+from qyzmet.audit.chain import GENESIS, canonical_bytes
+from qyzmet.audit.models import CaseCheckpoint, HeadsCheckpoint, LogHead
+from qyzmet.audit.signing import CheckpointTrust, checkpoint_sign
+
+# The case row's fields that decide what the case is and how it ended.
+DECISIVE_FIELDS: Final = (
+    "number", "service_version_id", "service_slug", "channel", "status", "outcome", "refusal_ground",
+    "applicant_iin", "applicant_name", "representative_iin", "provider_id", "filed_at", "closed_at",
+)
+
+
+def case_fields(values: dict[str, Any]) -> dict[str, Any]:
+    """The decisive fields as plain JSON values (datetimes in UTC ISO form)."""
+    return json_plain({name: values[name] for name in DECISIVE_FIELDS})
+
+
+def json_plain(value: Any) -> Any:
+    import json
+
+    return json.loads(canonical_bytes(value))
+
+
+def case_fields_hash(fields: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical_bytes(fields)).hexdigest()
+
+
+def case_checkpoint_content(*, case_number: str, events: int, head_hash: str, case_hash: str) -> bytes:
+    """The bytes a case checkpoint's signature covers."""
+    return canonical_bytes({"kind": "case", "case": case_number, "events": events, "head": head_hash,
+                            "fields": case_hash})
+
+
+def case_checkpoint_write(*, case_pk: int, events: int, head_hash: str, at: datetime) -> CaseCheckpoint:
+    """Sign and store the case's new head. Call in the event append's transaction, under the case lock.
+
+    Side effects: creates or updates the case's CaseCheckpoint row.
+    """
+    from qyzmet.cases.models import Case
+
+    values = Case.objects.filter(pk=case_pk).values(*DECISIVE_FIELDS).get()
+    case_hash = case_fields_hash(case_fields(values))
+    number = values["number"]
+    certificate, signature = checkpoint_sign(
+        case_checkpoint_content(case_number=number, events=events, head_hash=head_hash, case_hash=case_hash))
+    checkpoint, _ = CaseCheckpoint.objects.update_or_create(case_number=number, defaults={
+        "events": events, "head_hash": head_hash, "case_hash": case_hash, "at": at,
+        "certificate": certificate, "signature": signature,
+    })
+    return checkpoint
+
+
+def heads_content(*, sequence: int, at: datetime, root_hash: str, previous_hash: str) -> bytes:
+    return canonical_bytes({"kind": "heads", "sequence": sequence, "at": at, "root": root_hash,
+                            "previous": previous_hash})
+
+
+def heads_root(heads: list[list[Any]], logs: dict[str, list[Any]]) -> str:
+    return hashlib.sha256(canonical_bytes({"cases": heads, "logs": logs})).hexdigest()
+
+
+def heads_checkpoint_hash(checkpoint: HeadsCheckpoint) -> str:
+    """What the next heads checkpoint chains to."""
+    return hashlib.sha256(heads_content(sequence=checkpoint.sequence, at=checkpoint.at,
+                                        root_hash=checkpoint.root_hash,
+                                        previous_hash=checkpoint.previous_hash)).hexdigest()
+
+
+@dataclass(frozen=True)
+class HeadsRefused:
+    """Why no heads checkpoint was signed: the problems found in the case checkpoints."""
+
+    problems: list[str]
+
+
+def heads_checkpoint_make(*, now: datetime) -> HeadsCheckpoint | HeadsRefused:
+    """Sign a checkpoint of every case's head and every log's head, chained to the previous one.
+
+    Refused (nothing written) when a case checkpoint's signature does not check, a case row and
+    its checkpoint do not both exist, or a case of the previous heads checkpoint is gone or has
+    fewer events now.
+    Side effects: writes one HeadsCheckpoint row.
+    """
+    from qyzmet.cases.models import Case
+
+    trust = CheckpointTrust()
+    with transaction.atomic():
+        unchecked = set(Case.objects.values_list("number", flat=True).iterator(chunk_size=5000))
+        previous = HeadsCheckpoint.objects.select_for_update().order_by("-sequence").first()
+        before = {row[0]: row[1] for row in previous.heads} if previous else {}
+        problems: list[str] = []
+        heads: list[list[Any]] = []
+        for number, events, head, case_hash, certificate, signature in CaseCheckpoint.objects.order_by(
+                "case_number").values_list("case_number", "events", "head_hash", "case_hash", "certificate",
+                                           "signature").iterator(chunk_size=2000):
+            problem = trust.check(case_checkpoint_content(case_number=number, events=events, head_hash=head,
+                                                          case_hash=case_hash), certificate, signature)
+            if problem:
+                problems.append(f"case {number}: checkpoint {problem}")
+            if number not in unchecked:
+                problems.append(f"case {number}: its case row is gone")
+            unchecked.discard(number)
+            if before.pop(number, 0) > events:
+                problems.append(f"case {number}: fewer events than at the previous heads checkpoint")
+            heads.append([number, events, head])
+        problems += [f"case {number}: gone since the previous heads checkpoint" for number in before]
+        problems += [f"case {number}: has no signed checkpoint" for number in sorted(unchecked)]
+        if problems:
+            return HeadsRefused(problems)
+        logs = {name: [rows, head] for name, rows, head in LogHead.objects.order_by("name").values_list(
+            "name", "rows", "head_hash")}
+        sequence = previous.sequence + 1 if previous else 1
+        previous_hash = heads_checkpoint_hash(previous) if previous else GENESIS
+        root = heads_root(heads, logs)
+        certificate, signature = checkpoint_sign(
+            heads_content(sequence=sequence, at=now, root_hash=root, previous_hash=previous_hash))
+        return HeadsCheckpoint.objects.create(
+            sequence=sequence, at=now, cases=len(heads), heads=heads, logs=logs, root_hash=root,
+            previous_hash=previous_hash, certificate=certificate, signature=signature,
+        )
