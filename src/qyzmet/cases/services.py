@@ -33,6 +33,7 @@ from qyzmet.cases.workflow import (
 )
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import Duration, ServiceDefinition
+from qyzmet.core import context, metrics
 from qyzmet.documents.content import result_pdf
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.identity.access import user_has_role
@@ -438,6 +439,9 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
     route = Route(definition, filing.channel)
     _advance(case, route, route.first(), now=now, decisions=filing.decisions)
+    context.case_number_bind(case.number)
+    channel = filing.channel
+    transaction.on_commit(lambda: metrics.application_filed(channel))  # counted once it is really filed
     return case
 
 
@@ -507,6 +511,7 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     task = Task.objects.select_for_update(of=("self",)).select_related("case", "organization").get(pk=task.pk)
     case = Case.objects.select_for_update().get(pk=task.case_id)
     task.case = case
+    context.case_number_bind(case.number)
     task_ensure_allowed(task, actor)
     route = route_of(case)
     placed = route.get(task.step_id)
