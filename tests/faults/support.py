@@ -135,3 +135,16 @@ def demo_key(env: dict[str, str], iin: str, organization_code: str = "") -> pki.
     """The person's demo key, issued by the server's test CA (in its var folder) and registered in its database."""
     path = run([sys.executable, "-m", "tests.faults.make_key", iin, organization_code], env).strip().splitlines()[-1]
     return key_load(Path(path))
+
+
+def page_login(http: httpx.Client, base: str, iin: str, password: str) -> None:
+    """Log in on the pages with IIN and password (the form, its CSRF token and the session cookie)."""
+    import re
+
+    form = retried(lambda: http.get(f"{base}/ru/login/"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    assert token is not None, form.text[:500]
+    done = http.post(f"{base}/ru/login/", data={"username": iin, "password": password,
+                                                 "csrfmiddlewaretoken": token.group(1)},
+                     headers={"Referer": f"{base}/ru/login/"}, follow_redirects=False)
+    assert done.status_code == 302, (done.status_code, done.text[:500])
