@@ -22,12 +22,14 @@ SNAPSHOT = ("select c.number, c.status, c.channel, count(e.id), max(e.hash) from
 
 
 def _server() -> tuple[str, str]:
-    """The host and port of the PostgreSQL the tests use (DATABASE_URL's), or skip."""
+    """The host and port of DATABASE_URL's PostgreSQL, else the machine's at 127.0.0.1:5432; skip if none answers."""
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        pytest.skip("needs PostgreSQL: set DATABASE_URL=postgresql://…")
-    parts = urlsplit(url)
-    return parts.hostname or "127.0.0.1", str(parts.port or 5432)
+    parts = urlsplit(url) if url.startswith(("postgres://", "postgresql://")) else urlsplit("postgresql://127.0.0.1")
+    host, port = parts.hostname or "127.0.0.1", str(parts.port or 5432)
+    ready = subprocess.run([_tool("pg_isready"), "-h", host, "-p", port, "-q"], check=False, timeout=30)
+    if ready.returncode != 0:
+        pytest.skip(f"no PostgreSQL answers at {host}:{port}")
+    return host, port
 
 
 def _tool(name: str) -> str:
