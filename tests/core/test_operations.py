@@ -82,6 +82,7 @@ def test_health_is_ok_with_the_database_the_gateway_and_the_queue(gateway_up: st
     assert body["checks"]["gateway"]["status"] == "ok"
     assert body["checks"]["queue"] == {"status": "ok", "latency_ms": body["checks"]["queue"]["latency_ms"], "depth": 0}
     assert "no-cache" in response["Cache-Control"]
+    assert _client().head("/health/").status_code == 200  # load balancers often probe with HEAD
 
 
 @pytest.mark.django_db

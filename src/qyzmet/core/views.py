@@ -8,7 +8,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.defaults import server_error as django_server_error
 
 from qyzmet.core.health import health_report
@@ -19,7 +19,7 @@ METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 @never_cache
-@require_GET
+@require_safe
 def health(request: HttpRequest) -> JsonResponse:
     """`{"status": "ok"|"fail", "checks": {database, gateway, queue}}`: 200 when every check is ok, else 503."""
     checks = health_report()
@@ -34,7 +34,7 @@ def health(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def metrics(request: HttpRequest) -> HttpResponse:
     """The Prometheus text format, for the scraper only (QYZMET_METRICS_TOKEN or QYZMET_METRICS_ALLOWED_IPS)."""
     if not metrics_allowed(request):
