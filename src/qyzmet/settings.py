@@ -20,6 +20,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from qyzmet.core.logs import logging_config
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("QYZMET_VAR_DIR", PROJECT_DIR / "var")).resolve()
@@ -98,6 +100,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "qyzmet.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "qyzmet.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "qyzmet.urls"
@@ -138,6 +142,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'qyzmet.sqlite3'}"),
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # A connection kept between requests is checked before reuse, so a restarted database is
+        # reconnected to by itself (docs/operations.md); while it is down, pages answer 503.
         conn_health_checks=True,
     )
 }
@@ -201,12 +207,28 @@ if IS_PRODUCTION:
     SESSION_COOKIE_AGE = 9 * 60 * 60
     SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-}
+# Logs (docs/adr/0016-observability.md): one JSON object per line under the production profile, plain
+# text elsewhere (QYZMET_LOG_FORMAT=json|plain overrides); every line carries the request id (the
+# X-Request-ID header, passed on to the gateway and to queued tasks) and the case number where known.
+QYZMET_LOG_FORMAT = os.environ.get("QYZMET_LOG_FORMAT", "json" if IS_PRODUCTION else "plain").strip().lower()
+if QYZMET_LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured(f"QYZMET_LOG_FORMAT must be json or plain, not {QYZMET_LOG_FORMAT!r}")
+LOGGING = logging_config(
+    log_format=QYZMET_LOG_FORMAT, level=os.environ.get("LOG_LEVEL", "WARNING"),
+    qyzmet_level=os.environ.get("QYZMET_LOG_LEVEL", "INFO"),
+)
+
+# Operations: /health/ (open, ok/fail and latency only) and /metrics/ (Prometheus) for the people who
+# run the platform. /metrics/ answers a bearer token (QYZMET_METRICS_TOKEN) or the addresses in
+# QYZMET_METRICS_ALLOWED_IPS (comma-separated addresses or networks; 127.0.0.1 and ::1 by default
+# outside production, none in production). Both are exempt from the HTTPS redirect, for probes on the
+# private network.
+QYZMET_METRICS_TOKEN = os.environ.get("QYZMET_METRICS_TOKEN", "").strip()
+QYZMET_METRICS_ALLOWED_IPS = [
+    a.strip() for a in os.environ.get(
+        "QYZMET_METRICS_ALLOWED_IPS", "" if IS_PRODUCTION else "127.0.0.1,::1").split(",") if a.strip()
+]
+SECURE_REDIRECT_EXEMPT = [r"^health/$", r"^metrics/$"]
 
 # PKI and electronic digital signatures (qyzmet.signatures). The test national CA lives in
 # QYZMET_PKI_DIR (never committed); its CRL and OCSP addresses point at QYZMET_PKI_BASE_URL.

@@ -5,8 +5,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from qyzmet.api.main import api
+from qyzmet.core import views as core_views
+
+handler500 = "qyzmet.core.views.server_error"
 
 urlpatterns = [
+    path("health/", core_views.health, name="health"),
+    path("metrics/", core_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("pki/", include("qyzmet.signatures.urls")),
     path("api/v1/", api.urls),

@@ -24,6 +24,7 @@ from qyzmet.cases.workflow import (
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version
+from qyzmet.core import context, metrics
 from qyzmet.identity.models import Organization, User
 
 
@@ -130,3 +131,6 @@ def _case_filed_advance(
     _advance(case, route, route.first(), now=now, decisions=filing.decisions)
     # Told after the first tasks opened: "accepted" carries the expected date computed from them.
     _applicant_tell(filed, now=now)
+    context.case_number_bind(case.number)
+    channel = filing.channel
+    transaction.on_commit(lambda: metrics.application_filed(channel))  # counted once it is really filed

@@ -29,6 +29,7 @@ from qyzmet.cases.workflow import (
     is_automatic,
 )
 from qyzmet.catalog.schema import Duration
+from qyzmet.core import context
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.models import Organization, User
 
@@ -188,6 +189,7 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     task = Task.objects.select_for_update(of=("self",)).select_related("case", "organization").get(pk=task.pk)
     case = Case.objects.select_for_update().get(pk=task.case_id)
     task.case = case
+    context.case_number_bind(case.number)
     task_ensure_allowed(task, actor)
     route = route_of(case)
     placed = route.get(task.step_id)

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from qyzmet.audit.chain import GATEWAY_MESSAGES, log_append
+from qyzmet.core.metrics import lookup_counted
 from qyzmet.gateway import continuations, messages
 from qyzmet.gateway.clients.base import GatewayClient, RetryPolicy, VerifiedAnswer
 from qyzmet.gateway.clients.registry import Channel, RegistryClient, records_of
@@ -239,7 +240,13 @@ def _message_create(
 
 
 def _exchange(client: RegistryClient, message: GatewayMessage, *, now: datetime) -> LookupResult:
-    """Send the logged request (again) and record what happened."""
+    """Send the logged request (again), record what happened and count it by outcome (/metrics/)."""
+    result = _exchange_record(client, message, now=now)
+    lookup_counted(message.registry, result.status)
+    return result
+
+
+def _exchange_record(client: RegistryClient, message: GatewayMessage, *, now: datetime) -> LookupResult:
     try:
         verified = client.send(message.registry, message.request, now=now,
                                channel="async" if message.channel == "async" else "sync",

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Receipt, ResultDocument
+from qyzmet.core import context
 from qyzmet.identity.models import User
 from qyzmet.identity.sms import sms_backend
 from qyzmet.notifications.models import Channel, Notification, NotificationContact, NotificationKind
@@ -59,7 +60,7 @@ def _send_enqueue(notification_id: int) -> None:
     from qyzmet.notifications.tasks import notification_send
 
     try:
-        notification_send.enqueue(notification_id)
+        notification_send.enqueue(notification_id, request_id=context.request_id())
     except Exception:  # the queue is down: the periodic flush delivers it later
         logger.exception("could not enqueue notification %s; the flush will send it", notification_id)
 

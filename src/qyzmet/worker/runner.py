@@ -21,6 +21,7 @@ from django.db import OperationalError, close_old_connections
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
 from django.utils import timezone
 
+from qyzmet.core.context import work_context
 from qyzmet.worker.schedule import schedule_tick
 
 logger = logging.getLogger(__name__)
@@ -108,7 +109,8 @@ def run_database(*, queues: list[str], burst: bool, interval: float, worker_id: 
         _tick(queues, worker_id)
         ticked = time.monotonic()
         while engine.running and (found := _next_claimed(queues, worker_id)) is not None:
-            engine.run_task(found)  # type: ignore[arg-type]
+            with work_context(request_id=f"task-{getattr(found, 'id', '')}"):  # the task may bind its caller's id
+                engine.run_task(found)  # type: ignore[arg-type]
             ran += 1
             if time.monotonic() - ticked > TICK_EVERY:
                 _tick(queues, worker_id)

@@ -24,6 +24,7 @@ from typing import Any, Final, Protocol
 
 import httpx
 
+from qyzmet.core import context
 from qyzmet.gateway import envelope, messages
 from qyzmet.gateway.envelope import Answer
 from qyzmet.gateway.registries import RegistrySpec
@@ -196,6 +197,8 @@ class GatewayClient:
 
     def _call(self, registry: RegistrySpec, method: str, path: str, content: bytes | None) -> dict[str, Any]:
         headers = {"Content-Type": "application/json; charset=utf-8"} if content is not None else {}
+        if request_id := context.request_id():  # the registry's logs can then be matched with ours
+            headers[context.REQUEST_ID_HEADER] = request_id
         try:
             response = self._http.request(method, path, content=content, headers=headers,
                                           timeout=self.policy.timeout)
