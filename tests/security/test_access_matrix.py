@@ -73,6 +73,7 @@ class Rule:
     same_for_all: bool = False  # public: everyone gets the same status
     refusal: frozenset[int] = frozenset({404})  # what a logged-in person who is refused gets
     staff_check: bool = True  # admin routes behind Django's staff check (else: log-in page, then 404)
+    unavailable_ok: bool = False  # 503 is a right answer (the health check with no registry running)
 
     def __post_init__(self) -> None:
         assert self.kind in CLASSES, self.kind
@@ -135,6 +136,9 @@ RULES: Final[dict[str, Rule]] = {
     "signatures:crl": public("/pki/crl/root.crl"),
     "signatures:ca-certificate": public("/pki/ca/root.crt"),
     "signatures:ocsp": public("/pki/ocsp"),
+    "signatures:tsp": public("/pki/tsp", "POST"),
+    "health": replace(public("/health/"), unavailable_ok=True),  # 503 here: no registry runs in this test
+    "metrics": public("/metrics/"),  # loopback in development: the test client's address
     "signatures:pki/ocsp/": public("/pki/ocsp/"),
     "signatures:ocsp-get": public("/pki/ocsp/MAo="),
     "api-v1:openapi-json": public(f"{API}/openapi.json"),
@@ -173,6 +177,19 @@ RULES: Final[dict[str, Rule]] = {
                              frozenset({"citizen_a"}), "POST"),
     "portal:draft_submit": Rule("citizen-own", lambda w, s: f"/applications/{s.draft.pk}/submit/",
                                 frozenset({"citizen_a"}), "POST"),
+    "portal:appeal": Rule("citizen-own", lambda w, s: f"/cabinet/cases/{s.issued_case.pk}/appeal/",
+                          frozenset({"citizen_a"})),
+    "portal:appeal_otp": Rule("citizen-own", lambda w, s: f"/cabinet/cases/{s.issued_case.pk}/appeal/otp/",
+                              frozenset({"citizen_a"}), "POST"),
+    "portal:appeal_submit": Rule("citizen-own", lambda w, s: f"/cabinet/cases/{s.issued_case.pk}/appeal/submit/",
+                                 frozenset({"citizen_a"}), "POST"),
+    "api-v1:appeal_preview_api": Rule(
+        "citizen-own", lambda w, s: f"{API}/cases/{s.issued_case.pk}/appeals/preview", frozenset({"citizen_a"}),
+        "POST", body=lambda w, s: {"subject": "decision", "text": "x"}),
+    # The applicant appeals their case; the provider's clerk registers a written appeal for it.
+    "api-v1:appeal_file_api": Rule(
+        "citizen-own", lambda w, s: f"{API}/cases/{s.issued_case.pk}/appeals", frozenset({"citizen_a", "clerk_x"}),
+        "POST", body=lambda w, s: {"subject": "decision", "text": "x"}),
     "portal:case": Rule("citizen-own", lambda w, s: f"/cabinet/cases/{s.open_case.pk}/", frozenset({"citizen_a"})),
     "portal:case_status": Rule("citizen-own", lambda w, s: f"/cabinet/cases/{s.open_case.pk}/status/",
                                frozenset({"citizen_a"})),
@@ -206,6 +223,17 @@ RULES: Final[dict[str, Rule]] = {
     "backoffice:tasks": Rule("staff-org", fixed("/backoffice/tasks/"), AUTHENTICATED, other=False),
     "backoffice:tasks_table": Rule("staff-org", fixed("/backoffice/tasks/table/"), AUTHENTICATED, other=False),
     "backoffice:case": Rule("staff-org", lambda w, s: f"/backoffice/cases/{s.open_case.pk}/", SEES_X),
+    "backoffice:appeal_register": Rule("staff-org", lambda w, s: f"/backoffice/intake/appeals/{s.issued_case.pk}/",
+                                       frozenset({"clerk_x"})),
+    "backoffice:appeal_decide": Rule("staff-org", lambda w, s: f"/backoffice/cases/{s.open_case.pk}/tasks/"
+                                     f"{s.open_task.pk}/appeal-decision/", SEES_X, "POST",
+                                     body=lambda w, s: {"decision": "rejected", "reason": "x"}),
+    "api-v1:appeal_decision_preview_api": Rule(
+        "staff-org", lambda w, s: f"{API}/tasks/{s.open_task.pk}/appeal-decision/preview", SEES_X, "POST",
+        body=lambda w, s: {"decision": "rejected", "reason": "x"}),
+    "api-v1:appeal_decide_api": Rule(
+        "staff-org", lambda w, s: f"{API}/tasks/{s.open_task.pk}/appeal-decision", SEES_X, "POST",
+        body=lambda w, s: {"decision": "rejected", "reason": "x"}),
     "backoffice:task_act": Rule("staff-org", lambda w, s: f"/backoffice/cases/{s.open_case.pk}/tasks/"
                                 f"{s.open_task.pk}/", SEES_X, "POST", body=lambda w, s: {"outcome": "x"}),
     "backoffice:intake_office": Rule("staff-org", fixed("/backoffice/intake/office/"), CLERKS, other=False),
@@ -407,7 +435,7 @@ def _refusal_problem(rule: Rule, role: str, url: str, answer: Answer) -> str | N
 
 
 def _allowed_problem(rule: Rule, answer: Answer) -> str | None:
-    if answer.status >= 500:
+    if answer.status >= 500 and not (rule.unavailable_ok and answer.status == 503):
         return f"failed with {answer.status}"
     if rule.kind == "public":
         return None  # the same for everyone (checked apart), whatever it is
