@@ -27,6 +27,7 @@ from qyzmet.demo.driver import case_open
 from qyzmet.gateway.clients.base import GatewayClient, RetryPolicy
 from qyzmet.gateway.messages import RegistryUnavailable
 from qyzmet.gateway.registries import registry_spec
+from qyzmet.notifications.models import Notification
 from qyzmet.notifications.services import notify
 from tests.cases.conftest import START, _pki_settings, pki_directory, platform
 
@@ -173,7 +174,9 @@ def test_metrics_show_applications_per_channel_tasks_and_latency_by_route(
     from django.utils import timezone
 
     assert _metric(text, "qyzmet_tasks_overdue") == open_tasks.filter(due_at__lt=timezone.now()).count() >= 1
-    assert _metric(text, "qyzmet_task_queue_depth") == 0
+    # Each filing told its applicant "accepted": one delivery task per message waits for the worker.
+    assert Notification.objects.filter(kind="accepted").count() == 2
+    assert _metric(text, "qyzmet_task_queue_depth") == 2
     assert _metric(text, "qyzmet_http_request_duration_seconds_count", route="/api/v1/cases/<case_id>",
                    method="GET", status="401") >= 1
     assert f"/api/v1/cases/{first.pk}" not in text  # the route, never the raw path with its id
