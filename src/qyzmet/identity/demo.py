@@ -211,16 +211,18 @@ CITIZENS: Final[tuple[DemoPerson, ...]] = (
 
 
 def demo_staff() -> list[DemoPerson]:
-    """One person per (organization, role) of ORGANIZATIONS, in spec order; then a second administrator
-    per oblast, so that a regulation drafted by one can be published by another (four eyes)."""
-    people = [_staff_person(spec.code, role) for spec in ORGANIZATIONS for role in spec.roles]
-    people += [_staff_person(spec.code, R.ADMINISTRATOR, 2) for spec in ORGANIZATIONS if R.ADMINISTRATOR in spec.roles]
-    return people
+    """One person per (organization, role) of ORGANIZATIONS, in spec order."""
+    return [_staff_person(spec.code, role) for spec in ORGANIZATIONS for role in spec.roles]
+
+
+def demo_second_administrators() -> list[DemoPerson]:
+    """A second administrator per oblast, so that a regulation drafted by one is published by another (four eyes)."""
+    return [_staff_person(spec.code, R.ADMINISTRATOR, 2) for spec in ORGANIZATIONS if R.ADMINISTRATOR in spec.roles]
 
 
 def demo_people() -> list[DemoPerson]:
     """Every demo account: staff first, then citizens."""
-    return [*demo_staff(), *CITIZENS]
+    return [*demo_staff(), *demo_second_administrators(), *CITIZENS]
 
 
 def _organizations_load() -> tuple[int, dict[str, Organization]]:

@@ -329,8 +329,13 @@ def _known_birth(iin: str) -> date:
 
 
 def dataset_build(*, citizens: Sequence[KnownPerson] = (), staff: Sequence[KnownPerson] = (),
-                  entities: Sequence[KnownEntity] = (), seed: int = SEED) -> Dataset:
-    """The synthetic data: known people and entities first, then generated ones, all from `seed`."""
+                  entities: Sequence[KnownEntity] = (), later: Sequence[KnownPerson] = (),
+                  seed: int = SEED) -> Dataset:
+    """The synthetic data: known people and entities first, then generated ones, all from `seed`.
+
+    `later` are known people added after the generated ones, so adding one leaves every generated
+    person (whose IINs tests and the README quote) as it was.
+    """
     builder = _Builder(seed)
     known_citizens = [_add_known(builder, person, region_code="wko") for person in citizens]
     for person in staff:
@@ -349,6 +354,8 @@ def dataset_build(*, citizens: Sequence[KnownPerson] = (), staff: Sequence[Known
             builder.ward_of(adult)
     powers = _known_powers([c.iin for c in known_citizens]) + _generated_powers(builder, adults)
     entity_records = [_entity(builder, known) for known in entities] + _generated_entities(builder, adults)
+    for person in later:
+        _add_known(builder, person, region_code=person.roles[0][1].split("-")[0] if person.roles else None)
     return Dataset(builder.persons.values(), entity_records, powers)
 
 
@@ -416,7 +423,7 @@ def dataset_default() -> Dataset:
 
     Needs Django's app registry (it reads identity.demo).
     """
-    from qyzmet.identity.demo import CITIZENS, ORGANIZATIONS, bin_for, demo_staff
+    from qyzmet.identity.demo import CITIZENS, ORGANIZATIONS, bin_for, demo_second_administrators, demo_staff
 
     staff = demo_staff()
     heads = {person.roles[0][1]: person.iin for person in staff if person.roles and person.roles[0][0] == "head"}
@@ -425,4 +432,4 @@ def dataset_default() -> Dataset:
                     spec.name_kk, spec.name_ru, heads.get(spec.code, ""))
         for spec in ORGANIZATIONS
     ]
-    return dataset_build(citizens=CITIZENS, staff=staff, entities=entities)
+    return dataset_build(citizens=CITIZENS, staff=staff, entities=entities, later=demo_second_administrators())
