@@ -28,7 +28,14 @@ from qyzmet.hall.models import QueueTicket
 from qyzmet.identity.demo import CITIZENS, load_demo
 from qyzmet.identity.models import Organization, User
 from qyzmet.signatures.pki import pki_init
+from tests.api.conftest import api_ca, api_data, api_registries, clock
 from tests.cases.conftest import START
+
+# The API tests' package data (catalogue, demo people, back-dated CA; loaded once, rolled back after the
+# package) for the fuzzing and schemathesis modules. Imported here, in the package's conftest, so that
+# pytest scopes it to this package: imported into a test module, it outlived the package and held its
+# transaction open under the transactional tests that follow on PostgreSQL.
+__all__ = ["api_ca", "api_data", "api_registries", "clock"]
 
 SERVICE = "wko-2019-parent-visit-permission"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 
 from qyzmet.identity.errors import LANGUAGES
-from tests.api.conftest import api_ca, api_data, api_registries, clock  # noqa: F401  (fixtures)
 from tests.api.helpers import API, APPLICANT_IIN, ApiClient, user
 
 # Raw JSON texts: json.dumps could not write some of them (a lone surrogate is written as its escape here).
@@ -31,7 +30,7 @@ POST_PATHS: Final = [
 
 
 @pytest.fixture
-def api(api_data: None, api_registries: Any, clock: Any) -> ApiClient:  # noqa: F811
+def api(api_data: None, api_registries: Any, clock: Any) -> ApiClient:
     return ApiClient(Client())
 
 

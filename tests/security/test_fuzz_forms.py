@@ -18,7 +18,6 @@ from qyzmet.cases.models import Case, Receipt
 from qyzmet.hall.models import QueueTicket
 from qyzmet.identity.demo import demo_staff
 from qyzmet.identity.models import Role, User
-from tests.api.conftest import api_ca, api_data  # noqa: F401  (fixtures: the catalogue and demo people, loaded once)
 from tests.portal.conftest import _portal_settings  # noqa: F401  (fixture)
 from tests.portal.test_apply import APPLICANT, EDS_SERVICE, provider_of
 from tests.security.fuzzing import FUZZ_SLOW

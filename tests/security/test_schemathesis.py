@@ -26,7 +26,6 @@ from qyzmet.api.services import token_issue
 from qyzmet.identity.demo import CITIZENS, demo_staff
 from qyzmet.identity.models import Role, User
 from qyzmet.wsgi import application
-from tests.api.conftest import api_ca, api_data, api_registries, clock  # noqa: F401  (fixtures)
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
@@ -69,6 +68,6 @@ def _bearer(who: str) -> dict[str, str]:
 @schema.parametrize()
 @settings(derandomize=True, max_examples=6, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
-def test_every_operation_answers_within_its_schema(case: Any, who: str, api_data: None,  # noqa: F811
-                                                    api_registries: Any, open_connection: None) -> None:  # noqa: F811
+def test_every_operation_answers_within_its_schema(case: Any, who: str, api_data: None,
+                                                    api_registries: Any, open_connection: None) -> None:
     case.call_and_validate(headers=_bearer(who), checks=CHECKS)
