@@ -181,15 +181,17 @@ def test_ocsp_responder_accepts_sha1_cert_ids_as_openssl_sends_them(ca: Pki, sig
     request = ocsp.OCSPRequestBuilder().add_certificate(sign_key.certificate, ca.issuing.certificate, hashes.SHA1())
     der_request = request.build().public_bytes(serialization.Encoding.DER)
 
-    # when
+    # when: the response's producedAt is the real time of signing, so the reader's "now" is too (with no
+    # nonce, an answer produced more than the clock skew after "now" is not fresh)
+    now = datetime.now(UTC)
     der = revocation.ocsp_response_build(
         der_request, issuer=ca.issuing.certificate, responder=ca.responder.certificate,
-        responder_key=ca.responder.key, lookup=lambda serial: CertificateState(None), now=NOW,
+        responder_key=ca.responder.key, lookup=lambda serial: CertificateState(None), now=now,
     )
 
     # then
     answer = revocation.ocsp_response_read(
-        der, certificate=sign_key.certificate, issuer=ca.issuing.certificate, nonce=None, now=NOW
+        der, certificate=sign_key.certificate, issuer=ca.issuing.certificate, nonce=None, now=now
     )
     assert answer.status is RevocationStatus.GOOD
 
