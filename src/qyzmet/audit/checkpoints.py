@@ -1,8 +1,9 @@
 """Signed checkpoints: each case's chain head, and periodically every head at once.
 
-`case_checkpoint_write` runs with every event append, in its transaction and under the case
-lock the append already holds: it signs (case number, event count, head hash, the case row's
-decisive fields). `heads_checkpoint_make` signs the ordered list of every case's (number,
+`case_checkpoint_write` signs (case number, event count, head hash, the case row's decisive
+fields), in the event append's transaction and under the case lock the append already holds: at
+once for an append of its own, or once per case at the end of an engine operation that runs
+inside `case_checkpoints_deferred` (filing, completing a task: one signature, not one per event). `heads_checkpoint_make` signs the ordered list of every case's (number,
 events, head) and every log's (rows, head), chained to the previous heads checkpoint; it
 refuses to sign when a case's checkpoint is not validly signed or went backwards since the
 previous heads checkpoint (a deleted or truncated case), so a change is never signed over.
@@ -11,11 +12,15 @@ previous heads checkpoint (a deleted or truncated case), so a change is never si
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import OuterRef, Subquery
 
 from qyzmet.audit.chain import GENESIS, canonical_bytes
 from qyzmet.audit.models import CaseCheckpoint, HeadsCheckpoint, LogHead
@@ -49,6 +54,60 @@ def case_checkpoint_content(*, case_number: str, events: int, head_hash: str, ca
                             "fields": case_hash})
 
 
+# The cases whose checkpoint waits for the end of the running `case_checkpoints_deferred` block
+# (case pk → the latest event time), or None outside one.
+_DEFERRED: ContextVar[dict[int, datetime] | None] = ContextVar("qyzmet_checkpoints_deferred", default=None)
+
+
+@contextmanager
+def case_checkpoints_deferred() -> Iterator[None]:
+    """Within it, event appends leave their case's checkpoint to its end: signed once per case, from
+    what the database then holds, before the transaction commits.
+
+    Use it inside the operation's `transaction.atomic()` (`@transaction.atomic` above it as a
+    decorator). Outside a transaction it defers nothing, so an autocommitted event is never left
+    without its checkpoint; nested, the outermost block writes. When the block raises, nothing is
+    written: the transaction it is in rolls the events back. Side effects: at its end, what
+    `case_checkpoint_write` writes, for every case that had events appended in it.
+    """
+    if _DEFERRED.get() is not None or not connection.in_atomic_block:
+        yield
+        return
+    pending: dict[int, datetime] = {}
+    token = _DEFERRED.set(pending)
+    try:
+        yield
+        for case_pk, at in pending.items():
+            _case_checkpoint_write_current(case_pk=case_pk, at=at)
+    finally:
+        _DEFERRED.reset(token)
+
+
+def case_checkpoint_event_appended(*, case_pk: int, events: int, head_hash: str, at: datetime) -> None:
+    """An event was appended to the case's chain: write its checkpoint now, or at the end of the
+    `case_checkpoints_deferred` block this runs in. Call in the append's transaction, under the case lock."""
+    pending = _DEFERRED.get()
+    if pending is None:
+        case_checkpoint_write(case_pk=case_pk, events=events, head_hash=head_hash, at=at)
+    else:
+        pending[case_pk] = max(at, pending.get(case_pk, at))
+
+
+def _case_checkpoint_write_current(*, case_pk: int, at: datetime) -> None:
+    """The checkpoint of the case's chain as the database holds it now (its last event read back,
+    so an event a rolled-back savepoint took away is not signed)."""
+    from qyzmet.cases.models import Case, CaseEvent
+
+    last = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-sequence")
+    values = (Case.objects.filter(pk=case_pk)
+              .values(*DECISIVE_FIELDS, last_sequence=Subquery(last.values("sequence")[:1]),
+                      last_hash=Subquery(last.values("hash")[:1]))
+              .first())
+    if values is None or values["last_sequence"] is None:
+        return
+    _checkpoint_store(values, events=values["last_sequence"], head_hash=values["last_hash"], at=at)
+
+
 def case_checkpoint_write(*, case_pk: int, events: int, head_hash: str, at: datetime) -> CaseCheckpoint:
     """Sign and store the case's new head. Call in the event append's transaction, under the case lock.
 
@@ -57,15 +116,20 @@ def case_checkpoint_write(*, case_pk: int, events: int, head_hash: str, at: date
     from qyzmet.cases.models import Case
 
     values = Case.objects.filter(pk=case_pk).values(*DECISIVE_FIELDS).get()
+    return _checkpoint_store(values, events=events, head_hash=head_hash, at=at)
+
+
+def _checkpoint_store(values: dict[str, Any], *, events: int, head_hash: str, at: datetime) -> CaseCheckpoint:
     case_hash = case_fields_hash(case_fields(values))
     number = values["number"]
     certificate, signature = checkpoint_sign(
         case_checkpoint_content(case_number=number, events=events, head_hash=head_hash, case_hash=case_hash))
-    checkpoint, _ = CaseCheckpoint.objects.update_or_create(case_number=number, defaults={
-        "events": events, "head_hash": head_hash, "case_hash": case_hash, "at": at,
-        "certificate": certificate, "signature": signature,
-    })
-    return checkpoint
+    fields = {"events": events, "head_hash": head_hash, "case_hash": case_hash, "at": at,
+              "certificate": certificate, "signature": signature}
+    # One UPDATE for a case that has its checkpoint (every append but the first), under the case lock.
+    if CaseCheckpoint.objects.filter(case_number=number).update(**fields):
+        return CaseCheckpoint(case_number=number, **fields)
+    return CaseCheckpoint.objects.create(case_number=number, **fields)
 
 
 def heads_content(*, sequence: int, at: datetime, root_hash: str, previous_hash: str) -> bytes:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from qyzmet.audit.checkpoints import case_checkpoint_write
+from qyzmet.audit.checkpoints import case_checkpoint_event_appended
 from qyzmet.cases.models import Case, CaseEvent
 from qyzmet.identity.models import Organization, User
 
@@ -86,7 +86,8 @@ def case_event_record(
     """Append one event to the case's chain. Call inside the transaction that locked the case.
 
     The case's signed checkpoint (head, count, decisive fields) moves with it, so a deleted last
-    event or a changed case row shows. Side effects: writes a CaseEvent and the CaseCheckpoint.
+    event or a changed case row shows: at once, or inside `case_checkpoints_deferred` once at the
+    end of the operation. Side effects: writes a CaseEvent and the CaseCheckpoint.
     """
     tail: tuple[int, str] | None = getattr(case, _TAIL, None)
     if tail is None:
@@ -117,7 +118,7 @@ def case_event_record(
     event.save()
     if tail is not None:
         setattr(case, _TAIL, (sequence, event.hash))
-    case_checkpoint_write(case_pk=case.pk, events=sequence, head_hash=event.hash, at=at)
+    case_checkpoint_event_appended(case_pk=case.pk, events=sequence, head_hash=event.hash, at=at)
     return event
 
 

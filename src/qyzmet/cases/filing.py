@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 
+from qyzmet.audit.checkpoints import case_checkpoints_deferred
 from qyzmet.cases import errors
 from qyzmet.cases.events import case_event_chain_released, case_event_chain_started, case_event_record
 from qyzmet.cases.idempotency import case_by_key
@@ -50,6 +51,7 @@ class Filing:
 
 
 @transaction.atomic
+@case_checkpoints_deferred()
 def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
     """Open a case for an accepted application and start its first steps.
 

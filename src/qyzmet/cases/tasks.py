@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from qyzmet.audit.checkpoints import case_checkpoints_deferred
 from qyzmet.calendar import Duration as CalendarDuration
 from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
@@ -178,6 +179,7 @@ def task_ensure_allowed(task: Task, actor: User) -> None:
 
 
 @transaction.atomic
+@case_checkpoints_deferred()
 def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime) -> Task | None:
     """Complete a task as the regulation's step says, then open the next one(s).
 
