@@ -15,7 +15,7 @@ from qyzmet.cases.models import Case, QueueEntry, ResultDocument, Task
 from qyzmet.cases.routing import calendar_hours
 from qyzmet.cases.workflow import Route
 from qyzmet.catalog.schema import ServiceDefinition
-from qyzmet.catalog.selectors import definition_of_version
+from qyzmet.catalog.selectors import definition_of_version, definition_of_version_seen
 from qyzmet.identity.models import StaffRole, User
 
 
@@ -146,7 +146,12 @@ def definition_of(case: Case) -> ServiceDefinition:
     """The definition the case runs: the stored version it was filed under, never a later one (ADR 0019).
 
     Raises CaseVersionMismatch if the version's content hash is not the one the case recorded at filing.
+    A version this process already read with the recorded hash is not loaded again (versions never change).
     """
+    if case.definition_sha256:
+        seen = definition_of_version_seen(case.service_version_id, case.definition_sha256)
+        if seen is not None:
+            return seen
     version = case.service_version
     if case.definition_sha256 and case.definition_sha256 != version.sha256:
         raise errors.CaseVersionMismatch(case.number, case.definition_sha256, version.sha256)

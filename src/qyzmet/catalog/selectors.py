@@ -25,7 +25,28 @@ def definition_of_version(version: ServiceVersion) -> ServiceDefinition:
 
     The one place a stored definition is parsed: the case engine, the API, the hall and the CLI all read here.
     """
-    return _definition_parsed(version.sha256, version.version, version)
+    definition = _definition_parsed(version.sha256, version.version, version)
+    if version.pk is not None:
+        _seen_remember(version, definition)
+    return definition
+
+
+# Stored versions seen by this process: (row id, content hash) → the definition that row holds. A
+# version row never changes (ADR 0019; a trigger refuses UPDATE on PostgreSQL), so a case that
+# recorded the hash reads its definition here without loading the row (and its JSON) again.
+_SEEN: dict[tuple[int, str], ServiceDefinition] = {}
+_SEEN_MAX = 1024
+
+
+def definition_of_version_seen(version_id: int, sha256: str) -> ServiceDefinition | None:
+    """The definition of stored version `version_id` if this process read it with hash `sha256`, else None."""
+    return _SEEN.get((version_id, sha256))
+
+
+def _seen_remember(version: ServiceVersion, definition: ServiceDefinition) -> None:
+    if len(_SEEN) >= _SEEN_MAX:
+        _SEEN.clear()
+    _SEEN[(version.pk, version.sha256)] = definition
 
 
 @lru_cache(maxsize=256)
