@@ -67,9 +67,9 @@ def qyzmet_run(cases: int, *, pdf: bool = True) -> dict[str, Any]:
 
     from qyzmet.cases import documents
     from qyzmet.cases.models import Task
-    from qyzmet.signatures.canonical import canonical_json
     from qyzmet.demo import driver
     from qyzmet.documents.content import result_data
+    from qyzmet.signatures.canonical import canonical_json
 
     if not pdf:
         def pdf_stand_in(*args: Any, **kwargs: Any) -> bytes:

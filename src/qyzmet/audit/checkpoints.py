@@ -3,10 +3,11 @@
 `case_checkpoint_write` signs (case number, event count, head hash, the case row's decisive
 fields), in the event append's transaction and under the case lock the append already holds: at
 once for an append of its own, or once per case at the end of an engine operation that runs
-inside `case_checkpoints_deferred` (filing, completing a task: one signature, not one per event). `heads_checkpoint_make` signs the ordered list of every case's (number,
-events, head) and every log's (rows, head), chained to the previous heads checkpoint; it
-refuses to sign when a case's checkpoint is not validly signed or went backwards since the
-previous heads checkpoint (a deleted or truncated case), so a change is never signed over.
+inside `case_checkpoints_deferred` (filing, completing a task: one signature, not one per event).
+`heads_checkpoint_make` signs the ordered list of every case's (number, events, head) and every
+log's (rows, head), chained to the previous heads checkpoint; it refuses to sign when a case's
+checkpoint is not validly signed or went backwards since the previous heads checkpoint (a deleted
+or truncated case), so a change is never signed over.
 """
 
 from __future__ import annotations
@@ -54,9 +55,18 @@ def case_checkpoint_content(*, case_number: str, events: int, head_hash: str, ca
                             "fields": case_hash})
 
 
+@dataclass
+class _Appended:
+    """What the running deferred block appended to one case's chain: its last event, and when."""
+
+    at: datetime
+    events: int
+    head_hash: str
+
+
 # The cases whose checkpoint waits for the end of the running `case_checkpoints_deferred` block
-# (case pk → the latest event time), or None outside one.
-_DEFERRED: ContextVar[dict[int, datetime] | None] = ContextVar("qyzmet_checkpoints_deferred", default=None)
+# (case pk → its last appended event), or None outside one.
+_DEFERRED: ContextVar[dict[int, _Appended] | None] = ContextVar("qyzmet_checkpoints_deferred", default=None)
 
 
 @contextmanager
@@ -73,12 +83,12 @@ def case_checkpoints_deferred() -> Iterator[None]:
     if _DEFERRED.get() is not None or not connection.in_atomic_block:
         yield
         return
-    pending: dict[int, datetime] = {}
+    pending: dict[int, _Appended] = {}
     token = _DEFERRED.set(pending)
     try:
         yield
-        for case_pk, at in pending.items():
-            _case_checkpoint_write_current(case_pk=case_pk, at=at)
+        for case_pk, appended in pending.items():
+            _case_checkpoint_write_current(case_pk=case_pk, at=appended.at)
     finally:
         _DEFERRED.reset(token)
 
@@ -89,8 +99,21 @@ def case_checkpoint_event_appended(*, case_pk: int, events: int, head_hash: str,
     pending = _DEFERRED.get()
     if pending is None:
         case_checkpoint_write(case_pk=case_pk, events=events, head_hash=head_hash, at=at)
-    else:
-        pending[case_pk] = max(at, pending.get(case_pk, at))
+        return
+    earlier = pending.get(case_pk)
+    pending[case_pk] = _Appended(max(at, earlier.at) if earlier else at, events, head_hash)
+
+
+def case_chain_tail_deferred(case_pk: int) -> tuple[int, str] | None:
+    """(sequence, hash) of the last event the running deferred block appended to the case, or None.
+
+    The block runs in one transaction under the case's lock, so it is the chain's end: the next
+    append need not read it back. (A stale one could only repeat a sequence number, which the
+    events' unique (case, sequence) constraint refuses.)
+    """
+    pending = _DEFERRED.get()
+    appended = pending.get(case_pk) if pending is not None else None
+    return (appended.events, appended.head_hash) if appended is not None else None
 
 
 def _case_checkpoint_write_current(*, case_pk: int, at: datetime) -> None:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from qyzmet.audit.checkpoints import case_checkpoint_event_appended
+from qyzmet.audit.checkpoints import case_chain_tail_deferred, case_checkpoint_event_appended
 from qyzmet.cases.models import Case, CaseEvent
 from qyzmet.identity.models import Organization, User
 
@@ -89,7 +89,8 @@ def case_event_record(
     event or a changed case row shows: at once, or inside `case_checkpoints_deferred` once at the
     end of the operation. Side effects: writes a CaseEvent and the CaseCheckpoint.
     """
-    tail: tuple[int, str] | None = getattr(case, _TAIL, None)
+    carried: tuple[int, str] | None = getattr(case, _TAIL, None)
+    tail = carried or case_chain_tail_deferred(case.pk)
     if tail is None:
         last = CaseEvent.objects.filter(case=case).order_by("-sequence").only("sequence", "hash").first()
         sequence = last.sequence + 1 if last else 1
@@ -116,7 +117,7 @@ def case_event_record(
     )
     event.hash = _digest_of(event, case.number)
     event.save()
-    if tail is not None:
+    if carried is not None:
         setattr(case, _TAIL, (sequence, event.hash))
     case_checkpoint_event_appended(case_pk=case.pk, events=sequence, head_hash=event.hash, at=at)
     return event

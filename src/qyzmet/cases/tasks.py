@@ -189,7 +189,7 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     A refused action raises TransitionNotAllowed and changes nothing. Returns the next open task.
     """
     task = Task.objects.select_for_update(of=("self",)).select_related("case", "organization").get(pk=task.pk)
-    case = Case.objects.select_for_update().get(pk=task.case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("provider").get(pk=task.case_id)
     task.case = case
     context.case_number_bind(case.number)
     task_ensure_allowed(task, actor)

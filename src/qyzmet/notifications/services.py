@@ -23,6 +23,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 
 from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Receipt, ResultDocument
+from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version_seen
 from qyzmet.core import context
 from qyzmet.identity.models import User
 from qyzmet.identity.sms import sms_backend
@@ -165,9 +167,25 @@ def notifications_send_pending(*, now: datetime, batch: int = 200) -> int:
 # --- from the case event log ------------------------------------------------------------------------
 
 
+def _definition_seen(case: Case) -> ServiceDefinition | None:
+    """The case's parsed definition when this process already read its version (no query), else None."""
+    if not case.definition_sha256:
+        return None
+    return definition_of_version_seen(case.service_version_id, case.definition_sha256)
+
+
 def _service_title(case: Case) -> dict[str, str]:
+    seen = _definition_seen(case)
+    if seen is not None:
+        return seen.title.as_dict()
     title: dict[str, str] = case.service_version.definition.get("title") or {}
     return {language: text for language, text in title.items() if text}
+
+
+def _service_kind(case: Case) -> str | None:
+    seen = _definition_seen(case)
+    kind: str | None = seen.kind if seen is not None else case.service_version.definition.get("kind")
+    return kind
 
 
 def _case_params(case: Case, **extra: Any) -> dict[str, Any]:
@@ -187,7 +205,7 @@ def event_notify(event: CaseEvent, *, now: datetime) -> Notification | None:
         expected = case_expected_completion(case)
         params = _case_params(case, expected=expected.isoformat() if expected else None)
         return _applicant_notify(case, NotificationKind.ACCEPTED, "filed", params, event=event, now=now)
-    if event.kind == "document_issued" and case.service_version.definition.get("kind") != "appeal":
+    if event.kind == "document_issued" and _service_kind(case) != "appeal":
         # An appeal's decision is told as `appeal_decided` (upheld / rejected), not as a result.
         document_id = str(event.data.get("document", ""))
         document = ResultDocument.objects.filter(case=case, document_id=document_id).first()

@@ -340,7 +340,10 @@ def _signer_certificate(
 ) -> x509.Certificate | None:
     if sid.name == "issuer_and_serial_number":
         issuer, serial = sid.chosen["issuer"], sid.chosen["serial_number"].native
-        matches = [crypto for asn1, crypto in pairs if asn1.issuer == issuer and asn1.serial_number == serial]
+        # The same DER is the same name; only different bytes need asn1crypto's (costly) name comparison.
+        issuer_der = issuer.dump()
+        matches = [crypto for asn1, crypto in pairs if asn1.serial_number == serial
+                   and (asn1.issuer.dump() == issuer_der or asn1.issuer == issuer)]
     else:
         key_id = sid.chosen.native
         matches = [crypto for asn1, crypto in pairs if asn1.key_identifier == key_id]

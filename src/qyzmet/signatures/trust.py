@@ -91,6 +91,43 @@ def chain_build(
     signer's validity period; whenever that moves it, the validity check refuses the signature anyway.
     Revocation is not asked here: the verifier asks its sources about every certificate of the path.
     """
+    if _is_anchor(certificate, trust.anchors):
+        return Chain((certificate,), detail=CHAIN_BUILT.format(length=1, anchor=_name(certificate)))
+    moment = min(max(at, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
+    candidates = tuple(candidates)
+    key = (_der(certificate), frozenset(_der(other) for other in candidates),
+           frozenset(_der(anchor) for anchor in trust.anchors), frozenset(_der(other) for other in trust.intermediates))
+    built = _BUILT.get(key)
+    if built is not None and _in_force(built, moment):
+        return built
+    chain = _chain_validated(certificate, trust=trust, candidates=candidates, moment=moment)
+    if chain.code is None:
+        if len(_BUILT) >= _BUILT_MAX:
+            _BUILT.clear()
+        _BUILT[key] = chain
+    return chain
+
+
+# Valid paths this process built, by the DER of the signer's certificate, of the certificates the
+# signature offered and of the trust store. Nothing in a path's validation but its certificates'
+# validity periods depends on the moment (revocation is asked elsewhere, for every signature), so
+# a path found valid is valid again at any moment inside all of them. Refusals are never kept.
+_BUILT: dict[tuple[bytes, frozenset[bytes], frozenset[bytes], frozenset[bytes]], Chain] = {}
+_BUILT_MAX: Final = 4096
+
+
+def _der(certificate: x509.Certificate) -> bytes:
+    return certificate.public_bytes(serialization.Encoding.DER)
+
+
+def _in_force(chain: Chain, moment: datetime) -> bool:
+    return all(item.not_valid_before_utc <= moment <= item.not_valid_after_utc for item in chain.certificates)
+
+
+def _chain_validated(
+    certificate: x509.Certificate, *, trust: TrustStore, candidates: Iterable[x509.Certificate], moment: datetime
+) -> Chain:
+    """`chain_build`'s work when no path found earlier answers: pyhanko-certvalidator at `moment`."""
     # Imported here: the library (with aiohttp) takes a second to import, and most commands never verify.
     from pyhanko_certvalidator import CertificateValidator, ValidationContext
     from pyhanko_certvalidator.errors import (
@@ -101,9 +138,6 @@ def chain_build(
     )
     from pyhanko_certvalidator.policy_decl import NO_REVOCATION, CertRevTrustPolicy, DisallowWeakAlgorithmsPolicy
 
-    if _is_anchor(certificate, trust.anchors):
-        return Chain((certificate,), detail=CHAIN_BUILT.format(length=1, anchor=_name(certificate)))
-    moment = min(max(at, certificate.not_valid_before_utc), certificate.not_valid_after_utc)
     anchors = [_asn1(anchor) for anchor in trust.anchors]
     others = [_asn1(other) for other in (*candidates, *trust.intermediates)]
     context = ValidationContext(
