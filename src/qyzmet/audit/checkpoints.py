@@ -62,6 +62,7 @@ class _Appended:
     at: datetime
     events: int
     head_hash: str
+    savepoints: tuple[str, ...]  # the savepoints open when it was appended
 
 
 # The cases whose checkpoint waits for the end of the running `case_checkpoints_deferred` block
@@ -101,19 +102,22 @@ def case_checkpoint_event_appended(*, case_pk: int, events: int, head_hash: str,
         case_checkpoint_write(case_pk=case_pk, events=events, head_hash=head_hash, at=at)
         return
     earlier = pending.get(case_pk)
-    pending[case_pk] = _Appended(max(at, earlier.at) if earlier else at, events, head_hash)
+    pending[case_pk] = _Appended(max(at, earlier.at) if earlier else at, events, head_hash,
+                                 tuple(connection.savepoint_ids))
 
 
 def case_chain_tail_deferred(case_pk: int) -> tuple[int, str] | None:
     """(sequence, hash) of the last event the running deferred block appended to the case, or None.
 
     The block runs in one transaction under the case's lock, so it is the chain's end: the next
-    append need not read it back. (A stale one could only repeat a sequence number, which the
-    events' unique (case, sequence) constraint refuses.)
+    append need not read it back. Not when a savepoint open at that append has since ended: rolled
+    back, it took the event away (released, the event stays, but which of the two is not known).
     """
     pending = _DEFERRED.get()
     appended = pending.get(case_pk) if pending is not None else None
-    return (appended.events, appended.head_hash) if appended is not None else None
+    if appended is None or tuple(connection.savepoint_ids[:len(appended.savepoints)]) != appended.savepoints:
+        return None
+    return appended.events, appended.head_hash
 
 
 def _case_checkpoint_write_current(*, case_pk: int, at: datetime) -> None:
