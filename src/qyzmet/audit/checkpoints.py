@@ -89,7 +89,8 @@ def case_checkpoints_deferred() -> Iterator[None]:
     try:
         yield
         for case_pk, appended in pending.items():
-            _case_checkpoint_write_current(case_pk=case_pk, at=appended.at)
+            head = (appended.events, appended.head_hash) if _still_open(appended) else None
+            _case_checkpoint_write_current(case_pk=case_pk, at=appended.at, head=head)
     finally:
         _DEFERRED.reset(token)
 
@@ -115,16 +116,26 @@ def case_chain_tail_deferred(case_pk: int) -> tuple[int, str] | None:
     """
     pending = _DEFERRED.get()
     appended = pending.get(case_pk) if pending is not None else None
-    if appended is None or tuple(connection.savepoint_ids[:len(appended.savepoints)]) != appended.savepoints:
+    if appended is None or not _still_open(appended):
         return None
     return appended.events, appended.head_hash
 
 
-def _case_checkpoint_write_current(*, case_pk: int, at: datetime) -> None:
-    """The checkpoint of the case's chain as the database holds it now (its last event read back,
-    so an event a rolled-back savepoint took away is not signed)."""
+def _still_open(appended: _Appended) -> bool:
+    """Whether every savepoint open at the append is open still (none rolled the event back)."""
+    return tuple(connection.savepoint_ids[:len(appended.savepoints)]) == appended.savepoints
+
+
+def _case_checkpoint_write_current(*, case_pk: int, at: datetime, head: tuple[int, str] | None) -> None:
+    """The checkpoint of the case's chain as the database holds it now: `head` (events, hash) when
+    the block's last append is known to stand, else the last event read back (so an event a
+    rolled-back savepoint took away is not signed)."""
     from qyzmet.cases.models import Case, CaseEvent
 
+    if head is not None:
+        _checkpoint_store(Case.objects.filter(pk=case_pk).values(*DECISIVE_FIELDS).get(),
+                          events=head[0], head_hash=head[1], at=at)
+        return
     last = CaseEvent.objects.filter(case=OuterRef("pk")).order_by("-sequence")
     values = (Case.objects.filter(pk=case_pk)
               .values(*DECISIVE_FIELDS, last_sequence=Subquery(last.values("sequence")[:1]),
