@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from qyzmet.catalog.models import ServiceVersion, VersionImmutable
 from qyzmet.catalog.registry import REGULATIONS_DIR, catalog_load, in_force_among
@@ -219,3 +220,33 @@ def test_the_content_hash_leaves_the_number_out() -> None:
     expected = hashlib.sha256('{"a": 1, "b": "ә"}'.encode()).hexdigest()
     assert definition_sha256({"b": "ә", "version": 1, "a": 1}) == expected
     assert definition_sha256({"a": 1, "b": "ә", "version": 7}) == expected
+
+
+# --- the public lists read the stored versions ------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_public_lists_show_a_newly_stored_version_from_its_first_day(tmp_path: Path, client: Client) -> None:
+    # given: the catalogue as shipped, and a changed wording of one service in force from today
+    from django.utils import timezone
+
+    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.catalog.selectors import services_in_force
+
+    catalog_sync(catalog=catalog_default(), now=NOW)
+    today = timezone.localdate()
+    run = main(["catalog", "load", str(changed_copy(tmp_path, effective_from=today.isoformat()))])
+    assert run == 0
+
+    # when
+    yesterday_list = {d.id: d for d in services_in_force(today - dt.timedelta(days=1))}
+    today_list = {d.id: d for d in services_in_force(today)}
+    listed = {s["id"]: s for s in client.get("/api/v1/services").json()}
+
+    # then: yesterday the shipped wording, from today the stored version 2 (the renamed step), appeals never
+    assert yesterday_list[SERVICE].version == 1
+    assert today_list[SERVICE].version == 2
+    assert '"id": "examine"' in json.dumps(today_list[SERVICE].model_dump(mode="json"))
+    assert '"id": "examine"' not in json.dumps(yesterday_list[SERVICE].model_dump(mode="json"))
+    assert listed[SERVICE]["version"] == 2
+    assert len(listed) == 26  # the 26 services of the seeds; the complaint procedure is not listed

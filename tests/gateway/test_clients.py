@@ -35,7 +35,12 @@ from qyzmet.signatures.revocation import RevocationAnswer, RevocationStatus
 from qyzmet.signatures.trust import TrustStore
 from qyzmet.signatures.verify import Verdict, signature_verify
 
-NOW = datetime.now(UTC)
+
+def _now() -> datetime:
+    """The time of each call: the session's certificates may be issued after this module is collected."""
+    return datetime.now(UTC)
+
+
 POLICY = RetryPolicy(attempts=3, timeout=0.5, backoff=0.25, multiplier=2.0)
 
 
@@ -104,7 +109,7 @@ def test_person_lookup_returns_the_person_with_names_in_both_languages(simulator
     citizen = CITIZENS[0]
 
     # when
-    person = registry.person_lookup(citizen.iin, now=NOW)
+    person = registry.person_lookup(citizen.iin, now=_now())
 
     # then
     assert person is not None
@@ -119,7 +124,7 @@ def test_person_lookup_returns_the_person_with_names_in_both_languages(simulator
 def test_person_lookup_of_an_unknown_iin_returns_none(simulator, gateway_ca, platform_keys, dataset):
     registry = GatewayPersonRegistry(_client(_routed(simulator), gateway_ca, platform_keys))
 
-    assert registry.person_lookup(dataset.absent_iin(), now=NOW) is None
+    assert registry.person_lookup(dataset.absent_iin(), now=_now()) is None
 
 
 def test_entity_and_power_of_attorney_lookups(simulator, gateway_ca, platform_keys, dataset):
@@ -128,8 +133,8 @@ def test_entity_and_power_of_attorney_lookups(simulator, gateway_ca, platform_ke
     bin_ = dataset.sample("entity", 1)[0]
 
     # when
-    entity = GatewayEntityRegistry(client).entity_lookup(bin_, now=NOW)
-    powers = GatewayNotaryRegistry(client).powers_of_attorney(CITIZENS[1].iin, now=NOW)
+    entity = GatewayEntityRegistry(client).entity_lookup(bin_, now=_now())
+    powers = GatewayNotaryRegistry(client).powers_of_attorney(CITIZENS[1].iin, now=_now())
 
     # then
     assert entity is not None and entity.bin == bin_
@@ -150,7 +155,7 @@ def test_5xx_answers_are_retried_with_backoff_and_the_same_message_id(simulator,
     client = _client(flaky, gateway_ca, platform_keys, sleeps)
 
     # when
-    answer = client.query(GBD_FL, CITIZENS[0].iin, now=NOW)
+    answer = client.query(GBD_FL, CITIZENS[0].iin, now=_now())
 
     # then
     assert answer.is_found
@@ -171,7 +176,7 @@ def test_timeouts_on_every_attempt_raise_registry_unavailable(gateway_ca, platfo
 
     # when
     with pytest.raises(messages.RegistryUnavailable) as raised:
-        client.query(GBD_FL, CITIZENS[0].iin, now=NOW)
+        client.query(GBD_FL, CITIZENS[0].iin, now=_now())
 
     # then
     assert raised.value.attempts == 3
@@ -184,10 +189,10 @@ def test_a_request_the_gateway_refuses_is_not_retried(gateway_ca, platform_keys)
 
     def refusing(request: httpx.Request) -> httpx.Response:
         calls.append(1)
-        return httpx.Response(400, json=envelope.error_build(code="BAD_REQUEST", message="no", at=NOW))
+        return httpx.Response(400, json=envelope.error_build(code="BAD_REQUEST", message="no", at=_now()))
 
     with pytest.raises(messages.GatewayRefused) as raised:
-        _client(refusing, gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=NOW)
+        _client(refusing, gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=_now())
 
     assert raised.value.error_code == "BAD_REQUEST"
     assert calls == [1]
@@ -206,7 +211,7 @@ def test_an_unsigned_answer_is_rejected(simulator, gateway_ca, platform_keys):
     client = _client(_spoiled(simulator, lambda body: body.pop("signature")), gateway_ca, platform_keys)
 
     with pytest.raises(messages.AnswerRejected) as raised:
-        client.query(GBD_FL, CITIZENS[0].iin, now=NOW)
+        client.query(GBD_FL, CITIZENS[0].iin, now=_now())
 
     assert raised.value.reason == messages.REJECT_UNSIGNED
 
@@ -216,7 +221,7 @@ def test_an_answer_changed_after_signing_is_rejected(simulator, gateway_ca, plat
         body["responseData"]["data"]["persons"][0]["birthDate"] = "2001-01-01"
 
     with pytest.raises(messages.AnswerRejected) as raised:
-        _client(_spoiled(simulator, tamper), gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=NOW)
+        _client(_spoiled(simulator, tamper), gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=_now())
 
     assert (raised.value.reason, raised.value.detail) == (messages.REJECT_SIGNATURE, "CONTENT_TAMPERED")
 
@@ -224,33 +229,33 @@ def test_an_answer_changed_after_signing_is_rejected(simulator, gateway_ca, plat
 def test_an_answer_signed_by_another_registry_is_rejected(simulator, gateway_ca, platform_keys, registry_keys):
     def resign_as_enis(body: dict[str, Any]) -> None:
         data = envelope.canonical_json(body["responseData"]["data"])
-        signature = registry_keys.for_registry(ENIS).sign(data, NOW)
+        signature = registry_keys.for_registry(ENIS).sign(data, _now())
         body["signature"] = base64.b64encode(signature).decode()
 
     with pytest.raises(messages.AnswerRejected) as raised:
         _client(_spoiled(simulator, resign_as_enis), gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin,
-                                                                                    now=NOW)
+                                                                                    now=_now())
 
     assert raised.value.reason == messages.REJECT_SIGNER
 
 
 def test_a_genuine_answer_replayed_for_another_request_is_rejected(simulator, gateway_ca, platform_keys):
     # given: an answer recorded for an earlier request about the same person
-    recorded = _client(_routed(simulator), gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=NOW)
+    recorded = _client(_routed(simulator), gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=_now())
 
     def replay(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json=recorded.envelope)
 
     # when / then
     with pytest.raises(messages.AnswerRejected) as raised:
-        _client(replay, gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=NOW)
+        _client(replay, gateway_ca, platform_keys).query(GBD_FL, CITIZENS[0].iin, now=_now())
     assert raised.value.reason == messages.REJECT_MISMATCH
 
 
 def test_async_channel_follows_delivery_and_fetches_the_verified_answer(simulator, gateway_ca, platform_keys):
     client = _client(_routed(simulator), gateway_ca, platform_keys)
 
-    answer = client.query(GBD_FL, CITIZENS[0].iin, now=NOW, channel="async")
+    answer = client.query(GBD_FL, CITIZENS[0].iin, now=_now(), channel="async")
 
     assert answer.is_found
     assert answer.delivery_status == envelope.DELIVERED
@@ -261,7 +266,7 @@ def test_async_message_not_delivered_raises_registry_unavailable(simulator, gate
     client = _client(_routed(simulator), gateway_ca, platform_keys)
 
     with pytest.raises(messages.RegistryUnavailable) as raised:
-        client.query(GBD_FL, CITIZENS[0].iin, now=NOW, channel="async")
+        client.query(GBD_FL, CITIZENS[0].iin, now=_now(), channel="async")
 
     assert raised.value.delivery_status == envelope.NOT_DELIVERED
 

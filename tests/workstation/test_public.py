@@ -53,6 +53,24 @@ def test_a_ticket_is_issued_with_its_number_and_the_people_ahead(client: Client,
     assert '<dd class="ticket-ahead">0</dd>' in first_page
 
 
+def test_a_repeated_press_of_one_kiosk_page_gives_back_the_same_ticket(client: Client, branch: Organization) -> None:
+    # given: the kiosk page as it was shown, with its one-time key
+    page = client.get("/en/hall/wko-sc/kiosk/").content.decode()
+    key = re.search(r'name="form_key" value="([^"]+)"', page)
+    assert key is not None
+
+    # when: the same button is pressed twice (a double tap), then the next person uses a new page
+    first = client.post("/en/hall/wko-sc/kiosk/", {"service": "result-pickup", "form_key": key.group(1)})
+    again = client.post("/en/hall/wko-sc/kiosk/", {"service": "result-pickup", "form_key": key.group(1)})
+    other = client.post("/en/hall/wko-sc/kiosk/", {"service": "result-pickup", "form_key": "another-page-key"})
+
+    # then: one ticket for the double tap, the next number for the next page
+    assert first["Location"] == again["Location"]
+    numbers = list(QueueTicket.objects.filter(branch=branch).order_by("sequence").values_list("number", flat=True))
+    assert numbers == ["001", "002"]
+    assert other["Location"] != first["Location"]
+
+
 def test_the_kiosk_refuses_a_service_the_branch_does_not_take(client: Client, branch: Organization) -> None:
     response = client.post("/en/hall/wko-sc/kiosk/", {"service": "karaganda-2015-child-allowance"})
 

@@ -26,9 +26,9 @@ from qyzmet.cases.services import (
 )
 from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, document_title, is_signing
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.registry import ServiceNotFound
 from qyzmet.catalog.schema import ServiceDefinition
-from qyzmet.catalog.selectors import definition_of_version, version_in_force
+from qyzmet.catalog.selectors import definition_of_version, services_in_force, version_in_force
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.hall.models import Intake
 from qyzmet.hall.services import intake_message
@@ -63,9 +63,8 @@ class ServiceRef:
 
 
 def service_list(*, on: date) -> list[ServiceDefinition]:
-    """Every service of the catalogue, as the version in force on `on`."""
-    catalog = catalog_default()
-    return [catalog.in_force(service_id, on) for service_id in catalog.ids()]
+    """Every stored service, as the version in force on `on` (published versions included)."""
+    return services_in_force(on)
 
 
 def service_get(service_id: str, *, on: date) -> ServiceRef:

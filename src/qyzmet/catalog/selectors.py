@@ -93,6 +93,20 @@ def versions_in_force(on: dt.date) -> list[ServiceVersion]:
     return [in_force_among(versions, on) for versions in by_service.values()]
 
 
+def services_in_force(on: dt.date) -> list[ServiceDefinition]:
+    """The definitions of every stored public service (not the appeal procedures) in force on `on`, by id.
+
+    What the public lists show: a version published through the back office is seen here at once,
+    without a new catalogue file.
+    """
+    in_force = []
+    for version in versions_in_force(on):
+        definition = definition_of_version(version)
+        if definition.kind == "service":
+            in_force.append(definition)
+    return in_force
+
+
 def version_summary(version: ServiceVersion) -> dict[str, Any]:
     """The fields `qyzmet catalog versions ID --json` promises for one version."""
     return {

@@ -88,6 +88,8 @@ class QueueTicket(models.Model):
     issued_at = models.DateTimeField()
     called_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The kiosk page's one-time form key: a repeated press of the same page gives this ticket back.
+    request_key = models.CharField(max_length=64, blank=True, default="")
 
     objects = TicketQuerySet.as_manager()
 
@@ -96,6 +98,8 @@ class QueueTicket(models.Model):
         indexes = [models.Index(fields=["branch", "status", "issued_at"], name="hall_ticket_queue")]
         constraints = [
             models.UniqueConstraint(fields=["branch", "day", "sequence"], name="hall_ticket_sequence_unique"),
+            models.UniqueConstraint(fields=["branch", "request_key"], condition=~Q(request_key=""),
+                                    name="hall_ticket_request_key_unique"),
             models.CheckConstraint(condition=Q(status__in=TicketStatus.values), name="hall_ticket_status_known"),
             models.CheckConstraint(condition=Q(status=TicketStatus.WAITING) | Q(called_at__isnull=False),
                                    name="hall_ticket_called_has_timestamp"),

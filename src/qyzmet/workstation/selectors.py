@@ -16,7 +16,8 @@ from django.db.models import Q, QuerySet
 from qyzmet.cases.models import Task
 from qyzmet.cases.routing import providers_for
 from qyzmet.cases.workflow import DELIVERING_VERBS
-from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.registry import ServiceNotFound
+from qyzmet.catalog.selectors import definition_of_version, services_in_force, version_in_force
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.gateway.selectors import lookup_is_waiting, messages_for_reference
@@ -57,12 +58,8 @@ def kiosk_services(branch: Organization, *, on: date, language: str) -> list[Kio
     """The services in force on `on` whose regulation (in the branch's oblast) has a State Corporation channel."""
     oblast = branch.path.split("/", 1)[0]
     services = []
-    for definition in catalog_default().latest_all():
-        if definition.jurisdiction != oblast:
-            continue
-        try:
-            current = catalog_default().in_force(definition.id, on)
-        except ServiceNotFound:  # not in force on that day
+    for current in services_in_force(on):
+        if current.jurisdiction != oblast:
             continue
         if CHANNEL in {channel.code.value for channel in current.channels}:
             services.append(KioskService(current.id, _title(current.title.as_dict(), language)))
@@ -225,7 +222,7 @@ def organization_name(organization: Organization, language: str) -> str:
 def intake_providers(service_id: str, *, on: date, language: str) -> list[tuple[str, str]]:
     """(code, name) of the organizations providing a service, for the operator's choice; none for no service."""
     try:
-        definition = catalog_default().in_force(service_id, on)
+        version = version_in_force(service_id, on)
     except ServiceNotFound:
         return []
-    return [(o.code, organization_name(o, language)) for o in providers_for(definition)]
+    return [(o.code, organization_name(o, language)) for o in providers_for(definition_of_version(version))]

@@ -48,17 +48,23 @@ def hall_window_close(*, window: HallWindow, operator: User) -> HallWindow:
 
 
 @transaction.atomic
-def ticket_issue(*, branch: Organization, now: datetime, service_slug: str = "") -> QueueTicket:
+def ticket_issue(*, branch: Organization, now: datetime, service_slug: str = "", key: str = "") -> QueueTicket:
     """Take a ticket at the kiosk: the next number of the branch's day.
 
+    `key` is the kiosk page's one-time form key: a second press of the same page (a double tap, a
+    repeated request after a lost answer) gives back the ticket the first press took, not a new number.
     Side effects: increments the branch's counter for the day under a row lock; creates the ticket.
     """
     day = local_time(now).date()
     counter, _ = TicketCounter.objects.select_for_update().get_or_create(branch=branch, day=day)
+    if key:
+        taken = QueueTicket.objects.filter(branch=branch, request_key=key).first()
+        if taken is not None:
+            return taken
     counter.last += 1
     counter.save(update_fields=["last"])
     return QueueTicket.objects.create(branch=branch, day=day, sequence=counter.last, number=f"{counter.last:03d}",
-                                      service_slug=service_slug, issued_at=now)
+                                      service_slug=service_slug, issued_at=now, request_key=key)
 
 
 def _open_window_of(window: HallWindow, operator: User) -> HallWindow:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -39,11 +40,14 @@ def kiosk(request: HttpRequest, branch_code: str) -> HttpResponse:
         choice = request.POST.get("service", "")
         if choice != PICKUP and choice not in {service.id for service in services}:
             context = {"branch": branch, "services": services, "pickup": PICKUP,
-                       "error": _("Choose a service from the list.")}
+                       "error": _("Choose a service from the list."),
+                       "form_key": request.POST.get("form_key", "")[:64] or secrets.token_urlsafe(24)}
             return render(request, "workstation/kiosk.html", context, status=400)
-        ticket = ticket_issue(branch=branch, now=timezone.now(), service_slug=choice)
+        ticket = ticket_issue(branch=branch, now=timezone.now(), service_slug=choice,
+                              key=request.POST.get("form_key", "")[:64])
         return redirect("workstation:ticket", branch_code=branch.code, ticket_id=ticket.pk)
-    return render(request, "workstation/kiosk.html", {"branch": branch, "services": services, "pickup": PICKUP})
+    return render(request, "workstation/kiosk.html", {"branch": branch, "services": services, "pickup": PICKUP,
+                                                      "form_key": secrets.token_urlsafe(24)})
 
 
 @require_GET
