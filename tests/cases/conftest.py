@@ -34,8 +34,13 @@ def _pki_settings(settings: Any, pki_directory: Path) -> Iterator[None]:
     yield
 
 
+def platform_load() -> None:
+    """The catalogue and the demo organizations, staff and citizens, written to the test database."""
+    catalog_sync(catalog=catalog_default(), now=START)
+    load_demo()
+
+
 @pytest.fixture
 def platform() -> None:
     """The catalogue and the demo data in the test database (use with the django_db marker)."""
-    catalog_sync(catalog=catalog_default(), now=START)
-    load_demo()
+    platform_load()
