@@ -9,13 +9,11 @@ import pytest
 from qyzmet.cases.access import case_get_for_applicant, case_get_for_officer, document_get_for_user
 from qyzmet.cases.models import Case, ResultDocument
 from qyzmet.cases.selectors import task_queue_for_user
-from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import case_open
 from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import Organization, User
 from tests.cases.conftest import START
 from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
-from tests.cases.factories import case_worked
+from tests.cases.factories import case_at_office, case_worked
 from tests.cases.factories import staff as staff_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
@@ -23,8 +21,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
 
 @pytest.fixture
 def case() -> Case:
-    definition = catalog_default().latest("wko-2015-patronat-payment")
-    return case_open(definition, "provider_office", now=START)
+    return case_at_office("wko-2015-patronat-payment", at=START)
 
 
 def other_district(case: Case) -> Organization:
