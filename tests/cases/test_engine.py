@@ -211,7 +211,8 @@ def test_a_step_done_at_its_deadline_is_on_time_and_one_done_a_minute_later_is_l
     # given: filed Tue 01.09.2026 12:50; register is due 14:35 (10 minutes to lunch, 5 after it)
     case = case_at_office(PATRONAT, at=at(2026, 9, 1, 12, 50))
 
-    # when: the clerk registers at 14:35 sharp; resolve (due Wed 02.09 18:30) is done Thu 03.09 09:01
+    # when: the clerk registers at 14:35 sharp; resolve (due Wed 02.09 18:30) is done Thu 03.09 09:01, one office
+    # minute after the deadline
     register = task_done(case, at=at(2026, 9, 1, 14, 35))
     resolve = task_done(case, at=at(2026, 9, 3, 9, 1))
 
