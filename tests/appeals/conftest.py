@@ -22,7 +22,7 @@ __all__ = ["_pki_settings", "pki_directory", "platform"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 SERVICE = "wko-2015-patronat-payment"  # register 15 min, resolve 1 wd, prepare 3 wd, sign 1 wd, issue 15 min
-# Inside the back-dated test CA's year (its revocation list is current then).
+# Inside the test CA's validity (from 2024-03-01; the demo keys for three years).
 FILED = datetime(2025, 12, 1, 9, 30, tzinfo=ALMATY)  # Monday
 # Monday 15 December 2025, 10:00: the citizen appeals (Independence Day, Tuesday 16 December, is a day off).
 APPEALED = datetime(2025, 12, 15, 10, 0, tzinfo=ALMATY)
