@@ -11,15 +11,13 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any, Final
 
 import time_machine
 from django.test import Client
 from django.utils import timezone
 
-from qyzmet.calendar import Duration, Unit, deadline
-from qyzmet.cases.routing import calendar_hours
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.demo import CITIZENS, DEMO_PASSWORD
 from qyzmet.identity.models import Organization, StaffRole, User
@@ -27,6 +25,7 @@ from qyzmet.signatures.models import IssuedCertificate
 from qyzmet.signatures.pki import KeyBundle, serial_hex
 from qyzmet.signatures.profile import Purpose
 from qyzmet.signatures.services import certificate_record_issued, pki_default
+from tests.calendar.reference import add_office_minutes, deadline_reference
 
 API: Final = "/api/v1"
 APPLICANT_IIN: Final = CITIZENS[0].iin  # Нұрланова Айгүл, with a mobile number
@@ -183,22 +182,17 @@ def queue_direct(api: ApiClient, clerk: User, locality: dict[str, Any], age_grou
     return api.post(clerk, "/queue/direct-next", {**body, "signatures": signatures}, key=key)
 
 
+def office_hours(organization: Organization) -> tuple[time, time, time, time]:
+    """The organization's opening, lunch and closing times as stored (no lunch: an empty one at opening)."""
+    opens = organization.opens_at
+    return (opens, organization.lunch_starts_at or opens, organization.lunch_ends_at or opens, organization.closes_at)
+
+
 def completion(row: dict[str, Any], now: datetime) -> datetime:
-    """When the person finishes: half the step's term (at least an office hour for one day) after it started."""
+    """When the person finishes: one office minute after the step started (or after now, if later),
+    whatever its deadline says; no term of the seeds is shorter, so every step ends in its term."""
     start = max(now, moment(row["started"]) or now)
-    hours = calendar_hours(Organization.objects.get(pk=row["organization"]["id"]))
-    duration = row["duration"]
-    if duration:
-        unit, half = Unit(duration["unit"]), max(1, duration["value"] // 2)
-        if unit in (Unit.WORKING_DAYS, Unit.CALENDAR_DAYS) and duration["value"] == 1:
-            half, unit = 60, Unit.MINUTES
-        finished = deadline(start, Duration(half, unit), hours=hours)
-    else:
-        finished = deadline(start, Duration(5, Unit.MINUTES), hours=hours)
-    due = moment(row["deadline"])
-    if due is not None and finished > due:
-        finished = max(start, due - timedelta(minutes=1))
-    return finished
+    return add_office_minutes(start, 1, office_hours(Organization.objects.get(pk=row["organization"]["id"])))
 
 
 def task_act(api: ApiClient, clock: time_machine.Coordinates, row: dict[str, Any], *, outcome: str) -> dict[str, Any]:
@@ -249,8 +243,9 @@ def case_drive(api: ApiClient, clock: time_machine.Coordinates, service: str, ch
 
 
 def expected_deadlines(drive: Drive) -> list[datetime | None]:
-    """Each step's deadline by the calendar: its own term from its start in its organization's office hours,
-    or, for a procedure with a shared budget, the budget counted from the procedure's first step."""
+    """Each step's deadline by the tests' own reference calendar (`tests.calendar.reference`): its own term
+    from its start in its organization's office hours, or, for a procedure with a shared budget, the budget
+    counted from the procedure's first step."""
     channel = drive.channel_definition()
     budget = channel["shared_budget"]
     timeline = drive.case["timeline"]
@@ -263,14 +258,14 @@ def expected_deadlines(drive: Drive) -> list[datetime | None]:
         if row["phase"] == "procedure" and budget is not None:
             assert first_procedure is not None
             first = Organization.objects.get(pk=first_procedure["organization"]["id"])
-            term = Duration(budget["value"], Unit(budget["unit"]))
-            expected.append(deadline(moment(first_procedure["started"]) or started, term, hours=calendar_hours(first)))
+            expected.append(deadline_reference(moment(first_procedure["started"]) or started, budget["value"],
+                                               budget["unit"], office_hours(first)))
             continue
         step = next(s for s in channel["steps"] if s["id"] == row["step"])
         if step["duration"] is None:
             expected.append(None)
             continue
-        term = Duration(step["duration"]["value"], Unit(step["duration"]["unit"]))
-        hours = calendar_hours(organization) if organization else None
-        expected.append(deadline(started, term, hours=hours) if hours else deadline(started, term))
+        value, unit = step["duration"]["value"], step["duration"]["unit"]
+        expected.append(deadline_reference(started, value, unit, office_hours(organization))
+                        if organization else deadline_reference(started, value, unit))
     return expected

@@ -26,6 +26,7 @@ from tests.api.helpers import (
     task_act,
     user,
 )
+from tests.calendar.reference import deadline_reference
 
 SERVICE = "wko-2019-parent-visit-permission"
 
@@ -169,9 +170,11 @@ def test_time_used_and_left_are_in_working_units(api: ApiClient, clock: time_mac
     assert row["time"]["used"] == 0
     assert row["time"]["left"] == row["duration"]["value"]
 
-    # when: the clock moves to one unit before the deadline
+    # when: the clock moves to one unit before the deadline (the tests' reference calendar's)
     deadline = moment(row["deadline"])
-    assert deadline is not None
+    started = moment(row["started"])
+    assert started is not None and deadline is not None
+    assert deadline == deadline_reference(started, row["duration"]["value"], row["duration"]["unit"])
     unit = {"minutes": timedelta(minutes=1), "hours": timedelta(hours=1)}.get(row["duration"]["unit"])
     assert unit is not None, "the first step of this service is counted in minutes or hours"
     clock.move_to(deadline - unit)
@@ -189,11 +192,16 @@ def test_a_task_past_its_deadline_is_overdue(api: ApiClient, clock: time_machine
     case = case_file(api, SERVICE, "provider_office", applicant=user(APPLICANT_IIN))
     row = _open_row(case)
     deadline = moment(row["deadline"])
-    assert deadline is not None
+    started = moment(row["started"])
+    assert started is not None and deadline is not None
+    assert deadline == deadline_reference(started, row["duration"]["value"], row["duration"]["unit"])
 
-    # when: a day later the sweeper runs
-    clock.move_to(deadline + timedelta(days=1))
+    # when: a second after the deadline the sweeper runs, and a day later the applicant looks
+    clock.move_to(deadline)
+    assert tasks_mark_overdue(now=timezone.now()) == 0
+    clock.move_to(deadline + timedelta(seconds=1))
     assert tasks_mark_overdue(now=timezone.now()) == 1
+    clock.move_to(deadline + timedelta(days=1))
 
     # then
     seen = api.ok(api.get(user(APPLICANT_IIN), f"/cases/{case['id']}"))

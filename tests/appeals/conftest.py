@@ -11,18 +11,18 @@ import pytest
 from qyzmet.appeals.models import Appeal
 from qyzmet.appeals.services import AppealText, AppealVerdict, appeal_bytes, appeal_decision_preview, appeal_file_portal
 from qyzmet.cases.models import Case, Task
-from qyzmet.catalog.registry import catalog_appeals, catalog_default
+from qyzmet.catalog.registry import catalog_appeals
 from qyzmet.catalog.services import catalog_sync
-from qyzmet.demo.driver import case_drive, case_open, staff_member
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import User
 from tests.cases.conftest import _pki_settings, pki_directory, platform
+from tests.cases.factories import case_at_office, staff, tasks_done
 
 __all__ = ["_pki_settings", "pki_directory", "platform"]
 
 ALMATY = ZoneInfo("Asia/Almaty")
 SERVICE = "wko-2015-patronat-payment"  # register 15 min, resolve 1 wd, prepare 3 wd, sign 1 wd, issue 15 min
-# Inside the back-dated test CA's year (its revocation list is current then).
+# Inside the test CA's validity (from 2024-03-01; the demo keys for three years).
 FILED = datetime(2025, 12, 1, 9, 30, tzinfo=ALMATY)  # Monday
 # Monday 15 December 2025, 10:00: the citizen appeals (Independence Day, Tuesday 16 December, is a day off).
 APPEALED = datetime(2025, 12, 15, 10, 0, tzinfo=ALMATY)
@@ -35,10 +35,15 @@ def appeals_stored(platform: None) -> None:
 
 
 def refused_case() -> Case:
-    """A patronat-payment case filed at the office on 1 Dec 2025 and refused (signed, issued, closed)."""
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=FILED)
-    finished = case_drive(case, now=FILED, outcome="refused")
-    assert finished < APPEALED
+    """A patronat-payment case filed at the office on Mon 1 Dec 2025 09:30 and refused (signed, issued, closed)."""
+    case = case_at_office(SERVICE, at=FILED)
+    tasks_done(case, [
+        datetime(2025, 12, 1, 9, 40, tzinfo=ALMATY),  # register, due 09:45
+        datetime(2025, 12, 1, 11, 0, tzinfo=ALMATY),  # resolve, due Tue 02.12 18:30
+        datetime(2025, 12, 3, 16, 0, tzinfo=ALMATY),  # prepare, due Thu 04.12 18:30
+        datetime(2025, 12, 4, 10, 0, tzinfo=ALMATY),  # sign, due Thu 04.12 18:30
+        datetime(2025, 12, 4, 10, 10, tzinfo=ALMATY),  # issue, due 10:15
+    ], decision="refused")
     case.refresh_from_db()
     assert case.status == Case.Status.REFUSED
     return case
@@ -67,14 +72,14 @@ def register(appeal: Appeal, at: datetime) -> Task:
 
     task = open_task(appeal.case)
     assert task.step_id == "register"
-    task_complete(task=task, actor=staff_member("office_clerk", task.organization), action=TaskAction(), now=at)
+    task_complete(task=task, actor=staff("office_clerk", task.organization), action=TaskAction(), now=at)
     return open_task(appeal.case)
 
 
 def decide(task: Task, verdict: AppealVerdict, at: datetime) -> Appeal:
     from qyzmet.appeals.services import appeal_decide
 
-    head = staff_member("head", task.organization)
+    head = staff("head", task.organization)
     signatures = {
         document_id: eds(head, content, at, task.organization)
         for document_id, content in appeal_decision_preview(task=task, verdict=verdict).items()

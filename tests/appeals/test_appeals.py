@@ -12,7 +12,6 @@ from qyzmet.appeals.services import AppealText, AppealVerdict, appeal_file_porta
 from qyzmet.cases.events import case_chain_verify
 from qyzmet.cases.models import Case, CaseEvent, ResultDocument, Task
 from qyzmet.cases.services import case_reopen
-from qyzmet.demo.driver import case_drive, staff_member
 from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import User
 from qyzmet.monitoring.services import deadlines_watch
@@ -28,6 +27,8 @@ from tests.appeals.conftest import (
     refused_case,
     register,
 )
+from tests.cases.factories import case_worked
+from tests.cases.factories import staff as staff_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("appeals_stored")]
 
@@ -111,7 +112,7 @@ def test_an_upheld_appeal_reopens_the_original_at_the_named_step_and_it_runs_to_
     assert case_chain_verify(original) is None and case_chain_verify(appeal.case) is None
 
     # when: the original runs again, this time to a granted decision
-    case_drive(original, now=DECIDED, outcome="issued")
+    case_worked(original, at=DECIDED + timedelta(minutes=5), decision="issued")
 
     # then
     original.refresh_from_db()

@@ -11,10 +11,10 @@ from django.test import Client
 
 from qyzmet.appeals.models import Appeal
 from qyzmet.cases.models import Case, CaseEvent, Task
-from qyzmet.demo.driver import staff_member
 from qyzmet.identity.demo import DEMO_PASSWORD
 from qyzmet.identity.models import SmsOutbox, User
 from tests.appeals.conftest import APPEALED, eds, open_task, refused_case
+from tests.cases.factories import staff as staff_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("appeals_stored")]
 SIGN_INPUT = re.compile(r'name="(?P<name>signature(?::[\w-]+)?)" data-eds-sign="(?P<content>[A-Za-z0-9+/=]+)"')

@@ -7,25 +7,20 @@ from datetime import datetime, timedelta
 
 from qyzmet.cases.models import Case
 from qyzmet.cases.services import queue_direction_preview
-from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import case_drive, case_open, staff_member
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import Organization, User
 from tests.cases.conftest import START
+from tests.cases.factories import case_at_office, case_worked, staff
 
 
 def queued_children(count: int) -> list[Case]:
     """`count` children of one locality and age group (3-4) queued for a preschool place, a minute apart."""
-    definition = catalog_default().latest("pavlodar-2016-preschool-queue")
     cases = []
     for minute in range(count):
-        case = case_open(
-            definition,
-            "provider_office",
-            now=START + timedelta(minutes=minute),
-            form={"age_group": "3-4", "child_iin": f"2001010000{minute}"},
-        )
-        case_drive(case, now=START + timedelta(minutes=minute), outcome="queued")
+        filed = START + timedelta(minutes=minute)
+        case = case_at_office("pavlodar-2016-preschool-queue", at=filed,
+                              form={"age_group": "3-4", "child_iin": f"2001010000{minute}"})
+        case_worked(case, at=filed, every=timedelta(seconds=10), decision="queued")
         cases.append(case)
     return cases
 
@@ -34,7 +29,7 @@ def direction_signed(
     locality: Organization, signer: User, at: datetime, *, as_staff: bool = True
 ) -> dict[str, str]:
     """The signer's signatures of the direction the locality's clerk previews now."""
-    preview = queue_direction_preview(locality=locality, age_group="3-4", actor=staff_member("office_clerk", locality))
+    preview = queue_direction_preview(locality=locality, age_group="3-4", actor=staff("office_clerk", locality))
     assert preview is not None
     key = demo_key_for(signer, organization=locality if as_staff else None, now=at)
     return {

@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from qyzmet.cases.access import case_get_for_applicant, case_get_for_officer, document_get_for_user
 from qyzmet.cases.models import Case, ResultDocument
 from qyzmet.cases.selectors import task_queue_for_user
-from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open, staff_member
 from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import Organization, User
 from tests.cases.conftest import START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import case_at_office, case_worked
+from tests.cases.factories import staff as staff_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
 
 
 @pytest.fixture
 def case() -> Case:
-    definition = catalog_default().latest("wko-2015-patronat-payment")
-    return case_open(definition, "provider_office", now=START)
+    return case_at_office("wko-2015-patronat-payment", at=START)
 
 
 def other_district(case: Case) -> Organization:
@@ -66,7 +68,7 @@ def test_missing_case_and_foreign_case_look_the_same(case: Case) -> None:
 
 def test_applicant_sees_a_document_only_once_it_is_issued(case: Case) -> None:
     # given: drive to the end, then look at the decision before and after issue
-    case_drive(case, now=START)
+    case_worked(case, at=START + timedelta(minutes=5))
     applicant = User.objects.get(iin=DEMO_APPLICANT_IIN)
     document = ResultDocument.objects.get(case=case, document_id="decision")
     assert document_get_for_user(document_id=document.pk, user=applicant) == document

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from qyzmet.cases.models import CaseEvent
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.cli import main
-from qyzmet.demo.driver import case_drive, case_open
 from tests.cases.conftest import START
+from tests.cases.factories import case_at_office, case_worked
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
 
 
 def test_audit_verify_passes_then_names_the_tampered_case(capsys: pytest.CaptureFixture[str]) -> None:
     # given
-    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
-    case_drive(case, now=START)
+    case = case_at_office("wko-2015-patronat-payment", at=START)
+    case_worked(case, at=START + timedelta(minutes=5))
     assert main(["audit", "verify"]) == 0
     assert "intact: 1 case(s), 15 event(s)" in capsys.readouterr().out
 

@@ -12,10 +12,11 @@ from qyzmet.cases.models import Case
 from qyzmet.cases.routing import providers_for, rural_akim_offices
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, staff_member
 from qyzmet.identity.models import SmsOutbox, User
 from qyzmet.identity.otp import otp_send
 from tests.cases.conftest import START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import staff as staff_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
 

@@ -26,11 +26,12 @@ from qyzmet.cases.selectors import queue_position
 from qyzmet.cases.services import queue_direct_next, queue_direction_preview
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, staff_member
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import Organization, OrganizationKind, SmsOutbox, User
 from qyzmet.identity.otp import otp_send
 from tests.cases.conftest import START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import staff as staff_member
 from tests.cases.helpers import direction_signed, queued_children
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]

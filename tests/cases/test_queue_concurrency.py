@@ -11,8 +11,8 @@ from django.db import connection, connections, transaction
 
 from qyzmet.cases.models import Case, CaseEvent, QueueEntry
 from qyzmet.cases.services import queue_direct_next
-from qyzmet.demo.driver import staff_member
 from tests.cases.conftest import START
+from tests.cases.factories import staff as staff_member
 from tests.cases.helpers import direction_signed, queued_children
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("platform")]

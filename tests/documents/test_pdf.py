@@ -16,13 +16,14 @@ from django.conf import settings
 
 from qyzmet.cases.models import Case, ResultDocument, Task
 from qyzmet.cases.services import TaskAction, decision_documents_preview, definition_of, route_of, task_complete
-from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, REFUSAL_GROUND, case_drive, case_open, staff_member
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.documents import rendering
 from qyzmet.documents.content import result_data, result_pdf
 from qyzmet.identity.models import User
 from tests.cases.conftest import START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import REFUSAL_GROUND, case_at_office, case_worked
+from tests.cases.factories import staff as staff_member
 from tests.documents.pdf import pdf_qr_codes, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
@@ -33,8 +34,8 @@ KAZAKH_LETTERS = "әғқңөұүһі"
 
 
 def _issued(language: str, outcome: str = "issued") -> tuple[Case, ResultDocument]:
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START, language=language)
-    case_drive(case, now=START, outcome=outcome)
+    case = case_at_office(SERVICE, at=START, language=language)
+    case_worked(case, at=START + timedelta(minutes=5), decision=outcome)
     case.refresh_from_db()
     return case, case.documents.get(intermediate=False)
 
@@ -134,7 +135,7 @@ def test_another_process_renders_the_same_data_to_the_same_bytes() -> None:
 
 def test_what_the_decider_previews_and_signs_is_exactly_the_document_made() -> None:
     # given: the preschool queue's clerk decides (queued) and signs the notification in the same step
-    case = case_open(catalog_default().latest(PRESCHOOL), "provider_office", now=START, language="ru",
+    case = case_at_office(PRESCHOOL, at=START, language="ru",
                      form={"age_group": "3-4", "child_iin": "200101000001"})
     task = Task.objects.get(case=case, status=Task.Status.OPEN)
     step = route_of(case).get(task.step_id).step

@@ -16,11 +16,13 @@ from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.services import TaskAction, route_of, task_complete
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open, staff_member
 from qyzmet.identity.models import StaffRole, User
 from qyzmet.signatures.cms import cms_parse
 from qyzmet.signatures.services import certificate_revoke, pki_default
 from tests.cases.conftest import START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import case_at_office, case_worked
+from tests.cases.factories import staff as staff_member
 from tests.documents.pdf import pdf_qr_codes, pdf_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
@@ -33,8 +35,8 @@ MASKED_IIN = "8803******19"  # 880314412019, by hand
 
 
 def _issued(language: str = "ru") -> tuple[Case, ResultDocument]:
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START, language=language)
-    case_drive(case, now=START)
+    case = case_at_office(SERVICE, at=START, language=language)
+    case_worked(case, at=START + timedelta(minutes=5))
     case.refresh_from_db()
     return case, case.documents.get(intermediate=False)
 
@@ -111,7 +113,7 @@ def test_an_unknown_number_is_a_404_page_in_the_active_language() -> None:
 
 def test_an_unsigned_draft_is_not_public() -> None:
     # given: a case up to the step that signs its result; the result drafted, not signed or issued
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case = case_at_office(SERVICE, at=START)
     clock = START
     while not ResultDocument.objects.filter(case=case).exists():
         task = Task.objects.get(case=case, status=Task.Status.OPEN)
@@ -132,7 +134,7 @@ def test_an_unsigned_draft_is_not_public() -> None:
 
 def test_verify_shows_a_receipt_with_its_kind_organization_and_date_only() -> None:
     # given: a receipt of acceptance at the provider's office
-    case = case_open(catalog_default().latest(WITH_RECEIPT), "provider_office", now=START)
+    case = case_at_office(WITH_RECEIPT, at=START)
     receipt = Receipt.objects.get(case=case)
     applicant = User.objects.get(iin=DEMO_APPLICANT_IIN)
 
@@ -215,7 +217,7 @@ def test_an_unknown_part_is_404() -> None:
 
 def test_the_receipt_of_acceptance_is_a_pdf_in_the_cases_language_with_its_qr_code() -> None:
     # given
-    case = case_open(catalog_default().latest(WITH_RECEIPT), "provider_office", now=START, language="ru")
+    case = case_at_office(WITH_RECEIPT, at=START, language="ru")
     receipt = Receipt.objects.get(case=case)
 
     # when: the applicant, with the page in Kazakh
@@ -260,7 +262,7 @@ def test_the_receipt_of_refusal_prints_its_grounds_and_missing_documents_in_the_
 
 def test_a_receipt_is_404_for_another_citizen_and_another_organizations_staff() -> None:
     # given
-    case = case_open(catalog_default().latest(WITH_RECEIPT), "provider_office", now=START)
+    case = case_at_office(WITH_RECEIPT, at=START)
     receipt = Receipt.objects.get(case=case)
     url = reverse("documents:receipt", args=[receipt.number])
     definition = catalog_default().latest(SERVICE)

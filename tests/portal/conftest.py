@@ -1,4 +1,4 @@
-"""The cases fixtures (back-dated CA, catalogue, demo people) for the portal tests, and the registry simulator."""
+"""The cases fixtures (test CA, catalogue, demo people) for the portal tests, and the registry simulator."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -10,10 +11,13 @@ from django.test import Client
 
 from qyzmet.cases.models import Case, ResultDocument
 from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open, staff_member
+from qyzmet.demo.driver import case_open
 from qyzmet.demo.registries import registries_running
 from qyzmet.identity.demo import DEMO_PASSWORD
 from tests.cases.conftest import START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import case_at_office, case_worked
+from tests.cases.factories import staff as staff_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
 
@@ -48,7 +52,7 @@ def test_citizen_sees_their_case_its_signed_result_and_the_registry_look_ups(
     # given: an application taken at the State Corporation (registries asked) and driven to the result
     case = case_open(catalog_default().latest("wko-2019-camp-referrals"), "state_corporation", now=START,
                      via_gateway=True)
-    case_drive(case, now=START)
+    case_worked(case, at=START + timedelta(minutes=5))
     login(client, DEMO_APPLICANT_IIN)
 
     # when
@@ -70,8 +74,8 @@ def test_citizen_sees_their_case_its_signed_result_and_the_registry_look_ups(
 
 def test_another_citizen_cannot_open_the_case_or_its_documents(client: Client) -> None:
     # given
-    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
-    case_drive(case, now=START)
+    case = case_at_office("wko-2015-patronat-payment", at=START)
+    case_worked(case, at=START + timedelta(minutes=5))
     document = ResultDocument.objects.get(case=case, document_id="decision")
     login(client, OTHER_CITIZEN)
 
@@ -83,7 +87,7 @@ def test_another_citizen_cannot_open_the_case_or_its_documents(client: Client) -
 
 def test_staff_work_queue_lists_the_open_tasks_of_their_role(client: Client) -> None:
     # given
-    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    case = case_at_office("wko-2015-patronat-payment", at=START)
     clerk = staff_member("office_clerk", case.provider)
     head = staff_member("head", case.provider)
 
@@ -102,7 +106,7 @@ def test_staff_work_queue_lists_the_open_tasks_of_their_role(client: Client) -> 
 
 def test_the_case_page_says_who_does_what_by_when_and_refreshes_its_status(client: Client) -> None:
     # given: an application at the provider's office; registration takes 15 minutes (the regulation)
-    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    case = case_at_office("wko-2015-patronat-payment", at=START)
     login(client, DEMO_APPLICANT_IIN)
 
     # when
@@ -119,7 +123,7 @@ def test_the_case_page_says_who_does_what_by_when_and_refreshes_its_status(clien
 
 
 def test_another_citizen_gets_404_for_the_case_status(client: Client) -> None:
-    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    case = case_at_office("wko-2015-patronat-payment", at=START)
     login(client, OTHER_CITIZEN)
 
     assert client.get(f"/cabinet/cases/{case.pk}/status/").status_code == 404

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 
 from qyzmet.cases.models import Task
-from qyzmet.demo.driver import staff_member
 from qyzmet.hall.services import hall_window_open, ticket_call_next, ticket_finish, ticket_issue, ticket_no_show
 from qyzmet.identity.models import Organization
 from qyzmet.reports.percentiles import percentile
@@ -23,6 +22,7 @@ from qyzmet.reports.selectors import (
     workload_by_role,
 )
 from qyzmet.reports.services import task_timings_refresh, task_timings_refresh_all
+from tests.cases.factories import staff as staff_member
 from tests.reports.cases import NOW, SERVICE, CaseSet, at
 
 
@@ -122,7 +122,7 @@ def test_step_times_in_working_units_against_the_norm(case_set: CaseSet, timings
     assert resolve.tasks == 3 and resolve.late == 1
     assert resolve.average == pytest.approx(2 / 3)
     assert resolve.p90 == pytest.approx(1.6)
-    # register (15 minutes): A and G took 7 minutes (half the term, as the demo driver acts), B and C 5,
+    # register (15 minutes): A and G took 7 minutes (tests/reports/cases.py), B and C 5,
     # D 45 minutes (10:00 → 10:45), so tasks 5, one late
     register = rows[("register", "office_clerk")]
     assert (register.unit, register.tasks, register.late) == ("minutes", 5, 1)

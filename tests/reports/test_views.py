@@ -14,8 +14,9 @@ from openpyxl import load_workbook
 
 from qyzmet.catalog.models import Service
 from qyzmet.cli import main
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, staff_member
 from qyzmet.identity.models import Organization, User
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import staff as staff_member
 from tests.reports.cases import NOW, SERVICE, CaseSet
 
 QUERY = {"date_from": "2026-09-01", "date_to": "2026-09-08"}

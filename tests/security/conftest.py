@@ -23,13 +23,14 @@ from qyzmet.cases.models import Case, Receipt, ResultDocument, Task
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.services import catalog_sync
-from qyzmet.demo.driver import case_drive, staff_member
 from qyzmet.hall.models import QueueTicket
 from qyzmet.identity.demo import CITIZENS, load_demo
 from qyzmet.identity.models import Organization, User
 from qyzmet.signatures.pki import pki_init
 from tests.api.conftest import api_ca, api_data, api_registries, clock
 from tests.cases.conftest import START
+from tests.cases.factories import case_worked
+from tests.cases.factories import staff as staff_member
 
 # The API tests' package data (catalogue, demo people, back-dated CA; loaded once, rolled back after the
 # package) for the fuzzing and schemathesis modules. Imported here, in the package's conftest, so that
@@ -77,7 +78,7 @@ def _side(citizen: User, code: str, branch_code: str) -> Side:
     version = ServiceVersion.objects.get(service__slug=definition.id, version=definition.version)
     organization = Organization.objects.get(code=code)
     issued = _file(version, organization, citizen, START)
-    case_drive(issued, now=START)
+    case_worked(issued, at=START + timedelta(minutes=5))
     opened = _file(version, organization, citizen, START + timedelta(minutes=5))
     branch = Organization.objects.get(code=branch_code)
     return Side(

@@ -8,10 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from qyzmet.cases.models import Case, Task
-from qyzmet.cases.services import TaskAction, task_complete
-from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import case_open, staff_member
 from tests.cases.conftest import _pki_settings, pki_directory, platform
+from tests.cases.factories import case_at_office, task_done, task_open
 
 __all__ = ["_pki_settings", "pki_directory", "platform"]
 
@@ -26,18 +24,15 @@ PREPARE_DUE = datetime(2025, 1, 8, 18, 30, tzinfo=ALMATY)
 
 
 def open_task(case: Case) -> Task:
-    return Task.objects.select_related("organization").get(case=case, status=Task.Status.OPEN)
+    return task_open(case)
 
 
 def case_at_prepare(resolved: datetime = RESOLVED) -> tuple[Case, Task]:
     """A WKO patronat-payment case filed an hour before `resolved` (by default 31.12.2024 10:00), registered,
     and resolved then; the executor's task is open from `resolved`."""
-    definition = catalog_default().latest(SERVICE)
-    case = case_open(definition, "provider_office", now=resolved - timedelta(hours=1))
+    case = case_at_office(SERVICE, at=resolved - timedelta(hours=1))
     for at in (resolved - timedelta(minutes=50), resolved):
-        task = open_task(case)
-        assert task.organization is not None
-        task_complete(task=task, actor=staff_member(task.role, task.organization), action=TaskAction(), now=at)
+        task_done(case, at=at)
     case.refresh_from_db()
     return case, open_task(case)
 

@@ -15,7 +15,6 @@ from qyzmet.cases.models import Case
 from qyzmet.cases.routing import providers_for
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open, staff_member
 from qyzmet.identity.models import SmsOutbox, User
 from qyzmet.notifications.models import Notification, NotificationContact
 from qyzmet.notifications.selectors import notifications_for
@@ -27,6 +26,9 @@ from qyzmet.notifications.services import (
     notify,
 )
 from tests.cases.conftest import ALMATY, START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import case_at_office, case_worked
+from tests.cases.factories import staff as staff_member
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
 
@@ -39,7 +41,7 @@ def kinds(case: Case) -> list[tuple[str, str]]:
 
 def test_an_accepted_case_is_told_with_its_expected_date() -> None:
     # when: filed Tuesday 1 Sep 2026 09:30 (the engine tells the applicant as it files)
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case = case_at_office(SERVICE, at=START)
     report = case_events_notify(now=START + timedelta(minutes=1))
 
     # then: the catch-up finds nothing left to say;
@@ -57,8 +59,8 @@ def test_an_accepted_case_is_told_with_its_expected_date() -> None:
 
 def test_every_change_that_matters_is_told_once() -> None:
     # given
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
-    finished = case_drive(case, now=START)
+    case = case_at_office(SERVICE, at=START)
+    finished = case_worked(case, at=START + timedelta(minutes=5))
 
     # when
     first = case_events_notify(now=finished)
@@ -72,7 +74,7 @@ def test_every_change_that_matters_is_told_once() -> None:
 
 def test_the_catch_up_tells_what_nobody_told_once() -> None:
     # given: a case whose notices were lost (as if filed by a caller that did not tell)
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case = case_at_office(SERVICE, at=START)
     Notification.objects.filter(case=case).delete()
 
     # when
@@ -110,7 +112,7 @@ def test_delivery_sends_an_sms_and_an_email_once() -> None:
     # given: the demo applicant has a mobile number and asked for e-mail too
     applicant = User.objects.get(iin=DEMO_APPLICANT_IIN)
     NotificationContact.objects.create(user=applicant, email="applicant@example.kz")
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case = case_at_office(SERVICE, at=START)
     accepted = Notification.objects.get(case=case, kind="accepted")
     assert accepted.channels == ["cabinet", "sms", "email"]
     sms_before = SmsOutbox.objects.count()
@@ -130,7 +132,7 @@ def test_delivery_sends_an_sms_and_an_email_once() -> None:
 
 def test_notify_enqueues_delivery_after_commit_and_only_once(django_capture_on_commit_callbacks: Any) -> None:
     # given
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case = case_at_office(SERVICE, at=START)
     arguments: dict[str, Any] = {
         "kind": "appeal_decided", "key": "appeal-1", "case": case, "recipient_iin": case.applicant_iin,
         "params": {"number": case.number, "decision": {"ru": "жалоба удовлетворена"}}, "now": START,
@@ -151,7 +153,7 @@ def test_notify_enqueues_delivery_after_commit_and_only_once(django_capture_on_c
 
 def test_the_cabinet_shows_a_person_only_their_own_notifications() -> None:
     # given
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case = case_at_office(SERVICE, at=START)
     case_events_notify(now=START)
     applicant = User.objects.get(iin=DEMO_APPLICANT_IIN)
     someone_else = User.objects.filter(staff_roles__isnull=True).exclude(iin=DEMO_APPLICANT_IIN).first()
@@ -169,7 +171,7 @@ def test_the_cabinet_shows_a_person_only_their_own_notifications() -> None:
 
 def test_the_flush_delivers_what_a_lost_queue_message_left_unsent() -> None:
     # given: a notification never delivered (its queued delivery was lost), and one made just now
-    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    case = case_at_office(SERVICE, at=START)
     case_events_notify(now=START)
     old = Notification.objects.get(case=case, kind="accepted")
     recent = notify(

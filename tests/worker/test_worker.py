@@ -12,8 +12,6 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from qyzmet.cases.models import Task
-from qyzmet.catalog.registry import catalog_default
-from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open
 from qyzmet.identity.models import SmsOutbox, User
 from qyzmet.notifications.models import Notification
 from qyzmet.reports.models import TaskTiming
@@ -21,6 +19,8 @@ from qyzmet.worker.models import ScheduledJob
 from qyzmet.worker.runner import tasks_recover_stale, worker_run
 from qyzmet.worker.schedule import schedule_tick
 from tests.cases.conftest import START
+from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN
+from tests.cases.factories import case_at_office, case_worked
 
 EVERY_MINUTE = ["deadlines-watch", "notifications-flush"]
 
@@ -87,8 +87,8 @@ def test_a_task_left_running_by_a_dead_worker_is_taken_back() -> None:
 @pytest.mark.usefixtures("platform")
 def test_a_burst_worker_runs_the_watch_and_delivers_what_it_says() -> None:
     # given: a case decided and issued on 1-9 Sep 2026; the worker starts the next day
-    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
-    finished = case_drive(case, now=START)
+    case = case_at_office("wko-2015-patronat-payment", at=START)
+    finished = case_worked(case, at=START + timedelta(minutes=5))
     sms_before = SmsOutbox.objects.filter(to=User.objects.get(iin=DEMO_APPLICANT_IIN).mobile).count()
 
     # when
@@ -133,7 +133,7 @@ def test_the_redis_backend_runs_the_same_tasks(settings: Any) -> None:
     settings.QYZMET_TASKS_BACKEND = "redis"
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": settings.QYZMET_TASK_QUEUES}}
     settings.RQ_QUEUES = {name: {"URL": REDIS_TEST_URL} for name in settings.QYZMET_TASK_QUEUES}
-    case = case_open(catalog_default().latest("wko-2015-patronat-payment"), "provider_office", now=START)
+    case = case_at_office("wko-2015-patronat-payment", at=START)
 
     # when
     with time_machine.travel(START + timedelta(minutes=5), tick=True):
