@@ -194,7 +194,7 @@ def test_negative_guardianship_decision_skips_the_akimat() -> None:
     definition = catalog_default().latest("wko-2019-guardianship-establishment")
     case = case_open(definition, "portal", now=START)
     prepare = next(s for s in route_of(case).steps if s.decides)
-    negative = next(b.when for b in prepare.branches or [] if b.when != prepare.branches[0].when)  # type: ignore[index]
+    negative = next(b.when for b in prepare.branches or [] if b.taken == "failure")
 
     # when
     case_drive(case, now=START, outcome="refused", branches={prepare.id: negative})

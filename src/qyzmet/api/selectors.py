@@ -193,7 +193,7 @@ def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
     queue = None
     if entry is not None:
         queue = {"status": entry.status, "position": queue_position(entry), "locality": entry.locality,
-                 "age_group": entry.age_group, "registered_at": entry.registered_at, "directed_at": entry.directed_at}
+                 "group": entry.group, "registered_at": entry.registered_at, "directed_at": entry.directed_at}
     return {
         "case": case, "timeline": [task_row(task, now=now) for task in tasks], "documents": list(documents),
         "receipts": list(case.receipts.select_related("organization").order_by("pk")), "queue": queue,
@@ -226,12 +226,14 @@ def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
                 "decision": outcome, "ground_required": outcome == "refused",
                 "documents": [list(rule.documents) for rule in route.outcome_rules(outcome)],
             })
-    signs = route.signs_at(task.step_id, route.default_branch(step))
+    signs = route.signs_at(task.step_id, route.success_branch(step))
     return {
         **task_row(task, now=now), "case": task.case, "action": step.action.as_dict(),
         "may_act": task.status == Task.Status.OPEN and task.organization is not None
         and user_has_role(user, task.role, task.organization),
-        "branches": [{"when": b.when, "next": b.next, "label": b.label.as_dict() if b.label else None}
+        "branches": [{"when": b.when, "next": b.next, "taken": b.taken.value,
+                      "outcome": b.outcome.value if b.outcome else None,
+                      "label": b.label.as_dict() if b.label else None}
                      for b in step.branches or []],
         "decides": step.decides, "decisions": decisions, "signs": signs,
         "produces": list(step.produces), "to_sign": documents_to_sign(task),
@@ -284,7 +286,7 @@ def receipt_get_for_user(*, number: str, user: User) -> Receipt:
     return access.receipt_get_for_user(number=number, user=user)
 
 
-# --- State Corporation intakes and the preschool queue ---------------------------------------------------
+# --- State Corporation intakes and the waiting lists ------------------------------------------------------
 
 
 def sc_intake_get_for_staff(*, number: str, user: User) -> Intake:
