@@ -24,7 +24,7 @@ from qyzmet.cases.services import (
     route_of,
     task_ensure_allowed,
 )
-from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, document_title, is_signing
+from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, decision_branch_ensure, document_title, is_signing
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
@@ -226,7 +226,8 @@ def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
                 "decision": outcome, "ground_required": outcome == "refused",
                 "documents": [list(rule.documents) for rule in route.outcome_rules(outcome)],
             })
-    signs = route.signs_at(task.step_id, route.success_branch(step))
+    # Whether completing may need the actor's signatures: on any of its branches (the preview says for the one taken).
+    signs = any(route.signs_at(task.step_id, b) for b in [b.when for b in step.branches or []] or [None])
     return {
         **task_row(task, now=now), "case": task.case, "action": step.action.as_dict(),
         "may_act": task.status == Task.Status.OPEN and task.organization is not None
@@ -250,6 +251,8 @@ def task_signing_preview(task: Task, *, user: User, action: TaskAction) -> dict[
     route = route_of(task.case)
     step = route.get(task.step_id).step
     branch_ensure(step, action.branch)
+    if step.decides:
+        decision_branch_ensure(step, action.branch, action.decision)
     if is_signing(step):
         documents = [{"document_id": d.document_id, "kind": d.kind, "title": d.title, "content_type": d.content_type,
                       "content": bytes(d.content)} for d in documents_to_sign(task)]
