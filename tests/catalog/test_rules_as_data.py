@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from qyzmet.catalog.registry import catalog_appeals, catalog_default
-from qyzmet.catalog.schema import Delivery, Role, Verb
+from qyzmet.catalog.schema import Delivery, Role, ServiceDefinition, Verb
+from qyzmet.catalog.upgrade import stored_definition_upgraded
 from qyzmet.catalog.vocabulary import DELIVERIES, DELIVERY_MEANINGS, ROLE_MEANINGS, VERB_MEANINGS, VERBS
 from tests.catalog.test_validate import _step, minimal, problems_of
 
@@ -247,3 +248,46 @@ def test_a_waiting_list_names_what_the_definition_has(change: dict[str, Any], me
     data = queued(minimal()) | {"waiting_list": WAITING_LIST | change}
 
     assert messages(data) == [message]
+
+
+# --- versions stored before these fields (read as the engine then read them) ----------------------------
+
+
+def legacy(service_id: str) -> dict[str, Any]:
+    """The service's stored JSON as a version written before ADR 0024 holds it: none of the new keys."""
+    data = catalog_default().latest(service_id).model_dump(mode="json", by_alias=True)
+    for key in ("waiting_list", "provider_unit"):
+        del data[key]
+    for channel in data["channels"]:
+        del channel["gives_acceptance_receipt"], channel["result_delivery_documents"]
+    for step in upgrade_steps(data):
+        for branch in step.get("branches") or []:
+            del branch["taken"], branch["outcome"]
+    return data
+
+
+def upgrade_steps(data: dict[str, Any]) -> list[dict[str, Any]]:
+    steps = [s for c in data["channels"] for s in [*c["intake"], *c["delivery"]]]
+    return steps + [s for p in data["procedures"].values() for s in p["steps"]]
+
+
+def test_a_version_stored_before_the_new_fields_reads_as_the_engine_then_read_it() -> None:
+    upgraded = ServiceDefinition.model_validate(stored_definition_upgraded(legacy("pavlodar-2016-preschool-queue")))
+
+    # the old engine: the first branch passes; a receipt at the office (and the akim's); the queue keyed by the
+    # application's age_group and child_iin, directed with the issued documents by the office clerk
+    check = next(s for s in upgraded.channel_steps("portal") if s.id == "check_user")
+    assert [(b.when, b.taken.value) for b in check.branches or []] == [("valid", "success"), ("invalid", "failure")]
+    assert {c.code.value: c.gives_acceptance_receipt for c in upgraded.channels} == {
+        "provider_office": True, "state_corporation": False, "portal": False}
+    assert upgraded.waiting_list is not None
+    assert (upgraded.waiting_list.group_by, upgraded.waiting_list.person) == ("age_group", "child_iin")
+    assert upgraded.waiting_list.direction.documents == ["direction"]
+    assert upgraded.waiting_list.direction.by.value == "office_clerk"
+    assert upgraded.provider_unit is not None and upgraded.provider_unit.value == "education_department"
+
+
+def test_a_version_stored_with_the_new_fields_is_read_unchanged() -> None:
+    for definition in catalog_default().latest_all():
+        stored = definition.model_dump(mode="json", by_alias=True)
+        assert stored_definition_upgraded(stored) == stored, definition.id

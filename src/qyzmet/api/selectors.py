@@ -227,7 +227,8 @@ def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
                 "documents": [list(rule.documents) for rule in route.outcome_rules(outcome)],
             })
     # Whether completing may need the actor's signatures: on any of its branches (the preview says for the one taken).
-    signs = any(route.signs_at(task.step_id, b) for b in [b.when for b in step.branches or []] or [None])
+    branches: list[str | None] = [b.when for b in step.branches or []] or [None]
+    signs = any(route.signs_at(task.step_id, branch) for branch in branches)
     return {
         **task_row(task, now=now), "case": task.case, "action": step.action.as_dict(),
         "may_act": task.status == Task.Status.OPEN and task.organization is not None
