@@ -172,10 +172,17 @@ def sc_signed(api: ApiClient, operator: User, body: dict[str, Any], *, key: str 
     return {**body, "signature": signature, **({} if key else {"request_id": preview["request_id"]})}
 
 
+def branch_for(task: dict[str, Any], decision: str | None) -> str:
+    """The branch a task takes: the one its data names for the decision, else the one taken on success."""
+    branches = task["branches"]
+    fitting = [b["when"] for b in branches if b["outcome"] is not None and b["outcome"] == decision]
+    return fitting[0] if fitting else next(b["when"] for b in branches if b["taken"] == "success")
+
+
 def queue_direct(api: ApiClient, clerk: User, locality: dict[str, Any], age_group: str, *,
                  key: str | None = None) -> Any:
     """The clerk previews the direction of the next child, signs it with their key and directs (the response)."""
-    body = {"locality": locality["id"], "age_group": age_group}
+    body = {"locality": locality["id"], "group": age_group}
     preview = api.ok(api.post(clerk, "/queue/direct-next/preview", body))
     bundle = key_for(clerk, organization=Organization.objects.get(pk=locality["id"]))
     signatures = {d["document_id"]: sign_b64(bundle, base64.b64decode(d["content"])) for d in preview["documents"]}
@@ -206,15 +213,14 @@ def task_act(api: ApiClient, clock: time_machine.Coordinates, row: dict[str, Any
     assert task["may_act"] is True
     body: dict[str, Any] = {}
     if task["branches"]:
-        body["branch"] = task["branches"][0]["when"]
+        body["branch"] = branch_for(task, outcome)
     if task["decides"]:
         body["decision"] = outcome
         assert outcome in [d["decision"] for d in task["decisions"]]
         if outcome == "refused":
             body["ground"] = REFUSAL_GROUND
-    if task["signs"]:
-        preview = api.ok(api.post(actor, f"/tasks/{row['id']}/preview", body))
-        assert preview["signs"] is True
+    preview = api.ok(api.post(actor, f"/tasks/{row['id']}/preview", body)) if task["signs"] else {"signs": False}
+    if preview["signs"]:
         bundle = key_for(actor, organization=organization)
         body["signatures"] = {d["document_id"]: sign_b64(bundle, base64.b64decode(d["content"]))
                               for d in preview["documents"]}

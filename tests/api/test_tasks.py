@@ -18,6 +18,7 @@ from tests.api.helpers import (
     APPLICANT_IIN,
     REFUSAL_GROUND,
     ApiClient,
+    branch_for,
     case_file,
     key_for,
     moment,
@@ -81,7 +82,7 @@ def test_a_refusal_without_its_ground_is_refused_and_changes_nothing(api: ApiCli
     before = _written(case["id"])
     body: dict[str, Any] = {"decision": "refused", "ground": "  "}
     if detail["branches"]:
-        body["branch"] = detail["branches"][0]["when"]
+        body["branch"] = branch_for(detail, "refused")
 
     response = api.post(_actor(detail), f"/tasks/{detail['id']}/complete", body)
 
@@ -116,7 +117,7 @@ def test_the_signing_preview_is_what_the_step_makes(api: ApiClient, clock: time_
             break
         row = task_act(api, clock, row, outcome="refused")["next_task"]
     signer = _actor(row)
-    body: dict[str, Any] = {"branch": detail["branches"][0]["when"]} if detail["branches"] else {}
+    body: dict[str, Any] = {"branch": branch_for(detail, "refused")} if detail["branches"] else {}
     if detail["decides"]:
         body |= {"decision": "refused", "ground": REFUSAL_GROUND}
 
@@ -145,7 +146,7 @@ def test_a_signature_by_someone_else_is_refused_and_changes_nothing(api: ApiClie
             break
         row = task_act(api, clock, row, outcome="issued")["next_task"]
     signer = _actor(row)
-    body: dict[str, Any] = {"branch": detail["branches"][0]["when"]} if detail["branches"] else {}
+    body: dict[str, Any] = {"branch": branch_for(detail, "issued")} if detail["branches"] else {}
     if detail["decides"]:
         body["decision"] = "issued"
     preview = api.ok(api.post(signer, f"/tasks/{row['id']}/preview", body))

@@ -29,7 +29,7 @@ def direction_signed(
     locality: Organization, signer: User, at: datetime, *, as_staff: bool = True
 ) -> dict[str, str]:
     """The signer's signatures of the direction the locality's clerk previews now."""
-    preview = queue_direction_preview(locality=locality, age_group="3-4", actor=staff("office_clerk", locality))
+    preview = queue_direction_preview(locality=locality, group="3-4", actor=staff("office_clerk", locality))
     assert preview is not None
     key = demo_key_for(signer, organization=locality if as_staff else None, now=at)
     return {

@@ -335,7 +335,7 @@ def test_negative_guardianship_decision_skips_the_akimat() -> None:
     # given
     case = case_on_portal("wko-2019-guardianship-establishment", at=START)
     prepare = next(s for s in route_of(case).steps if s.decides)
-    negative = next(b.when for b in prepare.branches or [] if b.when != prepare.branches[0].when)  # type: ignore[index]
+    negative = next(b.when for b in prepare.branches or [] if b.taken == "failure")
 
     # when
     case_worked(case, at=START + timedelta(minutes=5), decision="refused", branches={prepare.id: negative})

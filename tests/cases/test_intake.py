@@ -525,9 +525,9 @@ def test_preschool_queue_positions_move_as_children_are_directed() -> None:
     now = START + timedelta(days=2)
 
     # when: a place frees and the clerk signs the direction of the first child
-    preview = queue_direction_preview(locality=locality, age_group="3-4", actor=clerk)
+    preview = queue_direction_preview(locality=locality, group="3-4", actor=clerk)
     directed = queue_direct_next(
-        locality=locality, age_group="3-4", actor=clerk, signatures=direction_signed(locality, clerk, now), now=now
+        locality=locality, group="3-4", actor=clerk, signatures=direction_signed(locality, clerk, now), now=now
     )
 
     # then
@@ -548,7 +548,7 @@ def test_a_direction_without_the_clerks_signature_is_refused_and_nothing_is_writ
 
     # when
     with pytest.raises(TransitionNotAllowed) as refused:
-        queue_direct_next(locality=locality, age_group="3-4", actor=staff_member("office_clerk", locality),
+        queue_direct_next(locality=locality, group="3-4", actor=staff_member("office_clerk", locality),
                           signatures={}, now=START + timedelta(days=2))
 
     # then
@@ -564,7 +564,7 @@ def test_a_direction_signed_by_someone_else_is_refused_and_nothing_is_written() 
 
     # when
     with pytest.raises(TransitionNotAllowed) as refused:
-        queue_direct_next(locality=locality, age_group="3-4", actor=staff_member("office_clerk", locality),
+        queue_direct_next(locality=locality, group="3-4", actor=staff_member("office_clerk", locality),
                           signatures=direction_signed(locality, citizen(), now, as_staff=False), now=now)
 
     # then
@@ -580,11 +580,11 @@ def test_a_signature_of_another_childs_direction_directs_nobody() -> None:
     clerk = staff_member("office_clerk", locality)
     now = START + timedelta(days=2)
     first_signatures = direction_signed(locality, clerk, now)
-    queue_direct_next(locality=locality, age_group="3-4", actor=clerk, signatures=first_signatures, now=now)
+    queue_direct_next(locality=locality, group="3-4", actor=clerk, signatures=first_signatures, now=now)
 
     # when: the first child's signed direction is sent again, without an idempotency key
     with pytest.raises(TransitionNotAllowed) as refused:
-        queue_direct_next(locality=locality, age_group="3-4", actor=clerk, signatures=first_signatures, now=now)
+        queue_direct_next(locality=locality, group="3-4", actor=clerk, signatures=first_signatures, now=now)
 
     # then
     assert refused.value.message("en").endswith("is not confirmed: CONTENT_TAMPERED")
@@ -598,7 +598,7 @@ def test_the_same_idempotency_key_directs_one_child() -> None:
     locality = cases[0].provider
     clerk = staff_member("office_clerk", locality)
     now = START + timedelta(days=2)
-    arguments = {"locality": locality, "age_group": "3-4", "actor": clerk, "now": now,
+    arguments = {"locality": locality, "group": "3-4", "actor": clerk, "now": now,
                  "signatures": direction_signed(locality, clerk, now), "idempotency_key": "direct-7"}
 
     # when
@@ -623,9 +623,9 @@ def test_only_the_localitys_clerk_sees_or_directs_the_next_child() -> None:
 
     # when
     with pytest.raises(TransitionNotAllowed) as preview_refused:
-        queue_direction_preview(locality=locality, age_group="3-4", actor=outsider)
+        queue_direction_preview(locality=locality, group="3-4", actor=outsider)
     with pytest.raises(TransitionNotAllowed) as direct_refused:
-        queue_direct_next(locality=locality, age_group="3-4", actor=outsider, signatures={}, now=START)
+        queue_direct_next(locality=locality, group="3-4", actor=outsider, signatures={}, now=START)
 
     # then
     assert preview_refused.value.code == direct_refused.value.code == "transition_not_allowed.wrong_role"

@@ -44,7 +44,7 @@ def test_a_twin_request_waiting_for_the_row_lock_returns_the_child_the_first_dir
     locality = cases[0].provider
     clerk = staff_member("office_clerk", locality)
     now = START + timedelta(days=2)
-    arguments = {"locality": locality, "age_group": "3-4", "actor": clerk, "now": now,
+    arguments = {"locality": locality, "group": "3-4", "actor": clerk, "now": now,
                  "signatures": direction_signed(locality, clerk, now), "idempotency_key": "direct-twin"}
     twin: dict[str, object] = {}
 

@@ -56,7 +56,9 @@ def minimal() -> dict[str, Any]:
         "documents": [{"id": "certificate", "kind": "certificate", "title": {"ru": "Справка"}}],
         "outcomes": [{"outcome": "issued", "documents": ["certificate"]}],
         "refusal_to_accept": None,
-        "procedures": {"back_office": {"steps": [_step("register"), _step("issue", does="issue")]}},
+        "procedures": {"back_office": {"steps": [
+            _step("register", does="prepare", decides=True, produces=["certificate"]), _step("issue", does="issue"),
+        ]}},
         "channels": [
             {"code": "provider_office", "procedure": "back_office", "result_delivery": ["in_person_at_provider"]}
         ],
@@ -181,8 +183,8 @@ def test_branch_pointing_nowhere_is_refused() -> None:
     # given
     data = minimal()
     data["procedures"]["back_office"]["steps"][0]["branches"] = [
-        {"when": "positive", "next": "issue"},
-        {"when": "negative", "next": "refuse"},
+        {"when": "positive", "next": "issue", "taken": "success", "outcome": "issued"},
+        {"when": "negative", "next": "refuse", "taken": "failure", "outcome": "refused"},
     ]
     text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import AliasChoices, ConfigDict
 
 from qyzmet.cases.models import Case, Receipt, ResultDocument
 from qyzmet.catalog.registry import definition_summary
@@ -241,7 +241,11 @@ class RefusalIn(Input):
 
 class QueueDirectPreviewIn(Input):
     locality: int
-    age_group: str = Field(..., max_length=16)
+    group: str = Field(
+        "", max_length=16, validation_alias=AliasChoices("group", "age_group"),
+        description="The waiting list's group (the value of the application field it is split by, e.g. the age "
+                    "group); `age_group` is accepted as its former name.",
+    )
 
 
 class QueueDirectIn(QueueDirectPreviewIn):
@@ -398,7 +402,7 @@ class QueueOut(Schema):
     status: str
     position: int | None = Field(..., description="1 = next to be directed; empty once directed.")
     locality: OrganizationOut
-    age_group: str
+    group: str
     registered_at: datetime
     directed_at: datetime | None
 
@@ -448,6 +452,8 @@ class TaskOut(StepOut):
 class BranchOut(Schema):
     when: str
     next: str
+    taken: str = Field(..., description="success: the branch taken when the step's check passes; failure: otherwise.")
+    outcome: str | None = Field(None, description="On a deciding step: the decision this branch is taken for.")
     label: dict[str, str] | None
 
 

@@ -24,7 +24,7 @@ from qyzmet.cases.services import (
     route_of,
     task_ensure_allowed,
 )
-from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, document_title, is_signing
+from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, decision_branch_ensure, document_title, is_signing
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound
 from qyzmet.catalog.schema import ServiceDefinition
@@ -192,7 +192,7 @@ def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
     queue = None
     if entry is not None:
         queue = {"status": entry.status, "position": queue_position(entry), "locality": entry.locality,
-                 "age_group": entry.age_group, "registered_at": entry.registered_at, "directed_at": entry.directed_at}
+                 "group": entry.group, "registered_at": entry.registered_at, "directed_at": entry.directed_at}
     return {
         "case": case, "timeline": [task_row(task, now=now) for task in tasks], "documents": list(documents),
         "receipts": list(case.receipts.select_related("organization").order_by("pk")), "queue": queue,
@@ -225,12 +225,16 @@ def task_detail(task: Task, *, user: User, now: datetime) -> dict[str, Any]:
                 "decision": outcome, "ground_required": outcome == "refused",
                 "documents": [list(rule.documents) for rule in route.outcome_rules(outcome)],
             })
-    signs = route.signs_at(task.step_id, route.default_branch(step))
+    # Whether completing may need the actor's signatures: on any of its branches (the preview says for the one taken).
+    branches: list[str | None] = [b.when for b in step.branches or []] or [None]
+    signs = any(route.signs_at(task.step_id, branch) for branch in branches)
     return {
         **task_row(task, now=now), "case": task.case, "action": step.action.as_dict(),
         "may_act": task.status == Task.Status.OPEN and task.organization is not None
         and user_has_role(user, task.role, task.organization),
-        "branches": [{"when": b.when, "next": b.next, "label": b.label.as_dict() if b.label else None}
+        "branches": [{"when": b.when, "next": b.next, "taken": b.taken.value,
+                      "outcome": b.outcome.value if b.outcome else None,
+                      "label": b.label.as_dict() if b.label else None}
                      for b in step.branches or []],
         "decides": step.decides, "decisions": decisions, "signs": signs,
         "produces": list(step.produces), "to_sign": documents_to_sign(task),
@@ -247,6 +251,8 @@ def task_signing_preview(task: Task, *, user: User, action: TaskAction) -> dict[
     route = route_of(task.case)
     step = route.get(task.step_id).step
     branch_ensure(step, action.branch)
+    if step.decides:
+        decision_branch_ensure(step, action.branch, action.decision)
     if is_signing(step):
         documents = [{"document_id": d.document_id, "kind": d.kind, "title": d.title, "content_type": d.content_type,
                       "content": bytes(d.content)} for d in documents_to_sign(task)]
@@ -283,7 +289,7 @@ def receipt_get_for_user(*, number: str, user: User) -> Receipt:
     return access.receipt_get_for_user(number=number, user=user)
 
 
-# --- State Corporation intakes and the preschool queue ---------------------------------------------------
+# --- State Corporation intakes and the waiting lists ------------------------------------------------------
 
 
 def sc_intake_get_for_staff(*, number: str, user: User) -> Intake:

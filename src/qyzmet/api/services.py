@@ -339,16 +339,16 @@ def _intake_not_sent(intake: Intake) -> errors.IntakeNotSent:
     return errors.IntakeNotSent(code, messages)
 
 
-# --- the preschool queue ---------------------------------------------------------------------------------
+# --- waiting lists ---------------------------------------------------------------------------------------
 
 
-def queue_directed_once(*, locality: Organization, age_group: str, actor: User, signatures: dict[str, str],
+def queue_directed_once(*, locality: Organization, group: str, actor: User, signatures: dict[str, str],
                         now: datetime, idempotency_key: str | None = None) -> Case | None:
     """`queue_direct_next` once per idempotency key: a retried request returns the child it directed.
 
     Side effects: the direction's (see `queue_direct_next`).
     """
     return once(idempotency_key, case_directed_by, lambda: queue_direct_next(
-        locality=locality, age_group=age_group, actor=actor, signatures=signatures, now=now,
+        locality=locality, group=group, actor=actor, signatures=signatures, now=now,
         idempotency_key=idempotency_key,
     ))

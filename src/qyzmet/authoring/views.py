@@ -33,6 +33,7 @@ from qyzmet.catalog.errors import VersionRefused
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.render import regulation_document, render_html
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.models import User
 
@@ -218,7 +219,7 @@ def version_diff(request: HttpRequest, slug: str) -> HttpResponse:
 def version_bpmn(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """A version's BPMN 2.0 for one channel (opens in bpmn.io / Camunda Modeler; the page shows it with bpmn-js)."""
     version = _version_for(request, slug, number)
-    definition = ServiceDefinition.model_validate(version.definition)
+    definition = definition_of_version(version)
     codes = [c.code.value for c in definition.channels]
     channel = request.GET.get("channel") or codes[0]
     if channel not in codes:
@@ -237,7 +238,7 @@ def version_bpmn(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def version_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """One stored version with its BPMN diagram drawn by bpmn-js, and links to compare it."""
     version = _version_for(request, slug, number)
-    definition = ServiceDefinition.model_validate(version.definition)
+    definition = definition_of_version(version)
     others = ServiceVersion.objects.filter(service=version.service).order_by("version")
     numbers = list(others.values_list("version", flat=True))
     latest = latest_version(slug)

@@ -63,7 +63,7 @@ def _apply_decision(case: Case, route: Route, placed: PlacedStep, action: TaskAc
         if route.definition.document(document_id).intermediate:
             _document_create(case, route.definition, document_id, now=now, details=action.details)
     if action.decision == "queued":
-        _queue_enter(case, now=now)
+        _queue_enter(case, route.definition, now=now)
 
 
 def decision_documents_preview(case: Case, step_id: str, action: TaskAction) -> dict[str, bytes]:

@@ -18,10 +18,10 @@ from qyzmet.cases.numbers import document_number
 from qyzmet.cases.selectors import documents_unsigned, route_of
 from qyzmet.cases.telling import _applicant_tell
 from qyzmet.cases.workflow import (
-    DELIVERING_VERBS,
     PlacedStep,
     Route,
     document_title,
+    is_delivering,
     is_signing,
 )
 from qyzmet.catalog.schema import ServiceDefinition
@@ -30,13 +30,6 @@ from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.identity.models import Organization, User
 from qyzmet.signatures.acts import official_act_verify
 from qyzmet.signatures.backends import Verifier, get_verifier
-
-DELIVERY_BY_CHANNEL = {
-    "provider_office": "in_person_at_provider",
-    "state_corporation": "state_corporation",
-    "portal": "personal_cabinet",
-    "rural_akim": "rural_akim",
-}
 
 
 def document_content(
@@ -105,7 +98,7 @@ def _after_step(
         )
         if makes_it:
             _document_create(case, definition, document_id, now=now, details=details or {})
-    if step.does.value in DELIVERING_VERBS and decided:
+    if is_delivering(step) and decided:
         _documents_issue(case, now=now, actor=actor)
 
 
@@ -124,9 +117,14 @@ def _document_in_outcome(route: Route, case: Case, document_id: str) -> bool:
 
 
 def _documents_issue(case: Case, *, now: datetime, actor: User | None) -> None:
-    delivered_to = DELIVERY_BY_CHANNEL[case.channel]
-    pending = ResultDocument.objects.filter(case=case, intermediate=False, issued_at=None)
+    """Issue every final document not issued yet, each to the place the channel's data gives it
+    (`result_delivery`, `result_delivery_documents`: the cabinet, a State Corporation hand-over, the provider)."""
+    pending = list(ResultDocument.objects.filter(case=case, intermediate=False, issued_at=None))
+    if not pending:
+        return
+    route = route_of(case)
     for document in pending:
+        delivered_to = route.delivery_place(document.document_id).value
         document.issued_at = now
         document.delivered_to = delivered_to
         document.save(update_fields=["issued_at", "delivered_to"])

@@ -40,7 +40,7 @@ def case_expected_after(case: Case, *, step_id: str, start: datetime) -> datetim
     route = route_of(case)
     current = route.get(step_id).step
     placed = None if current.end or ends_with_refusal_message(current) else route.next_of(
-        step_id, route.default_branch(current)
+        step_id, route.success_branch(current)
     )
     moment = start
     while placed is not None:
@@ -48,7 +48,7 @@ def case_expected_after(case: Case, *, step_id: str, start: datetime) -> datetim
         moment = _step_end(case, step, moment)
         if step.end or ends_with_refusal_message(step):
             break
-        placed = route.next_of(step.id, route.default_branch(step))
+        placed = route.next_of(step.id, route.success_branch(step))
     return moment
 
 

@@ -19,9 +19,7 @@ from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
 from qyzmet.cases.tasks import _advance
 from qyzmet.cases.telling import _applicant_tell
-from qyzmet.cases.workflow import (
-    Route,
-)
+from qyzmet.cases.workflow import Route, branch_ensure, is_automatic
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version
@@ -44,7 +42,7 @@ class Filing:
     form: dict[str, Any] = field(default_factory=dict)
     attachments: list[dict[str, Any]] = field(default_factory=list)
     confirmation: str = ""
-    decisions: dict[str, str] = field(default_factory=dict)
+    decisions: dict[str, str] = field(default_factory=dict)  # automatic check step id → the branch it took
     idempotency_key: str | None = None
     signature: str = ""
     language: str = "kk"
@@ -67,6 +65,7 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
     codes = [c.code.value for c in definition.channels]
     if filing.channel not in codes:
         raise errors.channel_unavailable(filing.channel)
+    _checks_ensure(Route(definition, filing.channel), filing.decisions)
     case = Case.objects.create(
         number=number_next(organization=filing.provider, series="C", now=now),
         service_version=filing.service_version,
@@ -84,6 +83,7 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
         attachments=filing.attachments,
         confirmation=filing.confirmation,
         idempotency_key=filing.idempotency_key,
+        intake_checks=dict(filing.decisions),
         filed_at=now,
     )
     case_event_chain_started(case)
@@ -92,6 +92,15 @@ def case_file(*, filing: Filing, actor: User | None, now: datetime) -> Case:
     finally:
         case_event_chain_released(case)
     return case
+
+
+def _checks_ensure(route: Route, checks: dict[str, str]) -> None:
+    """Every check the intake reports is an automatic branching step of the channel, with one of its branches."""
+    for step_id, branch in checks.items():
+        step = route.get(step_id).step if step_id in {s.id for s in route.steps} else None
+        if step is None or not is_automatic(step) or not step.branches:
+            raise errors.TransitionNotAllowed("unexpected_input", field=f"decisions.{step_id}")
+        branch_ensure(step, branch)
 
 
 def _case_filed_advance(
@@ -113,7 +122,8 @@ def _case_filed_advance(
         },
         signature=filing.signature,
     )
-    if definition.acceptance_receipt is not None and filing.channel in {"provider_office", "rural_akim"}:
+    route = Route(definition, filing.channel)
+    if route.gives_acceptance_receipt() and definition.acceptance_receipt is not None:
         receipt_office = filing.intake_office or filing.provider
         receipt = Receipt.objects.create(
             number=number_next(organization=receipt_office, series="R", now=now),
@@ -129,7 +139,6 @@ def _case_filed_advance(
             issued_at=now,
         )
         case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
-    route = Route(definition, filing.channel)
     _advance(case, route, route.first(), now=now, decisions=filing.decisions)
     # Told after the first tasks opened: "accepted" carries the expected date computed from them.
     _applicant_tell(filed, now=now)

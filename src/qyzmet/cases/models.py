@@ -82,6 +82,11 @@ class Case(models.Model):
     )
     form: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     attachments: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    intake_checks: models.JSONField[Any] = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("the branch each automatic check took by the intake's findings (step id → branch); "
+                    "a check not named takes its success branch"),
+    )
     confirmation = models.CharField(max_length=16, blank=True, help_text=_("eds / otp / operator_eds / paper"))
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     filed_at = models.DateTimeField()
@@ -288,7 +293,7 @@ class NumberSequence(models.Model):
 
 
 class QueueEntry(models.Model):
-    """A place in a waiting list (the preschool queue): per locality and age group, in filing order."""
+    """A place in a waiting list: per locality and group (the definition's `waiting_list`), in filing order."""
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("waiting")
@@ -297,8 +302,10 @@ class QueueEntry(models.Model):
 
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="queue_entry")
     locality = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="queue_entries")
-    age_group = models.CharField(max_length=16)
-    child_iin = models.CharField(max_length=12)
+    group = models.CharField(
+        max_length=16, blank=True, help_text=_("the value of the application field the waiting list is split by")
+    )
+    person_iin = models.CharField(max_length=12, help_text=_("whose place it is (the waiting list's person field)"))
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.WAITING)
     registered_at = models.DateTimeField()
     directed_at = models.DateTimeField(null=True, blank=True)
@@ -308,8 +315,8 @@ class QueueEntry(models.Model):
     )
 
     class Meta:
-        ordering = ["locality", "age_group", "registered_at", "pk"]
-        indexes = [models.Index(fields=["locality", "age_group", "status", "registered_at"], name="cases_queue_order")]
+        ordering = ["locality", "group", "registered_at", "pk"]
+        indexes = [models.Index(fields=["locality", "group", "status", "registered_at"], name="cases_queue_order")]
 
     def __str__(self) -> str:
-        return f"{self.locality.code} {self.age_group} {self.child_iin}"
+        return f"{self.locality.code} {self.group} {self.person_iin}"

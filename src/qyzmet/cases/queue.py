@@ -1,6 +1,8 @@
-"""The waiting list (the preschool queue): entering it, and directing the child first in line, signed.
+"""Waiting lists: entering one, and directing the case first in line, signed.
 
-Part of the case engine; `qyzmet.cases.services` re-exports every name.
+What a list is split by, whose place an entry is, and which decision and documents direct a case
+out of it, and who directs, are the definition's `waiting_list` (ADR 0024); nothing here names a
+service. Part of the case engine; `qyzmet.cases.services` re-exports every name.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from qyzmet.cases.documents import (
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.idempotency import case_directed_by
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry
-from qyzmet.cases.selectors import route_of
+from qyzmet.cases.selectors import definition_of, route_of
+from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.schema import ServiceDefinition, WaitingList
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.models import Organization, User
 from qyzmet.signatures.backends import get_verifier
@@ -30,18 +34,26 @@ from qyzmet.signatures.backends import get_verifier
 DIRECTION_DETAILS: Final = {"directed_from_queue": True}
 
 
-def _queue_enter(case: Case, *, now: datetime) -> QueueEntry:
-    age_group = str(case.form.get("age_group") or "unspecified")
+def _waiting_list(definition: ServiceDefinition) -> WaitingList:
+    if definition.waiting_list is None:  # the lint makes every 'queued' outcome come with one
+        raise errors.TransitionNotAllowed("decision_required", choices="issued, refused")
+    return definition.waiting_list
+
+
+def _queue_enter(case: Case, definition: ServiceDefinition, *, now: datetime) -> QueueEntry:
+    """Put the case in its waiting list: the locality is its provider, the group and the person come from the
+    application fields the definition's `waiting_list` names."""
+    spec = _waiting_list(definition)
+    group = str(case.form.get(spec.group_by) or "") if spec.group_by else ""
+    person = str(case.form.get(spec.person) or "") if spec.person else ""
     entry = QueueEntry.objects.create(
         case=case,
         locality=case.provider,
-        age_group=age_group,
-        child_iin=str(case.form.get("child_iin") or case.applicant_iin),
+        group=group,
+        person_iin=person or case.applicant_iin,
         registered_at=now,
     )
-    case_event_record(
-        case=case, kind="queue_entered", at=now, data={"locality": case.provider.code, "age_group": age_group}
-    )
+    case_event_record(case=case, kind="queue_entered", at=now, data={"locality": case.provider.code, "group": group})
     return entry
 
 
@@ -53,37 +65,50 @@ class DirectionPreview:
     documents: dict[str, bytes]
 
 
-def _queue_clerk_ensure(actor: User, locality: Organization) -> None:
-    if not user_has_role(actor, "office_clerk", locality):
-        raise errors.TransitionNotAllowed("wrong_role", role="office_clerk")
+def _directing_roles(entry: QueueEntry | None) -> list[str]:
+    """Who may direct from a list: the role its first case's definition names; with nobody waiting, any role a
+    waiting list of the catalogue names."""
+    if entry is not None:
+        return [_waiting_list(definition_of(entry.case)).direction.by.value]
+    definitions = catalog_default().latest_all()
+    return sorted({d.waiting_list.direction.by.value for d in definitions if d.waiting_list is not None})
 
 
-def _queue_first_waiting(locality: Organization, age_group: str, *, lock: bool) -> QueueEntry | None:
-    entries = QueueEntry.objects.filter(locality=locality, age_group=age_group, status=QueueEntry.Status.WAITING)
+def _queue_clerk_ensure(actor: User, locality: Organization, entry: QueueEntry | None = None) -> None:
+    roles = _directing_roles(entry)
+    if not any(user_has_role(actor, role, locality) for role in roles):
+        raise errors.TransitionNotAllowed("wrong_role", role=", ".join(roles) or "-")
+
+
+def _queue_first_waiting(locality: Organization, group: str, *, lock: bool) -> QueueEntry | None:
+    entries = QueueEntry.objects.filter(locality=locality, group=group, status=QueueEntry.Status.WAITING)
     if lock:
         entries = entries.select_for_update()
     return entries.order_by("registered_at", "pk").first()
 
 
 def _direction_contents(case: Case) -> dict[str, bytes]:
-    """The bytes of the documents directing the case's child to a place, as `_document_create` will make them."""
-    route = route_of(case)
+    """The bytes of the documents directing the case out of its waiting list (the definition's
+    `waiting_list.direction`), as `_document_create` will make them."""
+    definition = route_of(case).definition
+    direction = _waiting_list(definition).direction
     return {
         document_id: document_content(
-            case, route.definition, document_id, outcome="issued", ground=case.refusal_ground,
+            case, definition, document_id, outcome=direction.outcome.value, ground=case.refusal_ground,
             details=dict(DIRECTION_DETAILS),
         )
-        for document_id in route.outcome_rules("issued")[0].documents
+        for document_id in direction.documents
     }
 
 
-def queue_direction_preview(*, locality: Organization, age_group: str, actor: User) -> DirectionPreview | None:
-    """The child `queue_direct_next` would direct now, and the direction bytes the clerk signs; None if nobody waits.
+def queue_direction_preview(*, locality: Organization, group: str, actor: User) -> DirectionPreview | None:
+    """The case `queue_direct_next` would direct now, and the direction bytes to sign; None if nobody waits.
 
-    Only the locality's office clerk may see it (TransitionNotAllowed otherwise). Nothing is written.
+    Only the role the waiting list names, at the locality, may see it (TransitionNotAllowed otherwise).
+    Nothing is written.
     """
-    _queue_clerk_ensure(actor, locality)
-    entry = _queue_first_waiting(locality, age_group, lock=False)
+    entry = _queue_first_waiting(locality, group, lock=False)
+    _queue_clerk_ensure(actor, locality, entry)
     if entry is None:
         return None
     case = Case.objects.select_related("provider", "service_version").get(pk=entry.case_id)
@@ -92,23 +117,23 @@ def queue_direction_preview(*, locality: Organization, age_group: str, actor: Us
 
 @transaction.atomic
 def queue_direct_next(
-    *, locality: Organization, age_group: str, actor: User, signatures: dict[str, str], now: datetime,
+    *, locality: Organization, group: str, actor: User, signatures: dict[str, str], now: datetime,
     idempotency_key: str | None = None,
 ) -> Case | None:
-    """Direct the first waiting child of a locality and age group to a freed place, signed by the clerk.
+    """Direct the first waiting case of a locality and group to a freed place, signed by the directing role.
 
-    `signatures` holds the clerk's EDS signature (detached CMS, base64) of each direction document
+    `signatures` holds the actor's EDS signature (detached CMS, base64) of each direction document
     `queue_direction_preview` showed, by document id; a missing or invalid one, one by someone else
-    (IIN), or a child other than the one previewed, raises TransitionNotAllowed and changes nothing.
+    (IIN), or a case other than the one previewed, raises TransitionNotAllowed and changes nothing.
     The same `idempotency_key` returns the case it directed first and directs nobody else.
     Side effects: the entry becomes directed (everyone behind moves up one place), the case gets the
-    signed direction document, issued, and its status becomes issued; events for each.
+    signed direction documents, issued, and the direction's outcome; events for each.
     """
-    _queue_clerk_ensure(actor, locality)
+    _queue_clerk_ensure(actor, locality, _queue_first_waiting(locality, group, lock=False))
     earlier = case_directed_by(idempotency_key)
     if earlier is not None:
         return earlier
-    entry = _queue_first_waiting(locality, age_group, lock=True)
+    entry = _queue_first_waiting(locality, group, lock=True)
     # A twin request may have directed (and committed) while this one waited for the row lock: look again.
     earlier = case_directed_by(idempotency_key)
     if earlier is not None:
@@ -140,8 +165,8 @@ def _case_direct(
 ) -> None:
     route = route_of(case)
     before = case.status
-    case.outcome = "issued"
-    case.status = CaseStatus.ISSUED
+    case.outcome = _waiting_list(route.definition).direction.outcome.value
+    case.status = CaseStatus(case.outcome)
     case.save(update_fields=["outcome", "status"])
     for document_id, signature in checked.items():
         document = _document_create(case, route.definition, document_id, now=now, details=dict(DIRECTION_DETAILS))

@@ -29,11 +29,6 @@ PROVIDER_KINDS: Final[dict[str, frozenset[str]]] = {
     "rural_akim": frozenset({K.RURAL_AKIM_OFFICE}),
     "unspecified": frozenset({K.DISTRICT_AKIMAT, K.CITY_AKIMAT, K.EDUCATION_DEPARTMENT}),
 }
-FIELD_PREFERENCE: Final[dict[str, str]] = {
-    "family_children": K.EDUCATION_DEPARTMENT,
-    "preschool": K.EDUCATION_DEPARTMENT,
-    "social_labour": K.EMPLOYMENT_SOCIAL_DEPARTMENT,
-}
 
 
 class RoutingError(LookupError):
@@ -79,7 +74,8 @@ def providers_for(definition: ServiceDefinition) -> QuerySet[Organization]:
     kinds = set().union(*(PROVIDER_KINDS[p.kind.value] for p in definition.providers))
     with_clerks = StaffRole.objects.filter(role="office_clerk").values("organization_id")
     candidates = organization_subtree(oblast).filter(kind__in=kinds, pk__in=with_clerks)
-    preferred = FIELD_PREFERENCE.get(definition.field.value)
+    # The definition's `provider_unit` (data, ADR 0024) names the unit that takes the service among the kinds.
+    preferred = definition.provider_unit.value if definition.provider_unit is not None else None
     if preferred and candidates.filter(kind=preferred).exists():
         return candidates.filter(kind=preferred)
     return candidates

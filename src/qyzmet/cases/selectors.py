@@ -103,11 +103,11 @@ def task_time_left(task: Task, now: datetime) -> TimeLeft | None:
 
 
 def queue_position(entry: QueueEntry) -> int | None:
-    """The entry's place among those still waiting in its locality and age group (1 = next)."""
+    """The entry's place among those still waiting in its locality and group (1 = next)."""
     if entry.status != QueueEntry.Status.WAITING:
         return None
     ahead = QueueEntry.objects.filter(
-        locality=entry.locality, age_group=entry.age_group, status=QueueEntry.Status.WAITING
+        locality=entry.locality, group=entry.group, status=QueueEntry.Status.WAITING
     ).filter(Q(registered_at__lt=entry.registered_at) | Q(registered_at=entry.registered_at, pk__lt=entry.pk))
     return ahead.count() + 1
 

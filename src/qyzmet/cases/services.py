@@ -13,7 +13,6 @@ from qyzmet.cases.decisions import TaskAction as TaskAction
 from qyzmet.cases.decisions import _apply_decision as _apply_decision
 from qyzmet.cases.decisions import _decision_rules as _decision_rules
 from qyzmet.cases.decisions import decision_documents_preview as decision_documents_preview
-from qyzmet.cases.documents import DELIVERY_BY_CHANNEL as DELIVERY_BY_CHANNEL
 from qyzmet.cases.documents import _after_step as _after_step
 from qyzmet.cases.documents import _document_create as _document_create
 from qyzmet.cases.documents import _document_in_outcome as _document_in_outcome

@@ -22,12 +22,13 @@ from qyzmet.cases.routing import calendar_hours, organization_for_step
 from qyzmet.cases.selectors import route_of
 from qyzmet.cases.telling import _applicant_tell
 from qyzmet.cases.workflow import (
-    DELIVERING_VERBS,
     PlacedStep,
     Route,
     branch_ensure,
+    decision_branch_ensure,
     ends_with_refusal_message,
     is_automatic,
+    is_delivering,
 )
 from qyzmet.catalog.schema import Duration
 from qyzmet.core import context
@@ -118,7 +119,9 @@ def _advance(
                 data={"due_at": task.due_at},
             )
             return task
-        branch = decisions.get(placed.step.id) or route.default_branch(placed.step)
+        # The branch the intake found for this check (at filing, or kept on the case since), else its success branch.
+        branch = (decisions.get(placed.step.id) or case.intake_checks.get(placed.step.id)
+                  or route.success_branch(placed.step))
         # An automatic step's task is written done at once: one INSERT, not an INSERT and an UPDATE.
         task = _task_open(case, placed, now=now, sequence=sequence, done_with_branch=branch or "")
         sequence = task.sequence + 1
@@ -199,6 +202,7 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     branch = action.branch
     branch_ensure(step, branch)
     if step.decides:
+        decision_branch_ensure(step, branch, action.decision)
         _apply_decision(case, route, placed, action, now=now)
     elif action.decision:
         raise errors.TransitionNotAllowed("unexpected_input", field="decision")
@@ -225,7 +229,7 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     )
     if not step.decides:
         _after_step(case, route, placed, now=now, actor=actor, details=action.details)
-    elif step.does.value in DELIVERING_VERBS:
+    elif is_delivering(step):
         _documents_issue(case, now=now, actor=actor)
     if step.end or ends_with_refusal_message(step):
         _case_close(case, route, placed, now=now)

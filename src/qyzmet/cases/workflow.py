@@ -2,7 +2,10 @@
 
 A channel's steps run in order unless a step names `next`, `branches` or `end`. Steps of the
 applicant and of information systems complete by themselves when reached (their checks were
-made at intake); every other step waits for a person holding the step's role.
+made at intake); every other step waits for a person holding the step's role. What a verb or a
+role means (signing, delivering, ending with a refusal message, completing by itself) is the
+catalogue's vocabulary (`catalog.vocabulary`), and which branch a step takes when its check
+passes is the branch the definition marks `taken: success` (ADR 0024).
 """
 
 from __future__ import annotations
@@ -12,11 +15,12 @@ from typing import Final
 
 from qyzmet.cases import errors
 from qyzmet.catalog.lint import END, successors
-from qyzmet.catalog.schema import Duration, OutcomeRule, ServiceDefinition, Step
+from qyzmet.catalog.schema import Branch, BranchOn, Delivery, Duration, OutcomeRule, ServiceDefinition, Step
+from qyzmet.catalog.vocabulary import ROLE_MEANINGS, role_is_automatic, verb_meaning, verbs_where
 
-AUTOMATIC_ROLES: Final = frozenset({"applicant", "system"})
-SIGNING_VERBS: Final = frozenset({"sign", "adopt"})
-DELIVERING_VERBS: Final = frozenset({"issue", "receive_result"})
+AUTOMATIC_ROLES: Final = frozenset(role for role, meaning in ROLE_MEANINGS.items() if meaning.automatic)
+SIGNING_VERBS: Final = verbs_where(signs=True)
+DELIVERING_VERBS: Final = verbs_where(delivers=True)
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class Route:
         while placed is not None:
             if is_signing(placed.step):
                 return True
-            placed = self.next_of(placed.step.id, self.default_branch(placed.step))
+            placed = self.next_of(placed.step.id, self.success_branch(placed.step))
         return False
 
     def signs_at(self, step_id: str, branch: str | None) -> bool:
@@ -78,9 +82,30 @@ class Route:
         step = self.get(step_id).step
         return is_signing(step) or (step.decides and not self.signing_ahead(step_id, branch))
 
+    def success_branch(self, step: Step) -> str | None:
+        """The branch the definition marks `taken: success` (the one taken when the step's check passes)."""
+        return branch_taken(step, BranchOn.SUCCESS)
+
+    def branch_for(self, step: Step, decision: str | None) -> str | None:
+        """The branch a deciding step takes for `decision` (the branch naming that outcome), else the success one."""
+        fitting = next((b.when for b in step.branches or [] if b.outcome is not None and b.outcome.value == decision),
+                       None)
+        return fitting or self.success_branch(step)
+
     def default_branch(self, step: Step) -> str | None:
-        """The first branch is the one taken when every check passes (the convention of the definitions)."""
-        return step.branches[0].when if step.branches else None
+        """The old name of `success_branch`, kept importable."""
+        return self.success_branch(step)
+
+    def delivery_place(self, document_id: str) -> Delivery:
+        """Where the channel delivers a result document: the place whose `result_delivery_documents` names it,
+        else the first place of `result_delivery`."""
+        for place, documents in self.channel.result_delivery_documents.items():
+            if document_id in documents:
+                return place
+        return self.channel.result_delivery[0]
+
+    def gives_acceptance_receipt(self) -> bool:
+        return self.channel.gives_acceptance_receipt and self.definition.acceptance_receipt is not None
 
     def outcome_rules(self, outcome: str) -> list[OutcomeRule]:
         code = self.channel.code
@@ -95,16 +120,39 @@ class Route:
 
 
 def is_automatic(step: Step) -> bool:
-    return step.role.value in AUTOMATIC_ROLES
+    return role_is_automatic(step.role.value)
 
 
 def ends_with_refusal_message(step: Step) -> bool:
-    return step.does.value == "notify_refusal"
+    return verb_meaning(step.does.value).ends_with_refusal
 
 
 def is_signing(step: Step) -> bool:
-    """A step whose person signs the result documents (`sign`, or the akimat's `adopt`)."""
-    return step.does.value in SIGNING_VERBS
+    """A step whose person signs the result documents (a verb that signs: `sign`, the akimat's `adopt`)."""
+    return verb_meaning(step.does.value).signs
+
+
+def is_delivering(step: Step) -> bool:
+    """A step that hands the result over (`issue`, `receive_result`)."""
+    return verb_meaning(step.does.value).delivers
+
+
+def branch_taken(step: Step, taken: BranchOn) -> str | None:
+    """The first branch of `step` taken on `taken` (success / failure), or None for a step without branches."""
+    chosen: Branch | None = next((b for b in step.branches or [] if b.taken == taken), None)
+    return chosen.when if chosen is not None else None
+
+
+def decision_branch_ensure(step: Step, branch: str | None, decision: str | None) -> None:
+    """A deciding step's branch that names an outcome is taken for that decision only.
+
+    Raises TransitionNotAllowed (branch_required, naming the branch of the decision).
+    """
+    chosen = next((b for b in step.branches or [] if b.when == branch), None)
+    if chosen is None or chosen.outcome is None or chosen.outcome.value == decision:
+        return
+    fitting = [b.when for b in step.branches or [] if b.outcome is not None and b.outcome.value == decision]
+    raise errors.TransitionNotAllowed("branch_required", choices=", ".join(fitting) or "-")
 
 
 def branch_ensure(step: Step, branch: str | None) -> None:

@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qyzmet.catalog.schema import ApplicationSpec, Channel, FieldKind, ServiceDefinition, Step, Text
+from qyzmet.catalog.schema import (
+    ApplicationSpec,
+    BranchOn,
+    Channel,
+    FieldKind,
+    Outcome,
+    ServiceDefinition,
+    Step,
+    Text,
+)
+from qyzmet.catalog.vocabulary import role_is_automatic, verb_meaning
 
 END = "end"
 Loc = tuple[str | int, ...]
@@ -80,10 +90,12 @@ def _check_channel(definition: ServiceDefinition, index: int, channel: Channel) 
                 )
     if dangling:
         return
-    yield from _check_reachability(placed, positions, channel)
+    yield from _check_reachability(definition, placed, positions, channel)
 
 
-def _check_reachability(placed: list[_Placed], positions: dict[str, int], channel: Channel) -> Iterator[Finding]:
+def _check_reachability(
+    definition: ServiceDefinition, placed: list[_Placed], positions: dict[str, int], channel: Channel
+) -> Iterator[Finding]:
     steps = [p.step for p in placed]
     seen: set[int] = set()
     stack = [0]
@@ -118,6 +130,8 @@ def _check_reachability(placed: list[_Placed], positions: dict[str, int], channe
     if culprit is not None:
         item = placed[culprit]
         yield Finding((*item.loc, "next"), f"step '{item.step.id}' closes a cycle in channel '{channel.code}'")
+        return
+    yield from _check_paths(definition, placed, positions, channel)
 
 
 def _check_steps(definition: ServiceDefinition, language: str) -> Iterator[Finding]:
@@ -139,11 +153,149 @@ def _check_steps(definition: ServiceDefinition, language: str) -> Iterator[Findi
             yield Finding(("procedures", name), f"procedure '{name}' is used by no channel")
     for step, loc in located:
         yield from _texts_need(step.action, language, (*loc, "action"), f"step '{step.id}' action")
+        yield from _check_step_rules(step, loc)
         if step.next and step.branches:
             yield Finding((*loc, "next"), f"step '{step.id}' has both 'next' and 'branches'")
         for document in step.produces:
             if document not in document_ids:
                 yield Finding((*loc, "produces"), f"step '{step.id}' produces unknown document '{document}'")
+
+
+# --- rules as data (ADR 0024): the proofs over paths, branches, verbs, delivery and the waiting list ------
+
+MAX_PATHS = 10_000  # far above any definition (the largest channel has a few dozen paths)
+
+
+def _paths(placed: list[_Placed], positions: dict[str, int]) -> Iterator[list[tuple[int, str | None]]]:
+    """Every path from the first step to an end, as (position, branch taken) pairs; the graph is acyclic."""
+    steps = [p.step for p in placed]
+    stack: list[list[tuple[int, str | None]]] = [[(0, None)]]
+    while stack:
+        path = stack.pop()
+        position = path[-1][0]
+        step = steps[position]
+        targets = [(b.next, b.when) for b in step.branches] if step.branches else [
+            (t, None) for t in successors(steps, position)]
+        for target, branch in targets:
+            walked = [*path[:-1], (position, branch)]
+            if target == END or step.end or verb_meaning(step.does.value).ends_with_refusal:
+                yield walked
+            else:
+                stack.append([*walked, (positions[target], None)])
+
+
+def _check_paths(
+    definition: ServiceDefinition, placed: list[_Placed], positions: dict[str, int], channel: Channel
+) -> Iterator[Finding]:
+    """Every path from intake to an end passes one deciding step (unless it ends with a refusal message), and
+    every document of the outcome(s) decided on it is produced by a step on it."""
+    code = channel.code.value
+    rules = [r for r in definition.outcomes if r.channels is None or code in r.channels]
+    reported: set[str] = set()
+    for count, path in enumerate(_paths(placed, positions)):
+        if count >= MAX_PATHS:
+            yield Finding(("channels",), f"channel '{code}' has more than {MAX_PATHS} paths")
+            return
+        last = placed[path[-1][0]]
+        if verb_meaning(last.step.does.value).ends_with_refusal:
+            continue
+        deciding = [(placed[i], branch) for i, branch in path if placed[i].step.decides]
+        route = " → ".join(placed[i].step.id for i, _ in path)
+        if len(deciding) != 1:
+            key = f"decide:{route}"
+            if key not in reported:
+                reported.add(key)
+                what = "passes no deciding step" if not deciding else "passes more than one deciding step"
+                yield Finding((*last.loc, "id"), f"channel '{code}': the path {route} {what}")
+            continue
+        decider, branch = deciding[0]
+        chosen = next((b for b in decider.step.branches or [] if b.when == branch), None)
+        outcomes = {chosen.outcome} if chosen is not None and chosen.outcome is not None else {r.outcome for r in rules}
+        produced = {d for i, _ in path for d in placed[i].step.produces}
+        for rule in rules:
+            if rule.outcome not in outcomes:
+                continue
+            for document in rule.documents:
+                key = f"doc:{rule.outcome}:{document}:{last.step.id}"
+                if document not in produced and key not in reported:
+                    reported.add(key)
+                    yield Finding(
+                        (*last.loc, "id"),
+                        f"channel '{code}': outcome '{rule.outcome.value}' names document '{document}', which no "
+                        f"step produces on the path {route}",
+                    )
+
+
+def _check_step_rules(step: Step, loc: Loc) -> Iterator[Finding]:
+    """Branches named by when they are taken; deciding only by a person whose verb may decide."""
+    meaning = verb_meaning(step.does.value)
+    automatic = role_is_automatic(step.role.value)
+    if step.decides and automatic:
+        yield Finding((*loc, "decides"), f"step '{step.id}' is automatic ({step.role.value}) and cannot decide")
+    if step.decides and not meaning.may_decide:
+        yield Finding((*loc, "decides"), f"step '{step.id}': verb '{step.does.value}' cannot decide")
+    if not step.branches:
+        return
+    names = [b.when for b in step.branches]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            yield Finding((*loc, "branches", i, "when"), f"step '{step.id}' has two branches '{name}'")
+    taken = [b.taken for b in step.branches]
+    if taken.count(BranchOn.SUCCESS) != 1:
+        yield Finding((*loc, "branches"), f"step '{step.id}' needs exactly one branch taken on success")
+    if BranchOn.FAILURE not in taken:
+        yield Finding((*loc, "branches"), f"step '{step.id}' has no branch taken on failure")
+    if not (meaning.checks or step.decides):
+        yield Finding((*loc, "branches"), f"step '{step.id}': verb '{step.does.value}' neither checks nor decides")
+    for i, branch in enumerate(step.branches):
+        if branch.outcome is not None and not step.decides:
+            yield Finding((*loc, "branches", i, "outcome"),
+                          f"step '{step.id}' does not decide; its branch '{branch.when}' cannot name an outcome")
+        if branch.outcome is None and step.decides:
+            yield Finding((*loc, "branches", i, "outcome"),
+                          f"deciding step '{step.id}': branch '{branch.when}' names no outcome")
+
+
+def _check_channel_delivery(definition: ServiceDefinition, index: int, channel: Channel) -> Iterator[Finding]:
+    loc: Loc = ("channels", index)
+    finals = {d.id for d in definition.documents if not d.intermediate}
+    for place, documents in channel.result_delivery_documents.items():
+        if place not in channel.result_delivery[1:]:
+            yield Finding((*loc, "result_delivery_documents", place.value),
+                          f"'{place.value}' is not one of the channel's further result_delivery places")
+        for document in documents:
+            if document not in finals:
+                yield Finding((*loc, "result_delivery_documents", place.value),
+                              f"'{document}' is no result document of the definition")
+    if channel.gives_acceptance_receipt and definition.acceptance_receipt is None:
+        yield Finding((*loc, "gives_acceptance_receipt"),
+                      f"channel '{channel.code.value}' gives a receipt of acceptance the definition does not describe")
+
+
+def _check_waiting_list(definition: ServiceDefinition) -> Iterator[Finding]:
+    queued = any(r.outcome == Outcome.QUEUED for r in definition.outcomes)
+    spec = definition.waiting_list
+    if queued and spec is None:
+        yield Finding(("outcomes",), "a 'queued' outcome needs a waiting_list")
+    if spec is None:
+        return
+    if not queued:
+        yield Finding(("waiting_list",), "waiting_list without a 'queued' outcome")
+    fields = {f.id: f for f in (definition.application.fields if definition.application else [])}
+    if spec.group_by is not None and spec.group_by not in fields:
+        yield Finding(("waiting_list", "group_by"), f"'{spec.group_by}' is no application field")
+    if spec.person is not None and (spec.person not in fields or fields[spec.person].kind != FieldKind.IIN):
+        yield Finding(("waiting_list", "person"), f"'{spec.person}' is no application field of kind iin")
+    if role_is_automatic(spec.direction.by.value):
+        yield Finding(("waiting_list", "direction", "by"), "a person directs from the waiting list, not a system")
+    named = {d for r in definition.outcomes if r.outcome == spec.direction.outcome for d in r.documents}
+    for document in spec.direction.documents:
+        if document not in named:
+            yield Finding(("waiting_list", "direction", "documents"),
+                          f"'{document}' is no document of outcome '{spec.direction.outcome.value}'")
+
+
+# --- end of rules-as-data block ------------------------------------------------------------------------
 
 
 def _check_application(spec: ApplicationSpec) -> Iterator[Finding]:
@@ -188,6 +340,8 @@ def lint_definition(definition: ServiceDefinition) -> Iterator[Finding]:
         if channel.code in codes[:index]:
             yield Finding(("channels", index, "code"), f"duplicate channel '{channel.code}'")
         yield from _check_channel(definition, index, channel)
+        yield from _check_channel_delivery(definition, index, channel)
     yield from _check_steps(definition, language)
+    yield from _check_waiting_list(definition)
     if definition.application is not None:
         yield from _check_application(definition.application)

@@ -273,10 +273,33 @@ class AcceptanceReceipt(Strict):
     quote: NonEmpty | None = None
 
 
+# --- rules as data (ADR 0024): branches named by what they are taken on --------------------------------
+
+
+class BranchOn(StrEnum):
+    """When a branch is taken: the check passed (`success`) or did not (`failure`). (The key is `taken`, not
+    `on`: YAML 1.1 reads a bare `on` as true.)"""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+
+
 class Branch(Strict):
     when: Slug = Field(description="The outcome that takes this branch, e.g. positive / negative / found.")
     next: Slug = Field(description="A step id, or 'end'.")
+    taken: BranchOn = Field(
+        description=(
+            "success: taken when the step's check passes (an automatic check takes it on its own); "
+            "failure: taken when it does not. A branching step has exactly one success branch."
+        )
+    )
+    outcome: Outcome | None = Field(
+        default=None, description="On a deciding step: the decision this branch is taken for (issued/refused/queued)."
+    )
     label: Text | None = None
+
+
+# --- end of rules-as-data block ------------------------------------------------------------------------
 
 
 class Step(Strict):
@@ -323,6 +346,19 @@ class Channel(Strict):
     condition: ChannelCondition | None = None
     application_form: NonEmpty | None = Field(default=None, description="The application form, e.g. 'Standard app. 2'.")
     note: NonEmpty | None = None
+    # --- rules as data (ADR 0024): delivery and receipt per channel ---
+    result_delivery_documents: dict[Delivery, Annotated[list[Slug], Field(min_length=1)]] = Field(
+        default={},
+        description=(
+            "Where result_delivery names several places: the documents delivered to each place other than the "
+            "first; every other result document goes to the first place of result_delivery."
+        ),
+    )
+    gives_acceptance_receipt: bool = Field(
+        default=False,
+        description="The channel gives the definition's acceptance_receipt (with the incoming number) when it files.",
+    )
+    # --- end of rules-as-data block ---
 
 
 class FieldKind(StrEnum):
@@ -364,6 +400,41 @@ class ApplicationSpec(Strict):
     fields: list[ApplicationField] = []
     attachments: list[ApplicationAttachment] = []
     source: NonEmpty = Field(description="A verbatim quote, or 'as the Standard lists'.")
+
+
+# --- rules as data (ADR 0024): the waiting list and the provider's unit -----------------------------------
+
+
+class WaitingListDirection(Strict):
+    """How a case leaves the waiting list: the decision and documents that direct it, and who signs them."""
+
+    outcome: Outcome = Field(description="The case's outcome once directed.")
+    documents: Annotated[list[Slug], Field(min_length=1)] = Field(description="The documents the direction makes.")
+    by: Role = Field(description="The role at the locality who directs the first in line and signs the documents.")
+    quote: NonEmpty | None = None
+
+
+class WaitingList(Strict):
+    """The list a `queued` decision puts a case in, per locality (the provider), in filing order."""
+
+    group_by: Slug | None = Field(
+        default=None, description="The application field whose value splits the list (one list per value)."
+    )
+    person: Slug | None = Field(
+        default=None, description="The application field (kind iin) naming whose place it is; absent: the applicant."
+    )
+    direction: WaitingListDirection
+    quote: NonEmpty | None = None
+
+
+class ProviderUnit(StrEnum):
+    """Which unit of a local executive body takes the service where several kinds of organization qualify."""
+
+    EDUCATION_DEPARTMENT = "education_department"
+    EMPLOYMENT_SOCIAL_DEPARTMENT = "employment_social_department"
+
+
+# --- end of rules-as-data block ------------------------------------------------------------------------
 
 
 class SourceNote(Strict):
@@ -421,6 +492,15 @@ class ServiceDefinition(Strict):
         default=None,
         description="Escalation of overdue tasks (monitoring); absent: the monitor is told 3 working days late.",
     )
+    # --- rules as data (ADR 0024) ---
+    waiting_list: WaitingList | None = Field(
+        default=None, description="The waiting list of a service with a 'queued' outcome, and how a case leaves it."
+    )
+    provider_unit: ProviderUnit | None = Field(
+        default=None,
+        description="The unit that takes the service where the provider kinds let several kinds of organization.",
+    )
+    # --- end of rules-as-data block ---
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, in_force_among
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.upgrade import stored_definition_upgraded
 
 
 class VersionNotFound(LookupError):
@@ -53,7 +54,8 @@ def _seen_remember(version: ServiceVersion, definition: ServiceDefinition) -> No
 def _definition_parsed(sha256: str, number: int, version: ServiceVersion) -> ServiceDefinition:
     # Keyed by the content hash (and the stored number, which the hash leaves out); `version` is
     # not part of the key's meaning: every row with this hash and number holds the same text.
-    return ServiceDefinition.model_validate({**version.definition, "version": number})
+    # A version stored before ADR 0024 is read as the engine then read it (`catalog.upgrade`).
+    return ServiceDefinition.model_validate({**stored_definition_upgraded(version.definition), "version": number})
 
 
 def versions_of(service_id: str) -> QuerySet[ServiceVersion]:

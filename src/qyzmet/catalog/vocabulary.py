@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 Names = dict[str, dict[str, str]]
@@ -90,6 +91,114 @@ VERBS: Final[Names] = {
     "send": {"kk": "Жолдау (ЭҮШ)", "ru": "Отправка (ШЭП)", "en": "Send via gateway"},
     "receive_result": {"kk": "Нәтижені алу", "ru": "Получение результата", "en": "Receive result"},
 }
+
+
+
+# --- rules as data (ADR 0024): what the engine does for each code ----------------------------------------
+
+
+@dataclass(frozen=True)
+class VerbMeaning:
+    """What a step's verb (`does`) means to the engine and the lint. Every verb of the schema has one."""
+
+    signs: bool = False  # whoever completes the step signs every unsigned result document
+    delivers: bool = False  # the step hands the result over (to the place the channel's result_delivery names)
+    ends_with_refusal: bool = False  # a refusal message: the case ends with no result, no decision needed
+    may_decide: bool = False  # a step with this verb may be the deciding step
+    checks: bool = False  # a check: its branches are taken on success / failure
+
+
+VERB_MEANINGS: Final[dict[str, VerbMeaning]] = {
+    "accept": VerbMeaning(checks=True),  # the State Corporation's acceptance may branch on a complete package
+    "register": VerbMeaning(),
+    "resolve": VerbMeaning(),
+    "prepare": VerbMeaning(may_decide=True),
+    "inspect": VerbMeaning(),
+    "sign": VerbMeaning(signs=True, may_decide=True),  # the appeal head decides by signing
+    "forward": VerbMeaning(),
+    "adopt": VerbMeaning(signs=True, may_decide=True),
+    "issue": VerbMeaning(delivers=True),
+    "enqueue": VerbMeaning(may_decide=True),
+    "authenticate": VerbMeaning(),
+    "fill_request": VerbMeaning(),
+    "sign_request": VerbMeaning(),
+    "query_registry": VerbMeaning(),
+    "check": VerbMeaning(checks=True),
+    "notify_refusal": VerbMeaning(ends_with_refusal=True),
+    "send": VerbMeaning(),
+    "receive_result": VerbMeaning(delivers=True),
+}
+
+
+@dataclass(frozen=True)
+class RoleMeaning:
+    """Whether a role's steps complete by themselves when reached (the applicant's and the systems')."""
+
+    automatic: bool = False
+
+
+ROLE_MEANINGS: Final[dict[str, RoleMeaning]] = {
+    "applicant": RoleMeaning(automatic=True),
+    "system": RoleMeaning(automatic=True),
+    "office_clerk": RoleMeaning(),
+    "head": RoleMeaning(),
+    "executor": RoleMeaning(),
+    "sc_operator": RoleMeaning(),
+    "akim_office_specialist": RoleMeaning(),
+    "akim": RoleMeaning(),
+    "akimat": RoleMeaning(),
+}
+
+
+@dataclass(frozen=True)
+class DeliveryMeaning:
+    """Where a result delivered to a place is: online in the applicant's cabinet, or waiting to be handed over."""
+
+    online: bool = False  # in the applicant's personal cabinet as soon as it is issued
+    hands_over: str = ""  # the organization (a schema Organization code) that hands it over in person
+
+
+DELIVERY_MEANINGS: Final[dict[str, DeliveryMeaning]] = {
+    "personal_cabinet": DeliveryMeaning(online=True),
+    "in_person_at_provider": DeliveryMeaning(hands_over="provider"),
+    "state_corporation": DeliveryMeaning(hands_over="state_corporation"),
+    "rural_akim": DeliveryMeaning(hands_over="rural_akim"),
+}
+
+DELIVERIES: Final[Names] = {
+    "personal_cabinet": {"kk": "Жеке кабинет", "ru": "Личный кабинет", "en": "Personal cabinet"},
+    "in_person_at_provider": {
+        "kk": "Көрсетілетін қызметті берушіде қолма-қол",
+        "ru": "Лично у услугодателя",
+        "en": "In person at the provider",
+    },
+    "state_corporation": {
+        "kk": "Мемлекеттік корпорацияда",
+        "ru": "В Государственной корпорации",
+        "en": "At the State Corporation",
+    },
+    "rural_akim": {
+        "kk": "Ауылдық округ әкімінің аппаратында",
+        "ru": "В аппарате акима сельского округа",
+        "en": "At the rural okrug akim's office",
+    },
+}
+
+
+def verb_meaning(verb: str) -> VerbMeaning:
+    return VERB_MEANINGS[verb]
+
+
+def role_is_automatic(role: str) -> bool:
+    return ROLE_MEANINGS[role].automatic
+
+
+def verbs_where(**traits: bool) -> frozenset[str]:
+    """The verbs whose meaning has every trait given, e.g. `verbs_where(signs=True)`."""
+    return frozenset(v for v, m in VERB_MEANINGS.items() if all(getattr(m, k) == want for k, want in traits.items()))
+
+
+# --- end of rules-as-data block ------------------------------------------------------------------------
 
 UNITS: Final[dict[str, dict[str, tuple[str, str, str]]]] = {
     # (one, few, many) forms; Kazakh and English need only the first two.

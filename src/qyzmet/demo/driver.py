@@ -257,7 +257,7 @@ def _completion(task: Task, now: datetime) -> datetime:
 def _action(case: Case, task: Task, actor: User, *, outcome: str, at: datetime, branches: dict[str, str]) -> TaskAction:
     route = route_of(case)
     step = route.get(task.step_id).step
-    branch = branches.get(step.id) or route.default_branch(step)
+    branch = branches.get(step.id) or route.branch_for(step, outcome if step.decides else None)
     decision = ground = None
     if step.decides:
         decision = outcome

@@ -1,4 +1,4 @@
-"""Waiting lists (the preschool queue): directing the first child to a freed place, signed by the clerk."""
+"""Waiting lists: directing the first in line to a freed place, signed by the role the waiting list names."""
 
 from typing import Any
 
@@ -21,9 +21,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 def queue_direct_preview_api(request: HttpRequest, payload: QueueDirectPreviewIn) -> dict[str, Any] | Status[None]:
     """The child the next direction goes to, and the direction documents (exact bytes) to sign; nothing is written.
 
-    204 when nobody is waiting; 409 for anyone but the locality's clerk.
+    204 when nobody is waiting; 409 for anyone but the locality's directing role (the office clerk).
     """
-    preview = queue_direction_preview(locality=organization_get(payload.locality), age_group=payload.age_group,
+    preview = queue_direction_preview(locality=organization_get(payload.locality), group=payload.group,
                                       actor=request_user(request))
     return queue_direction_view(preview) if preview is not None else Status(204, None)
 
@@ -32,7 +32,7 @@ def queue_direct_preview_api(request: HttpRequest, payload: QueueDirectPreviewIn
 def queue_direct_next_api(request: HttpRequest, payload: QueueDirectIn,
                           idempotency_key: str | None = Header(None, alias="Idempotency-Key")
                           ) -> Case | Status[None]:
-    """The locality's clerk directs the first waiting child of an age group, signing the previewed direction.
+    """The locality's clerk directs the first waiting case of a group, signing the previewed direction.
 
     204 when nobody is waiting; 409 (nothing changes) without a valid EDS signature of the clerk over
     the direction the preview showed. A retry with the same Idempotency-Key returns the child it
@@ -40,7 +40,7 @@ def queue_direct_next_api(request: HttpRequest, payload: QueueDirectIn,
     """
     actor = request_user(request)
     case = queue_directed_once(
-        locality=organization_get(payload.locality), age_group=payload.age_group, actor=actor,
+        locality=organization_get(payload.locality), group=payload.group, actor=actor,
         signatures=payload.signatures, now=timezone.now(),
         idempotency_key=idempotency_key_scoped(user=actor, operation="queue-direct", key=idempotency_key),
     )

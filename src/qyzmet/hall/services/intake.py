@@ -30,7 +30,7 @@ from qyzmet.cases.numbers import number_next
 from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.selectors import task_queue_for_user
 from qyzmet.cases.services import Filing, TaskAction, case_file, task_complete
-from qyzmet.cases.workflow import Route
+from qyzmet.cases.workflow import Route, is_automatic
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
@@ -306,7 +306,7 @@ def _intake_file(intake: Intake, definition: ServiceDefinition, *, now: datetime
     """Process 5–6: the signed request reaches the provider's inbox and is registered (the case)."""
     route = Route(definition, CHANNEL)
     decisions = {s.id: branch for s in route.channel.intake
-                 if s.role.value == "system" and (branch := route.default_branch(s)) is not None}
+                 if is_automatic(s) and (branch := route.success_branch(s)) is not None}
     filing = Filing(
         service_version=intake.service_version, channel=CHANNEL, provider=intake.provider,
         applicant_iin=intake.applicant_bin or intake.applicant_iin, applicant_name=intake.applicant_name,
@@ -337,7 +337,7 @@ def _operator_steps_complete(case: Case, intake: Intake, definition: ServiceDefi
         task = task_queue_for_user(intake.operator).filter(case=case, phase="intake").order_by("sequence").first()
         if task is None:
             return
-        branch = route.default_branch(route.get(task.step_id).step)
+        branch = route.success_branch(route.get(task.step_id).step)
         task_complete(task=task, actor=intake.operator, action=TaskAction(branch=branch), now=now)
 
 
