@@ -65,7 +65,7 @@ def test_a_version_runs_from_its_wording_s_entry_into_force_to_the_day_before_th
 @pytest.mark.parametrize(
     ("service_id", "counted_from", "rule_start"),
     [
-        ("wko-2019-guardianship-certificates", "registration", "Настоящее постановление вводится в действие по истечении"),
+        ("wko-2019-guardianship-certificates", "registration", "Настоящее постановление вводится в действие"),
         ("karaganda-2015-child-allowance", "registration", "Осы қаулы алғашқы ресми жарияланған"),
         ("jambyl-2015-adoption-candidates", "act_date", "Осы қаулы әділет органдарында"),
         ("wko-2015-patronat-payment", "act_date", None),
@@ -190,7 +190,9 @@ def test_the_visit_permission_cites_the_standard_with_its_justice_registration_d
 # p.4 ("Основанием … заявление … по форме согласно приложению N Стандарта" / "Стандарттың 1-қосымшасына сәйкес
 # нысан бойынша өтініш"); the portal's e-application cites no appendix.
 APPLICATION_FORMS = {
-    "wko-2019-camp-referrals": {"provider_office": "Standard app. 1", "state_corporation": "Standard app. 1", "portal": None},
+    "wko-2019-camp-referrals": {
+        "provider_office": "Standard app. 1", "state_corporation": "Standard app. 1", "portal": None,
+    },
     "wko-2019-guardianship-establishment": {"state_corporation": "Standard app. 2", "portal": None},
     "wko-2019-guardian-allowance": {"state_corporation": "Standard app. 2", "portal": None},
     "wko-2019-school-meals": {"provider_office": "Standard app. 2", "portal": None},

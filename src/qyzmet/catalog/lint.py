@@ -181,11 +181,13 @@ def _check_entry_into_force(act: ActRef, loc: Loc) -> Iterator[Finding]:
     if force.counted_from == "act_date":
         counted = act.date
     if counted is None:
-        yield Finding((*where, "counted_from"), f"entry into force is counted from the {force.counted_from}, whose date the act does not give")
+        message = f"entry into force is counted from the {force.counted_from}, whose date the act does not give"
+        yield Finding((*where, "counted_from"), message)
         return
     if force.rule is None:
         if force.date != counted or not force.approximate:
-            yield Finding((*where, "date"), f"the act states no rule: entry into force is its own date {counted}, approximate")
+            message = f"the act states no rule: entry into force is its own date {counted}, approximate"
+            yield Finding((*where, "date"), message)
         return
     computed, _ = entry_into_force(force.rule, earliest_publication=counted)
     if computed is None:
@@ -211,7 +213,8 @@ def _check_legal_dates(definition: ServiceDefinition) -> Iterator[Finding]:
     if repeal is not None:
         last_day = repeal.date - dt.timedelta(days=1)
         if definition.effective_to is None or definition.effective_to > last_day:
-            yield Finding(("effective_to",), f"the act was repealed: effective_to is at the latest the day before, {last_day}")
+            message = f"the act was repealed: effective_to is at the latest the day before, {last_day}"
+            yield Finding(("effective_to",), message)
 
 
 def _check_faithful(definition: ServiceDefinition) -> Iterator[Finding]:

@@ -222,7 +222,6 @@ class EntryIntoForce(Strict):
             "act's own date where the text gives no registration date."
         )
     )
-    quote: NonEmpty | None = Field(default=None, description="Where the seed states the rule, verbatim, if not in `rule`.")
 
 
 # --- end faithful ---------------------------------------------------------------------------------------
@@ -296,7 +295,8 @@ class OutcomeBasis(Strict):
     kind: BasisKind
     reference: NonEmpty = Field(description="Where: 'Regulation p.3', 'Standard p.10', the Law on public services.")
     quote: NonEmpty | None = Field(
-        default=None, description="The words, verbatim from the seed; required for 'regulation', else where the seed has them."
+        default=None,
+        description="The words, verbatim from the seed; required for 'regulation', else where the seed has them.",
     )
 
 
