@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from qyzmet.catalog.models import Service, StandardList
 from qyzmet.cases.models import Case, Receipt
+from qyzmet.catalog.models import Service, StandardList
 from tests.backoffice.conftest import APPLICANT, TEREKTI_CLERK, login
 from tests.backoffice.helpers import form_key
 
