@@ -286,3 +286,11 @@ def test_the_standard_lists_and_result_form_quote_the_seed(seeds_dir: Path) -> N
         ]
         for quote in quotes:
             assert quote is None or _normal(quote) in seed, definition.id
+
+
+def test_a_version_cannot_outlast_the_repeal() -> None:
+    # WKO №120 of 01.06.2020 takes effect "со дня первого официального опубликования": the last day is 31.05.2020
+    path = REGULATIONS_DIR / "west-kazakhstan" / "wko-2019-school-meals.yaml"
+    text = _changed(path.read_text(encoding="utf-8"), "effective_to: 2020-05-31\n", "effective_to: 2020-06-01\n")
+    problems = [str(p) for p in load_text(text, "svc.yaml").problems]
+    assert any("effective_to is at the latest the day before it took effect, 2020-05-31" in p for p in problems)

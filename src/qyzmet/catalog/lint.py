@@ -212,8 +212,8 @@ def _check_legal_dates(definition: ServiceDefinition) -> Iterator[Finding]:
     repeal = source.act.repealed_by.entry_into_force if source.act.repealed_by else None
     if repeal is not None:
         last_day = repeal.date - dt.timedelta(days=1)
-        if definition.effective_to is None or definition.effective_to > last_day:
-            message = f"the act was repealed: effective_to is at the latest the day before, {last_day}"
+        if definition.effective_to is not None and definition.effective_to > last_day:
+            message = f"the act was repealed: effective_to is at the latest the day before it took effect, {last_day}"
             yield Finding(("effective_to",), message)
 
 
