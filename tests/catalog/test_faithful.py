@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from qyzmet.catalog.importer import import_act
 from qyzmet.catalog.loader import load_text
 from qyzmet.catalog.registry import REGULATIONS_DIR, catalog_default
 from qyzmet.catalog.schema import BasisKind, ServiceDefinition
@@ -294,3 +295,12 @@ def test_a_version_cannot_outlast_the_repeal() -> None:
     text = _changed(path.read_text(encoding="utf-8"), "effective_to: 2020-05-31\n", "effective_to: 2020-06-01\n")
     problems = [str(p) for p in load_text(text, "svc.yaml").problems]
     assert any("effective_to is at the latest the day before it took effect, 2020-05-31" in p for p in problems)
+
+
+def test_the_importer_drafts_the_same_entry_into_force_record(seeds_dir: Path) -> None:
+    name = "003_f227f3f40e973d3f.txt"
+    (first, *_) = import_act((seeds_dir / name).read_text(encoding="utf-8").replace("\xa0", " "), seed=name)
+    assert first["source"]["act"]["entry_into_force"] == {
+        "date": "2015-11-06", "approximate": True, "counted_from": "registration",
+        "rule": "алғашқы ресми жарияланған күнінен кейін он күнтізбелік күн өткен соң",
+    }

@@ -167,6 +167,11 @@ def legal_source(act_text: str, body: str) -> tuple[dict[str, Any], list[dict[st
     effective, rule = entry_into_force(head[decree.end():] if decree else "", earliest_publication=earliest)
     if effective is not None:
         found["effective_from"] = effective.isoformat()
+        if "act" in found:  # the same record the catalogue keeps and its lint recounts (ADR 0025)
+            found["act"]["entry_into_force"] = {
+                "date": effective.isoformat(), "approximate": True, "rule": rule,
+                "counted_from": "registration" if registered is not None and registered.date else "act_date",
+            }
         review.append({
             "path": "effective_from",
             "reason": f"approximate: the earliest day «{rule}» allows counting from {earliest}; the publication date is not in the text",
