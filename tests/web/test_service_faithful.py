@@ -27,6 +27,7 @@ def test_the_basis_of_each_outcome_is_shown(client: Client) -> None:
     assert "собственные слова регламента" in page
     assert "пункт Стандарта об отказе (регламент называет только положительный результат)" in page
     assert "стандарттың 2-қосымшасына сәйкес нысан бойынша" in page  # the quoted p.3
+    assert "(регламент, пункт 3)" in page and "(Стандарт, пункт 10)" in page
 
 
 def test_the_period_in_force_is_shown_as_approximate(client: Client) -> None:

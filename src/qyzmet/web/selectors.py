@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext
 
 from qyzmet.catalog.diagrams.svg import number_label, text_in
 from qyzmet.catalog.models import Service
@@ -75,6 +78,16 @@ class PeriodInForce:
     rule: str
 
 
+def _reference(reference: str) -> str:
+    """'Regulation p.3' / 'Standard p.10' (the data's notation) in the page's language."""
+    match = re.fullmatch(r"(Regulation|Standard) p\.(\d+)", reference)
+    if match is None:
+        return reference
+    if match.group(1) == "Regulation":
+        return gettext("the regulation, paragraph %(number)s") % {"number": match.group(2)}
+    return gettext("the Standard, paragraph %(number)s") % {"number": match.group(2)}
+
+
 def _bases(definition: ServiceDefinition, language: str) -> tuple[BasisRow, ...]:
     original = definition.source.language.value
     rows = []
@@ -82,7 +95,8 @@ def _bases(definition: ServiceDefinition, language: str) -> tuple[BasisRow, ...]
         documents = " + ".join(text_in(definition.document(d).title, language, original) for d in rule.documents)
         if rule.basis is not None:
             basis = rule.basis
-            rows.append(BasisRow(rule.outcome.value, documents, basis.kind.value, basis.reference, basis.quote or ""))
+            rows.append(BasisRow(rule.outcome.value, documents, basis.kind.value, _reference(basis.reference),
+                                 basis.quote or ""))
     return tuple(rows)
 
 
