@@ -46,6 +46,9 @@ def minimal() -> dict[str, Any]:
                 "number": "1",
                 "date": "2019-01-01",
                 "status": "not_stated",
+                "entry_into_force": {
+                    "date": "2019-01-01", "approximate": True, "rule": None, "counted_from": "act_date",
+                },
             },
         },
         "effective_from": "2019-01-01",
@@ -54,8 +57,16 @@ def minimal() -> dict[str, Any]:
         "cost": "free",
         "forms": ["paper"],
         "documents": [{"id": "certificate", "kind": "certificate", "title": {"ru": "Справка"}}],
-        "outcomes": [{"outcome": "issued", "documents": ["certificate"]}],
+        "outcomes": [
+            {
+                "outcome": "issued",
+                "documents": ["certificate"],
+                "basis": {"kind": "regulation", "reference": "Regulation p.3", "quote": "Результат: справка."},
+            }
+        ],
         "refusal_to_accept": None,
+        "documents_required": {"items": [], "source": "Standard p.9"},
+        "refusal_grounds": {"items": [], "source": "Standard p.10"},
         "procedures": {"back_office": {"steps": [
             _step("register", does="prepare", decides=True, produces=["certificate"]), _step("issue", does="issue"),
         ]}},

@@ -9,6 +9,9 @@ from lxml import etree
 
 from qyzmet.catalog.registry import catalog_default
 
+# The page reads the Standard's lists an administrator keeps (ADR 0025) from the database.
+pytestmark = pytest.mark.django_db
+
 ADMIN_IIN = "871008401427"
 CITIZEN_IIN = "760212350620"
 

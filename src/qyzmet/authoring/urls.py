@@ -13,4 +13,5 @@ urlpatterns = [
     path("versions/<slug:slug>/<int:number>/", views.version_view, name="version"),
     path("versions/<slug:slug>/<int:number>/new-draft/", views.draft_new, name="new"),
     path("versions/<slug:slug>/<int:number>/bpmn/", views.version_bpmn, name="bpmn"),
+    path("standard-lists/<slug:slug>/", views.standard_lists_edit, name="standard_lists"),  # faithful (issue 14)
 ]

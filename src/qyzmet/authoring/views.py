@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -30,10 +31,11 @@ from qyzmet.authoring.services import (
 from qyzmet.catalog.diagrams.bpmn import bpmn_document
 from qyzmet.catalog.diagrams.svg import diagram_svg
 from qyzmet.catalog.errors import VersionRefused
-from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.models import ServiceVersion, StandardList
 from qyzmet.catalog.render import regulation_document, render_html
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version
+from qyzmet.catalog.services import standard_list_save
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.models import User
 
@@ -253,3 +255,39 @@ def version_view(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             "latest": latest,
         },
     )
+
+
+# --- faithful (issue 14): the Standard's p.9/p.10 lists, kept by the oblast's administrators (ADR 0025) ---
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def standard_lists_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The Standard's documents required (p.9) and refusal grounds (p.10) of one service, for its oblast's
+    administrators (404 for anyone else); each list is saved on its own."""
+    latest = latest_version(slug)
+    if latest is None or str(latest.definition.get("jurisdiction")) not in administered_jurisdictions(_user(request)):
+        raise Http404
+    definition = definition_of_version(latest)
+    errors: list[str] = []
+    if request.method == "POST":
+        kind = request.POST.get("kind", "")
+        if kind not in StandardList.Kind.values:
+            raise Http404
+        try:
+            standard_list_save(
+                service_id=slug, kind=kind, items_kk=request.POST.get("items_kk", ""),
+                items_ru=request.POST.get("items_ru", ""), items_en=request.POST.get("items_en", ""),
+                source=request.POST.get("source", ""), actor=_user(request), now=timezone.now(),
+            )
+        except ValidationError as exc:
+            errors = [str(message) for message in exc.messages]
+        else:
+            messages.success(request, _("The list is saved; pages and intake use it from now on."))
+            return redirect("authoring:standard_lists", slug=slug)
+    rows = {row.kind: row for row in StandardList.objects.filter(service__slug=slug)}
+    lists = [(kind, label, rows.get(kind), getattr(definition, kind)) for kind, label in StandardList.Kind.choices]
+    return render(request, "authoring/standard_lists.html",
+                  {"slug": slug, "title": definition.title.get(active_language()) or definition.title.ru,
+                   "lists": lists, "errors": errors, "posted": request.POST if errors else {}},
+                  status=422 if errors else 200)

@@ -20,7 +20,7 @@ from qyzmet.cases.routing import providers_for
 from qyzmet.cases.selectors import deadline_state, task_queue_filtered, task_time_left
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
-from qyzmet.catalog.selectors import definition_of_version, versions_in_force
+from qyzmet.catalog.selectors import definition_of_version, standard_lists_for, versions_in_force
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.identity.access import organizations_where_role
@@ -178,6 +178,7 @@ class IntakeService:
     providers: list[Organization]
     originals_compared: bool
     refusal_to_accept: bool
+    documents_required: tuple[str, ...] = ()  # faithful (issue 14): Standard p.9, the intake checklist
 
 
 def _versions_in_force(on: date) -> list[tuple[ServiceDefinition, ServiceVersion]]:
@@ -193,6 +194,7 @@ def _intake_service(definition: ServiceDefinition, version: ServiceVersion, prov
         definition=definition, providers=providers,
         originals_compared=bool(receipt and receipt.originals_compared_and_returned),
         refusal_to_accept=bool(refusal and party in refusal.by),
+        documents_required=standard_lists_for(definition, language)["documents_required"].items,
     )
 
 

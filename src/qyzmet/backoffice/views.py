@@ -44,6 +44,7 @@ from qyzmet.cases.selectors import QUEUE_VIEWS
 from qyzmet.cases.services import TaskAction, task_complete
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.render import regulation_document, render_html
+from qyzmet.catalog.selectors import checklist_missing
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.errors import LocalizedError, NotFound
 from qyzmet.identity.models import Organization, User
@@ -245,9 +246,27 @@ def _chosen_service(request: HttpRequest, services: list[IntakeService]) -> Inta
     return next((s for s in services if s.slug == slug), None)
 
 
-def _application(request: HttpRequest) -> Application:
+def _presented(request: HttpRequest, service: IntakeService) -> set[int]:
+    """The checklist boxes (Standard p.9) the clerk ticked for this service."""
+    ticked = request.POST.getlist(f"presented-{service.slug}")
+    return {int(value) for value in ticked if value.isdigit() and int(value) < len(service.documents_required)}
+
+
+def _application(request: HttpRequest, service: IntakeService) -> Application:
     names = [line.strip() for line in request.POST.get("documents", "").splitlines() if line.strip()]
+    checked = [item for index, item in enumerate(service.documents_required) if index in _presented(request, service)]
+    names = checked + [name for name in names if name not in checked]
     return Application(form={}, attachments=[{"name": name[:200]} for name in names[:50]], language=active_language())
+
+
+def _checklist_incomplete(request: HttpRequest, service: IntakeService) -> str | None:
+    """Why the package cannot be accepted: a required document (Standard p.9) not ticked, where the regulation
+    lets this desk refuse to accept (then the clerk refuses with the receipt, as for any incomplete package)."""
+    missing = checklist_missing(service.documents_required, _presented(request, service))
+    if not missing or not service.refusal_to_accept:
+        return None
+    return _("The package is incomplete: %(missing)s. Refuse to accept it and give the receipt.") % {
+        "missing": "; ".join(missing)}
 
 
 def _intake_render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200,
@@ -293,6 +312,11 @@ def _intake_post(request: HttpRequest, template: str, context: dict[str, Any], c
         if request.POST.get("intent") == "refuse":
             receipt = _refuse(request, service, channel, context["desk"])
             return _intake_render(request, template, context, status=201, refusal=receipt, service_title=service.title)
+        incomplete = _checklist_incomplete(request, service)
+        if incomplete is not None:
+            missing = checklist_missing(service.documents_required, _presented(request, service))
+            return _intake_render(request, template, context, status=422, notice=incomplete,
+                                  checklist_missing="\n".join(missing))
         case = file(service)
     except LocalizedError as exc:
         return _intake_render(request, template, context, status=422, notice=exc.message(active_language()))
@@ -322,7 +346,7 @@ def intake_office_view(request: HttpRequest) -> HttpResponse:
                                      key=request.POST.get("form_key") or None)
         return office_intake(
             service=service_get(service.slug, on=local_time(now).date()), provider=desk, clerk=user,
-            applicant=_applicant(request), application=_application(request),
+            applicant=_applicant(request), application=_application(request, service),
             originals_compared=request.POST.get("originals_compared") == "on", now=now, idempotency_key=key,
         )
 
@@ -349,7 +373,7 @@ def intake_rural_akim_view(request: HttpRequest) -> HttpResponse:
                                      key=request.POST.get("form_key") or None)
         return rural_akim_intake(
             service=service_get(service.slug, on=local_time(now).date()), akim_office=desk, provider=provider,
-            specialist=user, applicant=_applicant(request), application=_application(request), residence=desk,
+            specialist=user, applicant=_applicant(request), application=_application(request, service), residence=desk,
             now=now, idempotency_key=key,
         )
 

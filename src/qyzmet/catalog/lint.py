@@ -6,11 +6,15 @@ turn it into a `file:line: message` line.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from qyzmet.catalog.importer.acts import entry_into_force
 from qyzmet.catalog.schema import (
+    ActRef,
     ApplicationSpec,
+    BasisKind,
     BranchOn,
     Channel,
     FieldKind,
@@ -318,6 +322,70 @@ def _check_application(spec: ApplicationSpec) -> Iterator[Finding]:
                           f"field '{field.id}': choices go with kind 'choice', and a choice field needs them")
 
 
+# --- faithful (issue 14): dates from the acts' own rules, outcome bases, Standard p.9/p.10 ---------------
+
+
+def _check_entry_into_force(act: ActRef, loc: Loc) -> Iterator[Finding]:
+    """The recorded day is the one the act's own rule gives (the importer's reading of it: one home)."""
+    force = act.entry_into_force
+    if force is None:
+        return
+    where = (*loc, "entry_into_force")
+    counted = act.registration.date if force.counted_from == "registration" and act.registration else None
+    if force.counted_from == "act_date":
+        counted = act.date
+    if counted is None:
+        message = f"entry into force is counted from the {force.counted_from}, whose date the act does not give"
+        yield Finding((*where, "counted_from"), message)
+        return
+    if force.rule is None:
+        if force.date != counted or not force.approximate:
+            message = f"the act states no rule: entry into force is its own date {counted}, approximate"
+            yield Finding((*where, "date"), message)
+        return
+    computed, _ = entry_into_force(force.rule, earliest_publication=counted)
+    if computed is None:
+        yield Finding((*where, "rule"), "the rule is not one the catalogue reads (see catalog.importer.acts)")
+    elif computed != force.date:
+        yield Finding((*where, "date"), f"the rule counted from {counted} gives {computed}, not {force.date}")
+
+
+def _check_legal_dates(definition: ServiceDefinition) -> Iterator[Finding]:
+    source = definition.source
+    yield from _check_entry_into_force(source.act, ("source", "act"))
+    if source.act.repealed_by is not None:
+        yield from _check_entry_into_force(source.act.repealed_by, ("source", "act", "repealed_by"))
+    if source.wording is not None:
+        yield from _check_entry_into_force(source.wording, ("source", "wording"))
+    in_force = (source.wording or source.act).entry_into_force
+    if in_force is None:
+        yield Finding(("source", "wording" if source.wording else "act"), "the act's entry into force is not recorded")
+    elif definition.effective_from < in_force.date:
+        # A later version (a new wording loaded by an administrator) may start later, never earlier.
+        yield Finding(("effective_from",), f"effective_from is before the wording entered into force, {in_force.date}")
+    repeal = source.act.repealed_by.entry_into_force if source.act.repealed_by else None
+    if repeal is not None:
+        last_day = repeal.date - dt.timedelta(days=1)
+        if definition.effective_to is not None and definition.effective_to > last_day:
+            message = f"the act was repealed: effective_to is at the latest the day before it took effect, {last_day}"
+            yield Finding(("effective_to",), message)
+
+
+def _check_faithful(definition: ServiceDefinition) -> Iterator[Finding]:
+    yield from _check_legal_dates(definition)
+    for i, rule in enumerate(definition.outcomes):
+        if rule.basis is None:
+            yield Finding(("outcomes", i), f"outcome '{rule.outcome}' records no basis")
+        elif rule.basis.kind == BasisKind.REGULATION and rule.basis.quote is None:
+            yield Finding(("outcomes", i, "basis", "quote"), "a basis in the regulation quotes its words")
+    for key in ("documents_required", "refusal_grounds"):
+        if getattr(definition, key) is None:
+            yield Finding((key,), f"'{key}' is missing (an empty list with its source says 'as the Standard lists')")
+
+
+# --- end faithful ---------------------------------------------------------------------------------------
+
+
 def lint_definition(definition: ServiceDefinition) -> Iterator[Finding]:
     """Yield every structural problem of one definition."""
     language = definition.source.language.value
@@ -345,3 +413,5 @@ def lint_definition(definition: ServiceDefinition) -> Iterator[Finding]:
     yield from _check_waiting_list(definition)
     if definition.application is not None:
         yield from _check_application(definition.application)
+    if definition.kind == "service":
+        yield from _check_faithful(definition)  # faithful (issue 14)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 class Service(models.Model):
@@ -66,3 +69,55 @@ class ServiceVersion(models.Model):
         if not self._state.adding:
             raise VersionImmutable(f"{self} is stored and never changed; load the new text as the next version")
         super().save(*args, **kwargs)
+
+
+# --- faithful (issue 14): the Standard's p.9 and p.10 lists, administered beside the versions (ADR 0025) ---
+
+
+class StandardList(models.Model):
+    """A list a service's Standard gives that the regulation only cites: p.9 documents, p.10 refusal grounds.
+
+    Kept beside the immutable versions, keyed by service, because it is the Standard's content (a ministerial
+    order amended on its own schedule), not the regulation's text: an administrator fills it in the Django
+    admin; cases record the checklist the clerk ticked, so an edit never changes a case's past (ADR 0025).
+    """
+
+    class Kind(models.TextChoices):
+        DOCUMENTS_REQUIRED = "documents_required", _("Documents required (Standard p.9)")
+        REFUSAL_GROUNDS = "refusal_grounds", _("Grounds for refusal (Standard p.10)")
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="standard_lists")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    items_kk = models.TextField(_("items in Kazakh"), help_text=_("One item per line."))
+    items_ru = models.TextField(_("items in Russian"), help_text=_("One item per line, in the same order."))
+    items_en = models.TextField(_("items in English"), blank=True,
+                                help_text=_("Optional; one item per line, in the same order."))
+    source = models.CharField(_("source"), max_length=300,
+                              help_text=_("Where the list is written, e.g. 'Standard p.9, order №198 (reg. №11184)'."))
+    updated_at = models.DateTimeField(_("updated at"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+
+    class Meta:
+        ordering = ["service__slug", "kind"]
+        constraints = [models.UniqueConstraint(fields=["service", "kind"], name="catalog_standard_list_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.service.slug}: {self.kind}"
+
+    @staticmethod
+    def _lines(text: str) -> list[str]:
+        return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+    def items(self, language: str) -> list[str]:
+        """The items in `language` (Russian where no English is given)."""
+        text = {"kk": self.items_kk, "ru": self.items_ru, "en": self.items_en}.get(language) or self.items_ru
+        return self._lines(text)
+
+    def clean(self) -> None:
+        counts = {key: len(self._lines(getattr(self, f"items_{key}"))) for key in ("kk", "ru", "en")}
+        if counts["kk"] != counts["ru"] or counts["en"] not in (0, counts["ru"]):
+            raise ValidationError(_("Give the same number of items (lines) in each language."))
+
+
+# --- end faithful ---

@@ -207,6 +207,26 @@ class Registration(Strict):
     body: NonEmpty | None = None
 
 
+# --- faithful (issue 14): when an act entered into force, as its own text allows ----------------------
+
+
+class EntryIntoForce(Strict):
+    """When an act entered into force, computed from the act's own rule (see `catalog.lint`)."""
+
+    date: dt.date = Field(description="The earliest day the act's rule allows.")
+    approximate: bool = Field(description="True where the day depends on a publication date the text does not give.")
+    rule: NonEmpty | None = Field(description="The act's rule of entry into force, quoted; null where it states none.")
+    counted_from: Literal["registration", "act_date"] = Field(
+        description=(
+            "The earliest possible publication the rule is counted from: the state registration's date, or the "
+            "act's own date where the text gives no registration date."
+        )
+    )
+
+
+# --- end faithful ---------------------------------------------------------------------------------------
+
+
 class ActRef(Strict):
     body: NonEmpty
     kind: NonEmpty = Field(description="resolution, order, …, in the act's language")
@@ -214,6 +234,10 @@ class ActRef(Strict):
     date: dt.date | None
     title: NonEmpty | None = None
     registration: Registration | None = Field(default=None, description="State registration by the justice body.")
+    # faithful (issue 14)
+    entry_into_force: EntryIntoForce | None = Field(
+        default=None, description="When the act entered into force, from its own rule."
+    )
 
 
 class LegalAct(ActRef):
@@ -229,6 +253,14 @@ class Source(Strict):
     oblast: Text
     act: LegalAct
     standard: ActRef | None = None
+    # faithful (issue 14)
+    wording: ActRef | None = Field(
+        default=None,
+        description=(
+            "The amending act whose wording this definition encodes (the seed gives the regulation 'in the "
+            "wording of' it); null: the approving act's own wording. `effective_from` follows its entry into force."
+        ),
+    )
     quote_start: NonEmpty | None = Field(
         default=None, description="A short verbatim phrase that locates the regulation in the seed."
     )
@@ -248,6 +280,53 @@ class ResultDocument(Strict):
     note: NonEmpty | None = None
 
 
+# --- faithful (issue 14): outcome basis, result form, Standard p.9 and p.10 ------------------------------
+
+
+class BasisKind(StrEnum):
+    """Where an outcome rests: the regulation's own words, or the law / the Standard it refers to."""
+
+    REGULATION = "regulation"
+    STANDARD = "standard"
+    LAW = "law"
+
+
+class OutcomeBasis(Strict):
+    kind: BasisKind
+    reference: NonEmpty = Field(description="Where: 'Regulation p.3', 'Standard p.10', the Law on public services.")
+    quote: NonEmpty | None = Field(
+        default=None,
+        description="The words, verbatim from the seed; required for 'regulation', else where the seed has them.",
+    )
+
+
+class ResultForm(StrEnum):
+    ELECTRONIC = "electronic"
+    PAPER = "paper"
+
+
+class ResultPresentation(Strict):
+    """The form the result is presented in (нәтижесін ұсыну нысаны / форма предоставления результата)."""
+
+    forms: Annotated[list[ResultForm], Field(min_length=1)]
+    quote: NonEmpty
+
+
+class StandardList(Strict):
+    """A list the Standard gives (p.9 documents required, p.10 refusal grounds) and where it comes from.
+
+    The seeds cite these paragraphs without reproducing them: `items` stays empty, and the service
+    shows "as the Standard lists"; an administrator fills the list kept beside the catalogue (ADR 0025).
+    """
+
+    items: list[Text] = []
+    source: NonEmpty = Field(description="The paragraph of the Standard, e.g. 'Standard p.9'.")
+    quote: NonEmpty | None = Field(default=None, description="The regulation's words that refer to it, verbatim.")
+
+
+# --- end faithful ---------------------------------------------------------------------------------------
+
+
 class OutcomeRule(Strict):
     """Which documents make up the result for an outcome; several documents form a composite result."""
 
@@ -255,6 +334,8 @@ class OutcomeRule(Strict):
     documents: Annotated[list[Slug], Field(min_length=1)]
     channels: list[ChannelCode] | None = Field(default=None, description="Restrict to these channels.")
     condition: Text | None = None
+    # faithful (issue 14); required by the lint for every outcome of a service
+    basis: OutcomeBasis | None = None
 
 
 class RefusalToAccept(Strict):
@@ -501,6 +582,13 @@ class ServiceDefinition(Strict):
         description="The unit that takes the service where the provider kinds let several kinds of organization.",
     )
     # --- end of rules-as-data block ---
+    # --- faithful (issue 14) ---
+    result_presentation: ResultPresentation | None = Field(
+        default=None, description="The form the result is presented in, where the text states it."
+    )
+    documents_required: StandardList | None = Field(default=None, description="Standard p.9: the documents required.")
+    refusal_grounds: StandardList | None = Field(default=None, description="Standard p.10: the grounds for refusal.")
+    # --- end faithful ---
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.models import ServiceVersion, StandardList
 from qyzmet.catalog.registry import ServiceNotFound, in_force_among
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.upgrade import stored_definition_upgraded
@@ -119,3 +120,43 @@ def version_summary(version: ServiceVersion) -> dict[str, Any]:
         "loaded_at": version.loaded_at.isoformat(),
         "cases_filed": getattr(version, "cases_filed", None),
     }
+
+
+# --- faithful (issue 14): the Standard's p.9/p.10 lists as shown and checked (ADR 0025) -------------------
+
+
+@dataclass(frozen=True)
+class StandardListShown:
+    """One of the Standard's lists in a language: the administered one, else the definition's, else none."""
+
+    kind: str
+    items: tuple[str, ...]
+    source: str
+    administered: bool
+
+
+def standard_lists_for(definition: ServiceDefinition, language: str) -> dict[str, StandardListShown]:
+    """`documents_required` and `refusal_grounds` of a service in `language`.
+
+    An empty `items` means the Standard's list is not in the catalogue: pages then say "as the Standard lists".
+    """
+    administered = {row.kind: row for row in StandardList.objects.filter(service__slug=definition.id)}
+    shown: dict[str, StandardListShown] = {}
+    for kind in (StandardList.Kind.DOCUMENTS_REQUIRED.value, StandardList.Kind.REFUSAL_GROUNDS.value):
+        row = administered.get(kind)
+        items = row.items(language) if row else []
+        if items and row is not None:
+            shown[kind] = StandardListShown(kind, tuple(items), row.source, administered=True)
+            continue
+        listed = getattr(definition, kind)
+        texts = tuple(t.get(language) or t.get("ru") or t.get("kk") or "" for t in listed.items) if listed else ()
+        shown[kind] = StandardListShown(kind, texts, listed.source if listed else "", administered=False)
+    return shown
+
+
+def checklist_missing(required: tuple[str, ...], presented: set[int]) -> list[str]:
+    """The required documents (Standard p.9) whose box the clerk did not tick: the package is then incomplete."""
+    return [item for index, item in enumerate(required) if index not in presented]
+
+
+# --- end faithful ---

@@ -11,7 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from qyzmet.catalog import errors
-from qyzmet.catalog.models import Service, ServiceVersion
+from qyzmet.catalog.models import Service, ServiceVersion, StandardList
 from qyzmet.catalog.registry import Catalog
 from qyzmet.catalog.schema import ServiceDefinition
 
@@ -106,3 +106,30 @@ def version_publish(*, definition: ServiceDefinition, now: datetime) -> ServiceV
     if not loaded.created:
         raise errors.unchanged()
     return loaded.version
+
+
+# --- faithful (issue 14): the Standard's p.9/p.10 lists an administrator keeps (ADR 0025) --------------
+
+
+@transaction.atomic
+def standard_list_save(
+    *, service_id: str, kind: str, items_kk: str, items_ru: str, items_en: str, source: str, actor: Any,
+    now: datetime,
+) -> StandardList:
+    """Create or replace one of a service's Standard lists (p.9 documents, p.10 refusal grounds).
+
+    The caller has checked that `actor` administers the service's oblast. Raises ValidationError (and
+    writes nothing) when the languages give different numbers of items or a field is missing. Filed cases
+    keep the documents their intake recorded; only later intakes and pages see the new list.
+    """
+    service = Service.objects.get(slug=service_id)
+    row = StandardList.objects.select_for_update().filter(service=service, kind=kind).first()
+    row = row or StandardList(service=service, kind=kind)
+    row.items_kk, row.items_ru, row.items_en, row.source = items_kk, items_ru, items_en, source.strip()
+    row.updated_at, row.updated_by = now, actor
+    row.full_clean()
+    row.save()
+    return row
+
+
+# --- end faithful ---

@@ -16,7 +16,7 @@ from qyzmet.cases.routing import providers_for
 from qyzmet.cases.selectors import TimeLeft, queue_position, task_time_left
 from qyzmet.catalog.models import Service
 from qyzmet.catalog.schema import ApplicationSpec, ServiceDefinition, Text
-from qyzmet.catalog.selectors import definition_of_version
+from qyzmet.catalog.selectors import StandardListShown, definition_of_version, standard_lists_for
 from qyzmet.gateway.selectors import SubjectLookup, lookups_of_subject
 from qyzmet.hall.selectors import intakes_of_applicant
 from qyzmet.hall.services.intake import intake_message
@@ -150,6 +150,7 @@ class ApplyPage:
     fields: list[FieldView]
     attachments: list[AttachmentView]
     source: str
+    standard_lists: tuple[StandardListShown, ...] = ()  # faithful (issue 14): Standard p.9 / p.10
 
 
 def _text(text: Text | None, language: str) -> str:
@@ -174,6 +175,7 @@ def apply_page(definition: ServiceDefinition, language: str) -> ApplyPage:
         results=[(_text(d.title, language), d.form or "") for d in definition.documents if not d.intermediate],
         providers=list(providers_for(definition).order_by("path")) if portal else [],
         fields=fields, attachments=attachments, source=definition.application.source if definition.application else "",
+        standard_lists=tuple(standard_lists_for(definition, language).values()),
     )
 
 

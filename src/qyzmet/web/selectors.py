@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
+
+from django.utils.translation import gettext
 
 from qyzmet.catalog.diagrams.svg import number_label, text_in
 from qyzmet.catalog.models import Service
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import StandardListShown, standard_lists_for
 from qyzmet.catalog.vocabulary import CHANNELS, ORGANIZATIONS, ROLES, duration_phrase, name
 
 FIELD_ORDER = ("family_children", "social_labour", "preschool")
@@ -57,6 +62,52 @@ class ChannelBlock:
 
 
 @dataclass(frozen=True)
+class BasisRow:
+    outcome: str
+    documents: str
+    kind: str  # regulation / standard / law
+    reference: str
+    quote: str
+
+
+@dataclass(frozen=True)
+class PeriodInForce:
+    effective_from: dt.date
+    effective_to: dt.date | None
+    approximate: bool
+    rule: str
+
+
+def _reference(reference: str) -> str:
+    """'Regulation p.3' / 'Standard p.10' (the data's notation) in the page's language."""
+    match = re.fullmatch(r"(Regulation|Standard) p\.(\d+)", reference)
+    if match is None:
+        return reference
+    if match.group(1) == "Regulation":
+        return gettext("the regulation, paragraph %(number)s") % {"number": match.group(2)}
+    return gettext("the Standard, paragraph %(number)s") % {"number": match.group(2)}
+
+
+def _bases(definition: ServiceDefinition, language: str) -> tuple[BasisRow, ...]:
+    original = definition.source.language.value
+    rows = []
+    for rule in definition.outcomes:
+        documents = " + ".join(text_in(definition.document(d).title, language, original) for d in rule.documents)
+        if rule.basis is not None:
+            basis = rule.basis
+            rows.append(BasisRow(rule.outcome.value, documents, basis.kind.value, _reference(basis.reference),
+                                 basis.quote or ""))
+    return tuple(rows)
+
+
+def _period(definition: ServiceDefinition) -> PeriodInForce | None:
+    force = (definition.source.wording or definition.source.act).entry_into_force
+    if force is None:
+        return None
+    return PeriodInForce(definition.effective_from, definition.effective_to, force.approximate, force.rule or "")
+
+
+@dataclass(frozen=True)
 class ServicePage:
     id: str
     version: int
@@ -66,6 +117,11 @@ class ServicePage:
     act: str
     channels: tuple[ChannelBlock, ...]
     results: tuple[tuple[str, str], ...]  # (outcome, documents)
+    # faithful (issue 14): each outcome's basis, the period in force, the Standard's p.9/p.10 lists
+    bases: tuple[BasisRow, ...] = ()
+    period: PeriodInForce | None = None
+    standard_lists: tuple[StandardListShown, ...] = ()
+    source_language: str = ""
 
 
 def service_page(definition: ServiceDefinition, language: str) -> ServicePage:
@@ -111,4 +167,8 @@ def service_page(definition: ServiceDefinition, language: str) -> ServicePage:
         act=f"{act.body}, {act.kind} № {act.number}" + (f", {act.date.isoformat()}" if act.date else ""),
         channels=tuple(channels),
         results=tuple(results),
+        bases=_bases(definition, language),
+        period=_period(definition),
+        standard_lists=tuple(standard_lists_for(definition, language).values()),
+        source_language=original,
     )

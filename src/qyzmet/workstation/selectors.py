@@ -17,7 +17,7 @@ from qyzmet.cases.models import Task
 from qyzmet.cases.routing import providers_for
 from qyzmet.cases.workflow import DELIVERING_VERBS
 from qyzmet.catalog.registry import ServiceNotFound
-from qyzmet.catalog.selectors import definition_of_version, services_in_force, version_in_force
+from qyzmet.catalog.selectors import definition_of_version, services_in_force, standard_lists_for, version_in_force
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.gateway.selectors import lookup_is_waiting, messages_for_reference
@@ -48,6 +48,9 @@ class KioskService:
 
     id: str
     title: str
+    # faithful (issue 14): the Standard p.9 checklist, and whether the State Corporation may refuse to accept
+    documents_required: tuple[str, ...] = ()
+    refuses_incomplete: bool = False
 
 
 def _title(titles: dict[str, str], language: str) -> str:
@@ -62,7 +65,12 @@ def kiosk_services(branch: Organization, *, on: date, language: str) -> list[Kio
         if current.jurisdiction != oblast:
             continue
         if CHANNEL in {channel.code.value for channel in current.channels}:
-            services.append(KioskService(current.id, _title(current.title.as_dict(), language)))
+            refusal = current.refusal_to_accept
+            services.append(KioskService(
+                current.id, _title(current.title.as_dict(), language),
+                documents_required=standard_lists_for(current, language)["documents_required"].items,
+                refuses_incomplete=bool(refusal and "state_corporation" in refusal.by),
+            ))
     return sorted(services, key=lambda service: service.title)
 
 

@@ -147,11 +147,15 @@ ACTS = {
     S26: ("39/2", dt.date(2016, 2, 19), "not_stated", None, None, "172", dt.date(2015, 4, 7)),
 }
 
-# effective_from = the act's date (no entry-into-force date is stated); effective_to = the repealing act's date.
+# effective_from = the earliest day the act's own rule allows (issue 14); effective_to = the day before the repeal
+# took effect. 000 and 004 state no rule: the act's own date. 001 (№332 of 31.12.2015, no registration date in the
+# text): "алғашқы ресми жарияланған күнінен кейін күнтізбелік он күн өткен соң" counted from 31.12.2015: the days
+# 1-10 January pass, in force 11.01.2016. Its repeal (№189 of 20.08.2020, the same rule): 21-30 August pass,
+# in force 31.08.2020, so the regulation's last day is 30.08.2020.
 PERIODS = {
     S01: (dt.date(2015, 6, 30), None),
-    S02: (dt.date(2015, 12, 31), dt.date(2020, 8, 20)),
-    S03: (dt.date(2015, 12, 31), dt.date(2020, 8, 20)),
+    S02: (dt.date(2016, 1, 11), dt.date(2020, 8, 30)),
+    S03: (dt.date(2016, 1, 11), dt.date(2020, 8, 30)),
     S26: (dt.date(2016, 2, 19), None),
 }
 

@@ -183,8 +183,10 @@ def test_act_standard_and_dates(service_id: str) -> None:
     standard = definition.source.standard
     assert standard is not None
     assert (standard.number, standard.date) == ("279", dt.date(2015, 4, 28))
-    assert definition.effective_from == dt.date(2015, 9, 22)
-    assert definition.effective_to == dt.date(2016, 5, 30)
+    # registered 26.10.2015, in force ten calendar days after publication: 27.10-05.11 pass, 06.11.2015;
+    # repealed by №37/03 of 30.05.2016 under the same rule: 31.05-09.06 pass, in force 10.06, last day 09.06.2016
+    assert definition.effective_from == dt.date(2015, 11, 6)
+    assert definition.effective_to == dt.date(2016, 6, 9)
     assert definition.refusal_to_accept is None
     assert definition.acceptance_receipt is None
     assert any("55 / 05" in note.reconciliation for note in definition.source_notes)

@@ -258,9 +258,12 @@ def test_act(service_id: str) -> None:
     assert (act.repealed_by.number, act.repealed_by.date) == ("120", dt.date(2020, 6, 1))
     amended = [(a.number, a.date) for a in act.amended_by]
     assert amended == ([("156", dt.date(2019, 6, 28))] if service_id in (CAMP, ESTABLISHMENT) else [])
-    # no publication date in the seed: the act's date, and the repealing act's date
-    assert definition.effective_from == dt.date(2019, 3, 29)
-    assert definition.effective_to == dt.date(2020, 6, 1)
+    # №62 registered 02.04.2019, in force ten calendar days after publication: 03-12.04 pass, 13.04.2019.
+    # The wording of №156 of 28.06.2019 (no registration date in the seed): 29.06-08.07 pass, 09.07.2019.
+    # Repealed by №120 of 01.06.2020 "со дня первого официального опубликования": last day 31.05.2020.
+    expected_from = dt.date(2019, 7, 9) if service_id in (CAMP, ESTABLISHMENT) else dt.date(2019, 4, 13)
+    assert definition.effective_from == expected_from
+    assert definition.effective_to == dt.date(2020, 5, 31)
     assert definition.source.standard is not None
     assert (definition.source.standard.number, definition.source.standard.date) == ("198", dt.date(2015, 4, 13))
     assert definition.source.language.value == "ru"

@@ -103,6 +103,9 @@ def standard(body: str) -> ActFound | None:
 _FORCE = (
     r"по\s+истечении\s+(?P<days>[а-я]+|\d+)\s+календарных\s+дней\s+после\s+дня\s+(?:его\s+)?первого\s+официального\s+опубликования",
     r"алғашқы\s+ресми\s+жарияланған\s+күнінен\s+кейін\s+(?:күнтізбелік\s+)?(?P<days>[а-яәіңғүұқөһ]+|\d+)\s+(?:күнтізбелік\s+)?күн\s+өткен\s+соң",
+    # "from the day of its first official publication": in force on the publication day itself
+    r"вводится\s+в\s+действие\s+со\s+дня\s+(?:его\s+)?первого\s+официального\s+опубликования",
+    r"алғашқы\s+ресми\s+жарияланған\s+күнінен\s+бастап\s+қолданысқа\s+енгізіледі",
 )
 
 
@@ -113,7 +116,9 @@ def entry_into_force(text: str, *, earliest_publication: date | None) -> tuple[d
         match = re.search(pattern, flat, re.IGNORECASE)
         if match is None:
             continue
-        written = match.group("days")
+        written = match.groupdict().get("days")
+        if written is None:
+            return earliest_publication, match.group(0)
         days = int(written) if written.isdigit() else number_from_words(written)
         if days is None or earliest_publication is None:
             return None, match.group(0)
@@ -162,6 +167,11 @@ def legal_source(act_text: str, body: str) -> tuple[dict[str, Any], list[dict[st
     effective, rule = entry_into_force(head[decree.end():] if decree else "", earliest_publication=earliest)
     if effective is not None:
         found["effective_from"] = effective.isoformat()
+        if "act" in found:  # the same record the catalogue keeps and its lint recounts (ADR 0025)
+            found["act"]["entry_into_force"] = {
+                "date": effective.isoformat(), "approximate": True, "rule": rule,
+                "counted_from": "registration" if registered is not None and registered.date else "act_date",
+            }
         review.append({
             "path": "effective_from",
             "reason": f"approximate: the earliest day «{rule}» allows counting from {earliest}; the publication date is not in the text",

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qyzmet.api.errors import ApiError
 from qyzmet.api.services import sc_request_id, sc_request_preview
+from qyzmet.catalog.selectors import checklist_missing
 from qyzmet.core.i18n import active_language
 from qyzmet.hall.services import (
     intake_message,
@@ -64,11 +65,34 @@ def intake(request: HttpRequest, operator: User, branch: Organization) -> HttpRe
     """Step 1: the operator enters the application; then the exact request bytes to sign (step 2)."""
     if request.method == "GET":
         form = _intake_form(IntakeForm, branch)
-        return render(request, "workstation/intake_form.html", {"form": form, "branch": branch})
+        return render(request, "workstation/intake_form.html", _form_context(form, branch))
     form = _intake_form(IntakeForm, branch, request.POST)
-    if not form.is_valid():
-        return render(request, "workstation/intake_form.html", {"form": form, "branch": branch}, status=422)
+    if not form.is_valid() or not _checklist_complete(request, form, branch):
+        return render(request, "workstation/intake_form.html", _form_context(form, branch), status=422)
     return _sign_page(request, form, operator, branch)
+
+
+def _form_context(form: IntakeForm, branch: Organization) -> dict[str, Any]:
+    services = selectors.kiosk_services(branch, on=timezone.localdate(), language=active_language())
+    return {"form": form, "branch": branch, "checklists": [s for s in services if s.documents_required]}
+
+
+def _checklist_complete(request: HttpRequest, form: IntakeForm, branch: Organization) -> bool:
+    """The operator's ticks against the Standard p.9 checklist: the ticked documents join the package; an
+    unticked one stops intake where the regulation lets the State Corporation refuse to accept."""
+    service = next((s for s in selectors.kiosk_services(branch, on=timezone.localdate(), language=active_language())
+                    if s.id == form.cleaned_data["service"]), None)
+    if service is None or not service.documents_required:
+        return True
+    ticked = {int(v) for v in request.POST.getlist(f"presented-{service.id}") if v.isdigit()}
+    presented = [item for index, item in enumerate(service.documents_required) if index in ticked]
+    form.cleaned_data["documents"] = presented + [d for d in form.cleaned_data["documents"] if d not in presented]
+    missing = checklist_missing(service.documents_required, ticked)
+    if missing and service.refuses_incomplete:
+        form.add_error(None, _("The package is incomplete: %(missing)s. Refuse to accept it and give the receipt.")
+                       % {"missing": "; ".join(missing)})
+        return False
+    return True
 
 
 @require_POST
