@@ -224,6 +224,9 @@ def test_a_step_done_at_its_deadline_is_on_time_and_one_done_a_minute_later_is_l
     # the timeline row the applicant and the staff read (API and pages)
     later = at(2026, 9, 8, 12, 0)
     assert (task_row(register, now=later)["overdue"], task_row(resolve, now=later)["overdue"]) == (False, True)
+    # the time-left figure the pages show says the same: late, in its first started working day
+    late = task_time_left(resolve, later)
+    assert late is not None and (late.left, late.overdue) == (-1, True)
 
 
 def test_refusal_needs_a_ground_and_changes_nothing_without_it() -> None:

@@ -16,6 +16,9 @@ from qyzmet.catalog.upgrade import stored_definition_upgraded
 from qyzmet.catalog.vocabulary import DELIVERIES, DELIVERY_MEANINGS, ROLE_MEANINGS, VERB_MEANINGS, VERBS
 from tests.catalog.test_validate import _step, minimal, problems_of
 
+# What every outcome records since the catalogue cites its basis (faithful metadata, ADR 0025).
+BASIS = {"kind": "regulation", "reference": "Regulation p.3", "quote": "Результат."}
+
 
 def messages(data: dict[str, Any]) -> list[str]:
     return [p.split(": ", 1)[1] for p in problems_of(data)]
@@ -113,8 +116,8 @@ def test_a_deciding_branch_is_held_only_to_the_documents_of_its_own_outcome() ->
     data = minimal()
     data["documents"] += [{"id": "resolution", "kind": "akimat_resolution", "title": {"ru": "Постановление"}},
                           {"id": "refusal", "kind": "motivated_refusal", "title": {"ru": "Отказ"}}]
-    data["outcomes"] = [{"outcome": "issued", "documents": ["resolution"]},
-                        {"outcome": "refused", "documents": ["refusal"]}]
+    data["outcomes"] = [{"outcome": "issued", "documents": ["resolution"], "basis": BASIS},
+                        {"outcome": "refused", "documents": ["refusal"], "basis": BASIS}]
     steps(data)[0] |= {"produces": ["refusal"], "branches": [
         {"when": "positive", "next": "adopt", "taken": "success", "outcome": "issued"},
         {"when": "negative", "next": "issue", "taken": "failure", "outcome": "refused"},
@@ -213,7 +216,7 @@ def test_a_channel_giving_a_receipt_needs_the_receipt_described() -> None:
 
 def queued(data: dict[str, Any]) -> dict[str, Any]:
     data["documents"].append({"id": "queue_notice", "kind": "queue_number", "title": {"ru": "Уведомление"}})
-    data["outcomes"].append({"outcome": "queued", "documents": ["queue_notice"]})
+    data["outcomes"].append({"outcome": "queued", "documents": ["queue_notice"], "basis": BASIS})
     steps(data)[0] |= {"does": "enqueue", "produces": ["certificate", "queue_notice"]}
     data["application"] = {"source": "as the Standard lists", "fields": [
         {"id": "child_iin", "kind": "iin", "label": {"kk": "ЖСН", "ru": "ИИН"}},

@@ -99,7 +99,10 @@ def task_time_left(task: Task, now: datetime) -> TimeLeft | None:
     end = task.completed_at or now
     used = elapsed(task.started_at, end, unit, hours=hours)
     left = remaining(task.due_at, end, unit, hours=hours)
-    return TimeLeft(unit.value, used, left, left < 0)
+    # Late is past the deadline itself (the rule the API and the sweep use), not "a whole unit late":
+    # a working-day step finished one office minute late is overdue, in its first started day.
+    overdue = end > task.due_at
+    return TimeLeft(unit.value, used, min(left, -1) if overdue else left, overdue)
 
 
 def queue_position(entry: QueueEntry) -> int | None:
