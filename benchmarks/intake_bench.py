@@ -136,6 +136,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--task-workers", type=int, default=1, help="task worker processes beside the server")
     parser.add_argument("--tasks-backend", choices=["database", "redis"], default="database",
                         help="where queued tasks wait (redis: RQ on REDIS_URL)")
+    parser.add_argument("--no-pgbench", action="store_true", help="leave out the pgbench comparison")
     args, _ = parser.parse_known_args(argv)
     levels = [int(n) for n in (args.clients or ("8,32" if args.quick else "8,32,64")).split(",")]
     seconds = args.seconds or (8.0 if args.quick else 20.0)
@@ -150,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = f"http://127.0.0.1:{port}"
     backend = {"QYZMET_TASKS_BACKEND": args.tasks_backend}
     server = server_start(database_url, port=port, server=args.server, workers=args.workers, threads=args.threads,
-                          source=args.source, **backend)
+                          source=args.source, QYZMET_LOG_LEVEL="WARNING", **backend)
     plan["tokens"] = loadgen.tokens(base, plan)
     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     task_workers = [worker_start(database_url, **backend) for _ in range(args.task_workers)]
@@ -163,6 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Server CPU per application, warm-up included on both sides: the figure the machine's load moves least.
             row["cpu_ms_per_app"] = ratio(
                 (env.tree_cpu_seconds(server.pid) - cpu_before) * 1000, row["cases_filed"])
+            row["load_average_1min"] = os.getloadavg()[0]
             rows.append(row)
         workers_rss = [env.peak_rss_mb(pid) for pid in env.children(server.pid)] or [env.peak_rss_mb(server.pid)]
         memory = {"web_worker_peak_rss_mb": max(workers_rss), "web_workers_peak_rss_mb": workers_rss,
@@ -173,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         env.stop(server)
         for worker in task_workers:
             env.stop(worker)
-    for row in rows:
+    for row in [] if args.no_pgbench else rows:
         print(f"pgbench: {row['clients']} clients …", flush=True)
         row["pgbench_tps"] = pgbench_run(database_url, plan, clients=row["clients"], seconds=min(seconds, 10))["tps"]
         row["ratio_to_pgbench"] = ratio(row["per_second"], row["pgbench_tps"])
