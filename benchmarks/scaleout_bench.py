@@ -8,7 +8,7 @@ average while it ran, and the integrity check after it (no case filed twice, no 
 another case, no task left queued or failed). Prints the comparison; writes bench/results/scaleout-*.json.
 
     python -m benchmarks.scaleout_bench              # 32 clients, 20 s each
-    python -m benchmarks.scaleout_bench --quick      # 16 clients, 8 s each
+    python -m benchmarks.scaleout_bench --quick      # 16 clients, 6 s each
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, help="measured seconds per shape (default 20; quick 8)")
     args, _ = parser.parse_known_args(argv)
     clients = args.clients or (16 if args.quick else 32)
-    seconds = args.seconds or (8.0 if args.quick else 20.0)
+    seconds = args.seconds or (6.0 if args.quick else 20.0)
     os.environ.setdefault("REDIS_URL", DEFAULT_REDIS)
     rows: list[dict[str, Any]] = []
     integrity: dict[str, dict[str, int]] = {}
@@ -45,7 +45,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"scale-out: {web} web process(es), {workers} task worker(s) on Redis …", flush=True)
         code = max(code, intake_bench.main([
             "--clients", str(clients), "--seconds", str(seconds), "--workers", str(web), "--threads", "4",
-            "--task-workers", str(workers), "--tasks-backend", "redis", "--no-pgbench", "--label", label,
+            "--task-workers", str(workers), "--tasks-backend", "redis", "--no-pgbench", "--keep-database",
+            "--label", label, *(["--quick"] if args.quick else []),
         ]))
         result = json.loads((env.RESULTS_DIR / f"{label}-latest.json").read_text(encoding="utf-8"))
         level = result["levels"][0]
