@@ -26,10 +26,12 @@ from benchmarks.stats import results_write, table
 
 # The quick run's sizes per module, on top of its --quick (measured on 2 shared cores: see README "Performance").
 QUICK_ARGS: Final[dict[str, tuple[str, ...]]] = {
+    "backoffice_bench": ("--clients", "16"),
     "calendar_bench": ("--starts", "20000", "--workalendar-starts", "2000"),
     "document_bench": ("--documents", "3"),
     "engine_bench": ("--cases", "5"),
-    "intake_bench": ("--seconds", "6"),
+    "intake_bench": ("--clients", "32", "--seconds", "6", "--keep-database"),
+    "scale_bench": ("--cases", "5000", "--requests", "30"),
 }
 
 

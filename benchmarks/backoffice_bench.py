@@ -26,7 +26,7 @@ from benchmarks.intake_bench import server_start, worker_start
 from benchmarks.stats import ratio, results_write, table
 
 STEPS_PER_CASE = 5
-WARM_CASES = 4  # driven before the first level, unmeasured: each web worker's first requests import and fill caches
+WARM_CASES = 2  # driven before the first level, unmeasured: each web worker's first requests import and fill caches
 
 
 def cases_needed(clients: int, seconds: float, warmup: float) -> int:

@@ -7,8 +7,8 @@ bearer token: read the task (GET /api/v1/tasks/{id}), where the step signs previ
 (POST …/complete, the decision `issued` where the step decides, the first branch where it
 branches). The completion answers with the next task; when there is none the case is done and
 the client takes another. A transition's latency is its requests' time at the client; the
-client's own signing is left out. Only transitions that start after the warm-up and end before
-the stop count.
+client's own signing is left out. The transitions that end inside the measured window (after the
+warm-up, before the stop) count.
 
     python -m benchmarks.backoffice_loadgen --base http://127.0.0.1:8000 --plan plan.json --clients 32 --seconds 20
 """
@@ -125,7 +125,7 @@ class Client(threading.Thread):
             return None
         spent += ended - started
         self.transitions += 1
-        if ended <= self.stop_at and ended - spent >= self.measure_from:
+        if self.measure_from <= ended <= self.stop_at:
             self.latencies.append(spent)
             self.steps[body_in["step"]] += 1
         answer = done.json()
