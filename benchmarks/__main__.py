@@ -25,13 +25,13 @@ import benchmarks
 from benchmarks.stats import results_write, table
 
 # The quick run's sizes per module, on top of its --quick (measured on 2 shared cores: see README "Performance").
-QUICK_ARGS: Final[dict[str, tuple[str, ...]]] = {
-    "backoffice_bench": ("--clients", "16"),
-    "calendar_bench": ("--starts", "20000", "--workalendar-starts", "2000"),
-    "document_bench": ("--documents", "3"),
-    "engine_bench": ("--cases", "5"),
-    "intake_bench": ("--clients", "32", "--seconds", "6", "--keep-database"),
-    "scale_bench": ("--cases", "5000", "--requests", "30"),
+QUICK_ARGS: Final[dict[str, tuple[tuple[str, ...], ...]]] = {
+    "backoffice_bench": (("--clients", "16"),),
+    "calendar_bench": (("--starts", "20000"), ("--workalendar-starts", "2000")),
+    "document_bench": (("--documents", "3"),),
+    "engine_bench": (("--cases", "5"),),
+    "intake_bench": (("--clients", "32"), ("--seconds", "6"), ("--keep-database",)),
+    "scale_bench": (("--cases", "5000"), ("--requests", "30")),
 }
 
 
@@ -45,10 +45,9 @@ def module_args(name: str, rest: Sequence[str], *, quick: bool) -> list[str]:
     args = list(rest)
     if quick:
         args.append("--quick")
-        extra = QUICK_ARGS.get(name, ())
-        for option, value in zip(extra[::2], extra[1::2], strict=True):
+        for option, *values in QUICK_ARGS.get(name, ()):
             if option not in rest:
-                args += [option, value]
+                args += [option, *values]
     return args
 
 

@@ -34,7 +34,8 @@ def test_bench_hash_marker_fills_the_hash_column() -> None:
 def test_quick_run_adds_its_sizes_unless_given() -> None:
     assert module_args("engine_bench", [], quick=True) == ["--quick", "--cases", "5"]
     given = ["--seconds", "9"]
-    assert module_args("intake_bench", given, quick=True) == ["--seconds", "9", "--quick", "--clients", "32", "--keep-database"]
+    assert module_args("intake_bench", given, quick=True) == [
+        "--seconds", "9", "--quick", "--clients", "32", "--keep-database"]
     assert module_args("engine_bench", ["--cases", "9"], quick=True) == ["--cases", "9", "--quick"]
     assert module_args("engine_bench", ["--cases", "9"], quick=False) == ["--cases", "9"]
     assert module_args("calendar_bench", [], quick=False) == []
