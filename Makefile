@@ -56,11 +56,14 @@ check: test
 screenshots: setup browser
 	$(BIN)/python scripts/screenshots.py
 
-# Performance (README "Performance"): its own database `qyzmet_bench` on DATABASE_URL's PostgreSQL
-# server; pgbench from Debian's postgresql-client. QUICK=1: the short run (under 5 minutes).
-# Tables on the terminal, JSON under bench/results/.
+# Performance (README "Performance"): its own databases `qyzmet_bench` and `qyzmet_bench_scale` on
+# DATABASE_URL's PostgreSQL server; pgbench from Debian's postgresql-client; the scale-out's task
+# workers on Redis (REDIS_URL, default database 11 of a local Redis, started from Debian's
+# redis-server when none answers). QUICK=1: the short run (under 5 minutes); the full run under 30.
+# Tables on the terminal, JSON under bench/results/ (run-*.json: each benchmark's wall time).
 bench: $(STAMP)
 	@command -v pgbench >/dev/null || { $$(command -v sudo) apt-get update -qq && $$(command -v sudo) apt-get install -y -qq postgresql-client; }
+	@test -n "$$REDIS_URL" || { command -v redis-cli >/dev/null && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; } || { command -v redis-server >/dev/null || { $$(command -v sudo) apt-get update -qq && $$(command -v sudo) apt-get install -y -qq redis-server; }; redis-server --daemonize yes --bind 127.0.0.1 --save ''; }
 	$(BIN)/python -m benchmarks $(if $(QUICK),--quick)
 
 clean:

@@ -27,11 +27,15 @@ from benchmarks import loadgen, pgbench_intake
 from benchmarks.stats import ratio, results_write, table
 
 
-def database_prepare(database_url: str) -> dict[str, Any]:
-    """A fresh benchmark database with the catalogue and the demo; the intake plan (citizens, providers)."""
-    env.database_recreate(database_url)
+def database_prepare(database_url: str, *, keep: bool = False) -> dict[str, Any]:
+    """A fresh benchmark database with the catalogue and the demo (with `keep`: the one already there, if set up);
+    the intake plan (citizens, providers)."""
     environ = env.bench_env(database_url)
-    env.run(env.python("-m", "qyzmet.cli", "setup", "--demo", "--quiet"), environ)
+    if keep:
+        env.database_ensure(database_url)
+    else:
+        env.database_recreate(database_url)
+        env.run(env.python("-m", "qyzmet.cli", "setup", "--demo", "--quiet"), environ)
     plan: dict[str, Any] = json.loads(env.run(env.python("-m", "benchmarks.prepare", "intake"), environ, capture=True))
     return plan
 
@@ -136,6 +140,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--task-workers", type=int, default=1, help="task worker processes beside the server")
     parser.add_argument("--tasks-backend", choices=["database", "redis"], default="database",
                         help="where queued tasks wait (redis: RQ on REDIS_URL)")
+    parser.add_argument("--no-pgbench", action="store_true", help="leave out the pgbench comparison")
+    parser.add_argument("--keep-database", action="store_true",
+                        help="use the benchmark database as an earlier benchmark left it (set up if it is not)")
+    parser.add_argument("--server-warmup", type=float,
+                        help="seconds of unmeasured load before the first level, so every web worker has "
+                             "imported and filled its caches (default 10; quick 5)")
     args, _ = parser.parse_known_args(argv)
     levels = [int(n) for n in (args.clients or ("8,32" if args.quick else "8,32,64")).split(",")]
     seconds = args.seconds or (8.0 if args.quick else 20.0)
@@ -143,19 +153,23 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     database_url = env.bench_database_url(os.environ.get("DATABASE_URL"))
     print(f"intake: preparing {env.database_name(database_url)} …", flush=True)
-    plan = database_prepare(database_url)
+    plan = database_prepare(database_url, keep=args.keep_database)
     plan_file = env.VAR_DIR / "intake-plan.json"
     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     port = env.free_port()
     base = f"http://127.0.0.1:{port}"
     backend = {"QYZMET_TASKS_BACKEND": args.tasks_backend}
     server = server_start(database_url, port=port, server=args.server, workers=args.workers, threads=args.threads,
-                          source=args.source, **backend)
+                          source=args.source, QYZMET_LOG_LEVEL="WARNING", **backend)
     plan["tokens"] = loadgen.tokens(base, plan)
     plan_file.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     task_workers = [worker_start(database_url, **backend) for _ in range(args.task_workers)]
     rows: list[dict[str, Any]] = []
     try:
+        server_warmup = args.server_warmup if args.server_warmup is not None else (5.0 if args.quick else 10.0)
+        if server_warmup > 0:
+            print(f"intake: warming the server for {server_warmup:.0f} s …", flush=True)
+            loadgen_run(base, plan_file, clients=2 * args.workers, seconds=server_warmup, warmup=0)
         for clients in levels:
             print(f"intake: {clients} clients for {seconds:.0f} s …", flush=True)
             cpu_before = env.tree_cpu_seconds(server.pid)
@@ -163,6 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Server CPU per application, warm-up included on both sides: the figure the machine's load moves least.
             row["cpu_ms_per_app"] = ratio(
                 (env.tree_cpu_seconds(server.pid) - cpu_before) * 1000, row["cases_filed"])
+            row["load_average_1min"] = os.getloadavg()[0]
             rows.append(row)
         workers_rss = [env.peak_rss_mb(pid) for pid in env.children(server.pid)] or [env.peak_rss_mb(server.pid)]
         memory = {"web_worker_peak_rss_mb": max(workers_rss), "web_workers_peak_rss_mb": workers_rss,
@@ -173,7 +188,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         env.stop(server)
         for worker in task_workers:
             env.stop(worker)
-    for row in rows:
+    for row in [] if args.no_pgbench else rows:
         print(f"pgbench: {row['clients']} clients …", flush=True)
         row["pgbench_tps"] = pgbench_run(database_url, plan, clients=row["clients"], seconds=min(seconds, 10))["tps"]
         row["ratio_to_pgbench"] = ratio(row["per_second"], row["pgbench_tps"])

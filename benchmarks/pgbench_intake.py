@@ -2,8 +2,9 @@
 
 The same tables, indexes and constraints (the benchmark database after `qyzmet setup`): a draft
 (its own commit), then in one transaction the case number taken from the provider's sequence row,
-the case, its 7 events (the first carrying a signature of the size a CMS has) and 6 tasks, and the
-draft's link to the case. pgbench runs it with as many connections as the HTTP test has clients.
+the case, its 7 events (the first carrying a signature of the size a CMS has) and 6 tasks, the
+case's signed audit checkpoint, and the draft's link to the case. pgbench runs it with as many
+connections as the HTTP test has clients.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Final
 SERIES: Final = "PGB"
 EVENTS: Final = 7
 TASKS: Final = 6
+DEFINITION_SHA256: Final = "0" * 64  # the regulation version's content hash: a SHA-256 in hex, as the filing writes
 SIGNATURE_CHARS: Final = 3780  # a demo detached CMS in base64, as the case_filed event stores it
+CHECKPOINT_SIGNATURE_CHARS: Final = 344  # an RSA-2048 signature in base64
 
 
 def pgbench_script(*, events: int = EVENTS, tasks: int = TASKS) -> str:
@@ -29,10 +32,12 @@ def pgbench_script(*, events: int = EVENTS, tasks: int = TASKS) -> str:
         "BEGIN;",
         "UPDATE cases_numbersequence SET last = last + 1 WHERE id = :seq_base + :p "
         "RETURNING last AS number, organization_id AS provider \\gset",
-        "INSERT INTO cases_case (number, service_version_id, service_slug, channel, language, status, outcome, "
+        "INSERT INTO cases_case (number, service_version_id, definition_sha256, service_slug, channel, language, "
+        "status, outcome, "
         "refusal_ground, applicant_id, applicant_iin, applicant_name, representative_iin, provider_id, "
         "intake_office_id, form, attachments, confirmation, idempotency_key, filed_at, closed_at) VALUES "
-        f"('{SERIES}-' || :provider || '-' || lpad(:number::text, 9, '0'), :version, 'wko-2019-school-transport', "
+        f"('{SERIES}-' || :provider || '-' || lpad(:number::text, 9, '0'), :version, '{DEFINITION_SHA256}', "
+        "'wko-2019-school-transport', "
         "'portal', 'kk', 'in_progress', '', '', :applicant, '880314412019', 'Нұрланова Айгүл Серікқызы', '', "
         "':provider', NULL, '{\"grade\": 3, \"school\": \"№ 7\"}'::jsonb, '[]'::jsonb, 'eds', "
         "'pgbench:' || :client_id || ':' || :key || ':' || :number, now(), NULL) RETURNING id AS case_id \\gset",
@@ -54,6 +59,12 @@ def pgbench_script(*, events: int = EVENTS, tasks: int = TASKS) -> str:
             "NULL, 'done', NULL, '', now(), NULL, now(), NULL, 'valid', NULL);"
         )
     lines += [
+        # The case's signed checkpoint (audit): one row per case, its head moved with the last event.
+        "INSERT INTO audit_casecheckpoint (case_number, events, head_hash, case_hash, at, certificate, signature) "
+        f"SELECT number, {events}, md5(random()::text) || md5(random()::text), md5(random()::text) || "
+        f"md5(random()::text), now(), repeat('c', 64), repeat('S', {CHECKPOINT_SIGNATURE_CHARS}) "
+        "FROM cases_case WHERE id = :case_id ON CONFLICT (case_number) DO UPDATE SET events = EXCLUDED.events, "
+        "head_hash = EXCLUDED.head_hash, at = EXCLUDED.at, signature = EXCLUDED.signature;",
         "UPDATE api_applicationdraft SET case_id = :case_id, submitted_at = now() "
         "WHERE id = :draft AND case_id IS NULL;",
         "COMMIT;",

@@ -172,7 +172,15 @@ class Task(models.Model):
                 name="cases_task_done_has_timestamp",
             ),
         ]
-        indexes = [models.Index(fields=["organization", "role", "status"], name="cases_task_queue")]
+        indexes = [
+            models.Index(fields=["organization", "role", "status"], name="cases_task_queue"),
+            # The work queue: a role's open tasks soonest deadline first, read in order up to the page's limit
+            # (no sort of every open task; make bench, scale_bench).
+            models.Index(fields=["organization", "role", "due_at", "id"], condition=Q(status=TaskStatus.OPEN),
+                         name="cases_task_open_queue"),
+            # The SLA report's "is any task of the case late" probe, answered from the index alone.
+            models.Index(fields=["case"], include=["status", "due_at", "completed_at"], name="cases_task_case_timing"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case.number} #{self.sequence} {self.step_id}"
