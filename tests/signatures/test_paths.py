@@ -358,3 +358,24 @@ def test_a_timestamp_token_made_after_signing_keeps_the_signature_itself_valid(
 
     assert verdict.is_valid, verdict.codes
     assert verdict.check("signature").outcome.value == "passed"
+
+
+def test_parsed_certificates_are_kept_per_thread_not_shared_between_server_threads(ca: Pki) -> None:
+    # asn1crypto parses an object's parts on first read, which is not thread-safe: the cache of parsed
+    # certificates must give each thread its own object (one server process runs several threads).
+    import threading
+
+    from cryptography.hazmat.primitives import serialization
+
+    from qyzmet.signatures.trust import _asn1_of_der
+
+    der = ca.root.certificate.public_bytes(serialization.Encoding.DER)
+    here = _asn1_of_der(der)
+    there: list[object] = []
+    worker = threading.Thread(target=lambda: there.append(_asn1_of_der(der)))
+    worker.start()
+    worker.join()
+
+    assert _asn1_of_der(der) is here  # the same thread reuses its parse
+    assert there and there[0] is not here  # another thread never gets this thread's object
+    assert there[0].dump() == here.dump()

@@ -12,11 +12,11 @@ as in NCANode, trusting an issuing CA directly is allowed. No Django.
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Coroutine, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -187,12 +187,26 @@ def _asn1(certificate: x509.Certificate) -> asn1_x509.Certificate:
     return _asn1_of_der(certificate.public_bytes(serialization.Encoding.DER))
 
 
-@lru_cache(maxsize=256)
+_PARSED = threading.local()
+_PARSED_LIMIT = 256
+
+
 def _asn1_of_der(der: bytes) -> asn1_x509.Certificate:
-    """One parsed object per certificate and process: asn1crypto keeps the normalised names it computed
+    """One parsed object per certificate and thread: asn1crypto keeps the normalised names it computed
     on the object, which makes path building several times faster for the anchors and CAs seen again.
-    The library only reads these objects."""
-    return asn1_x509.Certificate.load(der)
+
+    Per thread, not per process: asn1crypto parses an object's parts lazily on first read, which is not
+    safe when two threads of one server read the same object at once (seen as a KeyError from inside
+    asn1crypto under concurrent signing, benchmarks/backoffice_bench)."""
+    cache: dict[bytes, asn1_x509.Certificate] | None = getattr(_PARSED, "certificates", None)
+    if cache is None:
+        cache = _PARSED.certificates = {}
+    parsed = cache.get(der)
+    if parsed is None:
+        if len(cache) >= _PARSED_LIMIT:
+            cache.clear()
+        parsed = cache[der] = asn1_x509.Certificate.load(der)
+    return parsed
 
 
 def _crypto(certificate: asn1_x509.Certificate) -> x509.Certificate:

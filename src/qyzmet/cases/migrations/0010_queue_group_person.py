@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cases", "0008_caseevent_kind_at_index"),
+        ("cases", "0009_task_queue_and_timing_indexes"),
     ]
 
     operations = [
