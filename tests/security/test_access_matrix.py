@@ -299,6 +299,8 @@ RULES: Final[dict[str, Rule]] = {
     "authoring:bpmn": authoring(f"{VERSIONS}/{SERVICE}/1/bpmn/", frozenset({"admin"})),
     "authoring:diff": authoring(f"{VERSIONS}/{SERVICE}/diff/?from=1&to=1", frozenset({"admin"})),
     "authoring:new": authoring(f"{VERSIONS}/{SERVICE}/1/new-draft/", frozenset({"admin"}), "POST"),
+    "authoring:standard_lists": authoring(f"/backoffice/regulations/drafts/standard-lists/{SERVICE}/",
+                                          frozenset({"admin"})),
     "backoffice:regulation": Rule("admin", fixed(f"/backoffice/regulations/{SERVICE}/"), frozenset({"admin"}),
                                   other=False),
     # --- quality reports ---------------------------------------------------------------------------------------

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from qyzmet.catalog.diagrams.bpmn import bpmn_document
 from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
-from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.registry import ServiceNotFound
 from qyzmet.catalog.render import render as render_regulation
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.catalog.selectors import definition_of_version, version_in_force
 from qyzmet.core.i18n import active_language
 from qyzmet.web.selectors import service_page, service_rows_by_field
 
@@ -20,8 +22,9 @@ CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; chars
 
 
 def _definition(service_id: str) -> ServiceDefinition:
+    """The stored version in force today: what an applicant filing now is held to (ADR 0019)."""
     try:
-        return catalog_default().latest(service_id)
+        return definition_of_version(version_in_force(service_id, timezone.localdate()))
     except ServiceNotFound as exc:
         raise Http404(str(exc)) from exc
 
