@@ -277,6 +277,9 @@ def _certificate(asn1_certificate: asn1_x509.Certificate) -> x509.Certificate:
     # cryptography reads extensions lazily; a damaged one would raise later, in the chain or key-usage
     # checks. Read them now, so the ValueError makes the whole signature MALFORMED_CMS here.
     _ = certificate.extensions
+    # The same for the names, which asn1crypto parses lazily too (the path validation compares them):
+    # a damaged name is MALFORMED_CMS here, not a ValueError from inside the path check.
+    _ = asn1_certificate.subject.hashable, asn1_certificate.issuer.hashable
     return certificate
 
 
