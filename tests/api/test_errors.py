@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qyzmet.api.errors import INVALID_INPUT, NOT_FOUND, UNAUTHENTICATED
-from qyzmet.identity.errors import render_messages
+from qyzmet.core.i18n import render_messages
 from tests.api.helpers import API, APPLICANT_IIN, ApiClient, user
 
 LANGUAGES = {"kk", "ru", "en"}

@@ -8,8 +8,8 @@ from qyzmet.cases.access import case_get_for_applicant, case_get_for_officer, do
 from qyzmet.cases.models import Case, ResultDocument
 from qyzmet.cases.selectors import task_queue_for_user
 from qyzmet.catalog.registry import catalog_default
+from qyzmet.core.errors import NotFound
 from qyzmet.demo.driver import DEMO_APPLICANT_IIN, case_drive, case_open, staff_member
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import Organization, User
 from tests.cases.conftest import START
 

@@ -10,7 +10,8 @@ from http import HTTPStatus
 from typing import Final
 
 from qyzmet.cases.errors import TransitionNotAllowed
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.services import AccountLocked, AuthenticationFailed, LoginThrottled
 
 UNAUTHENTICATED: Final = {

@@ -12,7 +12,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from qyzmet.api import errors
-from qyzmet.identity.errors import LocalizedError, NotFound, render_messages
+from qyzmet.core.errors import LocalizedError, NotFound
+from qyzmet.core.i18n import render_messages
 
 CSRF_FAILED_TEXT = "CSRF check Failed"
 

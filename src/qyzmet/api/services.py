@@ -35,6 +35,7 @@ from qyzmet.cases.intake import (
 )
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.services import queue_direct_next
+from qyzmet.core.i18n import LANGUAGES
 from qyzmet.gateway.messages import data_unavailable_messages
 from qyzmet.hall.errors import HallError
 from qyzmet.hall.models import Intake, IntakeStatus
@@ -49,7 +50,6 @@ from qyzmet.identity.models import OneTimePassword, Organization, User
 from qyzmet.identity.otp import otp_send
 from qyzmet.identity.services import citizen_authenticate
 from qyzmet.signatures.backends import get_verifier
-from qyzmet.signatures.messages import LANGUAGES
 from qyzmet.signatures.profile import Purpose
 
 TOKEN_LIFETIME: Final = timedelta(hours=12)

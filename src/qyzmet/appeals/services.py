@@ -30,8 +30,8 @@ from qyzmet.cases.services import (
     task_complete,
 )
 from qyzmet.catalog.models import ServiceVersion
+from qyzmet.core.errors import NotFound
 from qyzmet.identity.access import user_has_role
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import User
 from qyzmet.notifications.models import NotificationKind
 from qyzmet.notifications.services import notify

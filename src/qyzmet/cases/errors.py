@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import LANGUAGES, render_messages
 
 NOT_ALLOWED: Final = {
     "kk": "Бұл әрекет рұқсат етілмейді: {reason}",
@@ -66,7 +67,7 @@ class TransitionNotAllowed(LocalizedError):
     """A task action refused for this user, role, organization or case state; nothing was changed."""
 
     def __init__(self, reason: str, **values: str) -> None:
-        reason_text = {language: REASONS[reason][language].format(**values) for language in ("kk", "ru", "en")}
+        reason_text = {language: REASONS[reason][language].format(**values) for language in LANGUAGES}
         messages = {language: NOT_ALLOWED[language].format(reason=reason_text[language]) for language in reason_text}
         super().__init__(f"transition_not_allowed.{reason}", messages)
         self.reason = reason

@@ -26,8 +26,8 @@ from qyzmet.cases.services import Filing, case_file
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version
+from qyzmet.core.i18n import LANGUAGES, render_messages
 from qyzmet.identity.access import user_has_role
-from qyzmet.identity.errors import LANGUAGES, render_messages
 from qyzmet.identity.models import Organization, OrganizationKind, User
 from qyzmet.identity.otp import otp_verify
 from qyzmet.signatures.backends import get_verifier

@@ -11,6 +11,8 @@ from typing import Final
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import escape
 
+from qyzmet.core.i18n import LANGUAGES
+
 RETRY_AFTER_SECONDS: Final = 30
 UNAVAILABLE_CODE: Final = "service_unavailable"
 UNAVAILABLE: Final = {
@@ -41,7 +43,7 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(body, status=503, content_type="application/json; charset=utf-8")
     else:
         first = _language(request)
-        order = [first, *[code for code in ("kk", "ru", "en") if code != first]]
+        order = [first, *[code for code in LANGUAGES if code != first]]
         sections = "".join(
             f'<section lang="{code}"><h1>{escape(TITLE[code])}</h1><p>{escape(UNAVAILABLE[code])}</p></section>'
             for code in order

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import LANGUAGES, render_messages
 from qyzmet.gateway.registries import REGISTRIES, registry_spec
-from qyzmet.identity.errors import LANGUAGES, LocalizedError, render_messages
 
 DATA_UNAVAILABLE: Final = {
     "kk": "Мәліметтерді алу мүмкін емес: {registry} жүйесінде деректер жоқ.",

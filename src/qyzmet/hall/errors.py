@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 
 MESSAGES: Final[dict[str, dict[str, str]]] = {
     "not_operator_here": {

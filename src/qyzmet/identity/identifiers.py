@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 
 WEIGHTS_FIRST: Final = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 WEIGHTS_SECOND: Final = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)

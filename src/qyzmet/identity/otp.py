@@ -21,7 +21,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.models import OneTimePassword, User
 from qyzmet.identity.sms import sms_backend
 

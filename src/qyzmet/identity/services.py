@@ -16,7 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from qyzmet.audit.chain import PD_ACCESS, log_append
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.identifiers import bin_validate, iin_validate, mobile_normalise
 from qyzmet.identity.models import (
     LoginAttempt,

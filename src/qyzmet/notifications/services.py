@@ -24,6 +24,7 @@ from django.db.models import F, Q
 
 from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Receipt, ResultDocument
 from qyzmet.core import context
+from qyzmet.core.i18n import LANGUAGES
 from qyzmet.identity.models import User
 from qyzmet.identity.sms import sms_backend
 from qyzmet.notifications.models import Channel, Notification, NotificationContact, NotificationKind
@@ -53,7 +54,7 @@ def _channels_for(recipient: User | None, wanted: tuple[str, ...] | None) -> lis
 
 def _language_of(case: Case | None) -> str:
     language = getattr(case, "language", "") if case is not None else ""
-    return language if language in {"kk", "ru", "en"} else "kk"
+    return language if language in LANGUAGES else "kk"
 
 
 def _send_enqueue(notification_id: int) -> None:

@@ -21,10 +21,11 @@ from typing import Any, Final
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.gateway.clients.registry import Person
 from qyzmet.gateway.registries import GBD_FL
 from qyzmet.gateway.services import registry_lookup
-from qyzmet.identity.errors import LocalizedError, render_messages
 from qyzmet.identity.identifiers import iin_validate, mobile_normalise
 from qyzmet.identity.models import User
 from qyzmet.identity.services import AccountExists, citizen_register

@@ -37,7 +37,6 @@ IIN_MISMATCH: Final = "IIN_MISMATCH"
 BIN_MISMATCH: Final = "BIN_MISMATCH"
 BIN_PERSONAL_KEY: Final = "BIN_PERSONAL_KEY"
 
-LANGUAGES: Final = ("kk", "ru", "en")
 
 MESSAGES: Final[dict[str, dict[str, str]]] = {
     MALFORMED_CMS: {

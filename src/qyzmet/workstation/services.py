@@ -15,7 +15,8 @@ from django.db import transaction
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, Task
 from qyzmet.cases.services import TaskAction, task_complete, task_ensure_allowed
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.identifiers import iin_validate
 from qyzmet.identity.models import User
 

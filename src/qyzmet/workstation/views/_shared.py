@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from qyzmet.core.errors import LocalizedError
 from qyzmet.core.i18n import active_language
-from qyzmet.identity.errors import LocalizedError
 from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
 

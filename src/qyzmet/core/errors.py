@@ -1,23 +1,15 @@
-"""Errors of the identity module. Pure Python (no Django), so `identifiers` can use them too.
+"""The platform's errors a person may see, shared by every app.
 
-Every error a person may see carries a stable `code` and its message in kk, ru and en;
-the message texts are module constants next to the code that raises them, so tests can
-assert them exactly.
+Every such error carries a stable `code` and its message in kk, ru and en; the message texts are
+module constants next to the code that raises them, so tests can assert them exactly.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
-LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
-DEFAULT_LANGUAGE = "kk"
-
-
-def render_messages(templates: Mapping[str, str], **values: Any) -> Mapping[str, str]:
-    """Fill the `{placeholders}` of a kk/ru/en template set; returns a read-only mapping."""
-    return MappingProxyType({language: templates[language].format(**values) for language in LANGUAGES})
+from qyzmet.core.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class LocalizedError(Exception):
