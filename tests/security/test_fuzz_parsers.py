@@ -206,7 +206,7 @@ def _cms_parse_or_refuse(data: bytes) -> None:
         cms.cms_parse(data)
     except cms.CmsError as error:
         assert error.code in {messages.MALFORMED_CMS, messages.TRUNCATED}
-        assert all(messages.MESSAGES[error.code][language] for language in LANGUAGES)
+        assert all(messages.message(error.code, language) for language in LANGUAGES)
 
 
 @FUZZ
