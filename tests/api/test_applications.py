@@ -11,7 +11,7 @@ import pytest
 from qyzmet.api.models import ApplicationDraft
 from qyzmet.cases.intake import Application, application_bytes
 from qyzmet.cases.models import Case, CaseEvent
-from qyzmet.identity.errors import render_messages
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.models import Organization, SmsOutbox, User
 from qyzmet.identity.otp import WRONG_CODE_MESSAGES
 from tests.api.helpers import (

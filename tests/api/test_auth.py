@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from qyzmet.api.models import ApiToken, AuthChallenge
 from qyzmet.api.services import CHALLENGE_LIFETIME, TOKEN_LIFETIME
+from qyzmet.core.i18n import in_language, render_messages
 from qyzmet.identity.demo import DEMO_PASSWORD
 from qyzmet.identity.models import LoginAttempt, Organization, User
 from qyzmet.identity.services import ACCOUNT_LOCKED_MESSAGES, INVALID_CREDENTIALS_MESSAGES, LOCKOUT_THRESHOLD
@@ -70,7 +71,7 @@ def test_wrong_password_is_401_with_the_identity_message_and_is_audited(api: Api
     response = _login(api.client, APPLICANT_IIN, "wrong-password")
 
     assert response.status_code == 401
-    assert response.json() == {"code": "invalid_credentials", "message": INVALID_CREDENTIALS_MESSAGES}
+    assert response.json() == {"code": "invalid_credentials", "message": render_messages(INVALID_CREDENTIALS_MESSAGES)}
     assert not ApiToken.objects.exists()
     assert LoginAttempt.objects.filter(iin=APPLICANT_IIN, outcome=LoginAttempt.Outcome.INVALID_CREDENTIALS).count() == 1
 
@@ -86,7 +87,7 @@ def test_repeated_failures_lock_the_account_even_for_the_right_password(api: Api
     body = response.json()
     assert body["code"] == "account_locked"
     assert set(body["message"]) == LANGUAGES
-    assert body["message"]["en"].startswith(ACCOUNT_LOCKED_MESSAGES["en"].split("{")[0])
+    assert body["message"]["en"].startswith(in_language(ACCOUNT_LOCKED_MESSAGES, "en").split("{")[0])
     assert not ApiToken.objects.exists()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qyzmet.api.errors import INVALID_INPUT, NOT_FOUND, UNAUTHENTICATED
-from qyzmet.identity.errors import render_messages
+from qyzmet.core.i18n import render_messages
 from tests.api.helpers import API, APPLICANT_IIN, ApiClient, user
 
 LANGUAGES = {"kk", "ru", "en"}
@@ -52,8 +52,10 @@ def test_not_found_and_unauthenticated_carry_all_three_languages(api: ApiClient)
     missing = api.get(user(APPLICANT_IIN), "/cases/999999")
     anonymous = api.get(None, "/cases")
 
-    assert (missing.status_code, missing.json()) == (404, {"code": "not_found", "message": NOT_FOUND})
-    assert (anonymous.status_code, anonymous.json()) == (401, {"code": "unauthenticated", "message": UNAUTHENTICATED})
+    assert (missing.status_code, missing.json()) == (404, {"code": "not_found", "message": render_messages(NOT_FOUND)})
+    assert (anonymous.status_code, anonymous.json()) == (
+        401, {"code": "unauthenticated", "message": render_messages(UNAUTHENTICATED)}
+    )
 
 
 @pytest.mark.django_db

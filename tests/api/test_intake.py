@@ -12,6 +12,7 @@ import pytest
 
 from qyzmet.cases.intake import ORIGINALS_NOT_COMPARED
 from qyzmet.cases.models import Case, Receipt
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.demo import iin_for
 from qyzmet.identity.models import Organization, User
 from tests.api.helpers import APPLICANT_IIN, OTHER_CITIZEN_IIN, ApiClient, staff_member, user
@@ -63,7 +64,7 @@ def test_office_intake_needs_the_originals_compared_where_the_regulation_says_so
                         _office_body(WITH_RECEIPT, provider, originals_compared=False))
 
     assert response.status_code == 422
-    assert response.json() == {"code": "originals_not_compared", "message": ORIGINALS_NOT_COMPARED}
+    assert response.json() == {"code": "originals_not_compared", "message": render_messages(ORIGINALS_NOT_COMPARED)}
     assert not Case.objects.exists()
 
 

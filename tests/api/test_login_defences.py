@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from qyzmet.api.models import ApiToken, AuthChallenge
 from qyzmet.api.services import CHALLENGE_LIFETIME, CHALLENGES_PER_ADDRESS
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.demo import DEMO_PASSWORD
 from qyzmet.identity.models import LoginAttempt
 from qyzmet.identity.services import INVALID_CREDENTIALS_MESSAGES, LOCKOUT_THRESHOLD, LOGIN_THROTTLED_MESSAGES
@@ -47,7 +48,7 @@ def test_an_unknown_iin_and_a_wrong_password_get_the_same_answers_up_to_the_lock
         return [(r.status_code, r.json()["code"], r.json()["message"]) for r in responses]
 
     assert shape(known) == shape(unknown)
-    assert shape(known)[0] == (401, "invalid_credentials", INVALID_CREDENTIALS_MESSAGES)
+    assert shape(known)[0] == (401, "invalid_credentials", dict(render_messages(INVALID_CREDENTIALS_MESSAGES)))
     assert [code for _, code, _ in shape(unknown)] == ["invalid_credentials"] * 4 + ["account_locked"] * 2
 
 
@@ -64,7 +65,7 @@ def test_twenty_failures_from_one_address_answer_429_there_and_nowhere_else(api:
 
     # then
     assert throttled.status_code == 429
-    assert throttled.json() == {"code": "login_throttled", "message": LOGIN_THROTTLED_MESSAGES}
+    assert throttled.json() == {"code": "login_throttled", "message": dict(render_messages(LOGIN_THROTTLED_MESSAGES))}
     assert elsewhere.status_code == 201
     assert ApiToken.objects.count() == 1
     assert LoginAttempt.objects.filter(address=ADDRESS, outcome="throttled").count() == 1

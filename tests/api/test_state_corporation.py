@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from qyzmet.api.services import sc_request_id
 from qyzmet.cases.models import Case, Receipt
+from qyzmet.core.i18n import in_language
 from qyzmet.gateway.messages import data_unavailable_messages
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.services import gateway_retry_pending
@@ -163,7 +164,8 @@ def test_a_request_signed_by_someone_else_is_refused_and_nothing_is_written(
     # then
     assert response.status_code == 422
     assert response.json()["code"] == "signature_invalid"
-    assert response.json()["message"]["en"] == HALL_MESSAGES["signature_invalid"]["en"].format(detail="IIN_MISMATCH")
+    expected = in_language(HALL_MESSAGES["signature_invalid"], "en").format(detail="IIN_MISMATCH")
+    assert response.json()["message"]["en"] == expected
     _nothing_written()
 
 
@@ -176,7 +178,7 @@ def test_a_request_changed_after_it_was_signed_is_refused(api: ApiClient, branch
                         key="window-3-0004")
 
     assert response.status_code == 422
-    assert response.json()["message"]["en"] == HALL_MESSAGES["signature_invalid"]["en"].format(
+    assert response.json()["message"]["en"] == in_language(HALL_MESSAGES["signature_invalid"], "en").format(
         detail="CONTENT_TAMPERED")
     _nothing_written()
 

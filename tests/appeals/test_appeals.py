@@ -12,7 +12,7 @@ from qyzmet.appeals.services import AppealText, AppealVerdict, appeal_file_porta
 from qyzmet.cases.events import case_chain_verify
 from qyzmet.cases.models import Case, CaseEvent, ResultDocument, Task
 from qyzmet.cases.services import case_reopen
-from qyzmet.identity.errors import NotFound
+from qyzmet.core.errors import NotFound
 from qyzmet.identity.models import User
 from qyzmet.monitoring.services import deadlines_watch
 from qyzmet.notifications.models import Notification

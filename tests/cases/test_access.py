@@ -9,7 +9,7 @@ import pytest
 from qyzmet.cases.access import case_get_for_applicant, case_get_for_officer, document_get_for_user
 from qyzmet.cases.models import Case, ResultDocument
 from qyzmet.cases.selectors import task_queue_for_user
-from qyzmet.identity.errors import NotFound
+from qyzmet.core.errors import NotFound
 from qyzmet.identity.models import Organization, User
 from tests.cases.conftest import START
 from tests.cases.factories import CITIZEN_IIN as DEMO_APPLICANT_IIN

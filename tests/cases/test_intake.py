@@ -26,6 +26,7 @@ from qyzmet.cases.selectors import queue_position
 from qyzmet.cases.services import queue_direct_next, queue_direction_preview
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import catalog_default
+from qyzmet.core.i18n import render_messages
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import Organization, OrganizationKind, SmsOutbox, User
 from qyzmet.identity.otp import otp_send
@@ -375,7 +376,7 @@ def test_without_a_refusal_rule_the_package_is_accepted_as_it_is_and_the_provide
 
     # then
     assert refused.value.code == "refusal_to_accept_not_given"
-    assert dict(refused.value.messages) == REFUSAL_TO_ACCEPT_NOT_GIVEN
+    assert dict(refused.value.messages) == render_messages(REFUSAL_TO_ACCEPT_NOT_GIVEN)
     assert "checked by the provider" in refused.value.message("en")
     assert not Receipt.objects.exists()
 

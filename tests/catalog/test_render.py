@@ -12,7 +12,7 @@ from weasyprint import HTML
 from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.render import render, word
 from qyzmet.catalog.schema import ServiceDefinition, Step
-from qyzmet.catalog.vocabulary import ORGANIZATIONS, ROLES, UNITS
+from qyzmet.catalog.vocabulary import ORGANIZATIONS, ROLES, UNITS, Names, duration_phrase, name
 from qyzmet.cli import main
 
 SERVICES = catalog_default().ids()
@@ -25,15 +25,16 @@ class Fact:
     duration: tuple[int, str] | None
 
 
-def _alternatives(table: dict[str, dict[str, str]], language: str) -> dict[str, str]:
-    return {names[language]: code for code, names in table.items()}
+def _alternatives(table: Names, language: str) -> dict[str, str]:
+    return {name(table, code, language): code for code in table}
 
 
 def extract_facts(text: str, language: str) -> list[Fact]:
     """Read every numbered step line back: `N) <role> (<organization>): <action>; <duration label>: <value>.`"""
     roles = _alternatives(ROLES, language)
     organizations = _alternatives(ORGANIZATIONS, language)
-    units = {form: unit for unit, forms in UNITS.items() for form in forms[language]}
+    # every form of each unit's name: 1, 2 and 5 take the one, few and many forms
+    units = {duration_phrase(n, unit, language).partition(" ")[2]: unit for unit in UNITS for n in (1, 2, 5)}
     pattern = re.compile(
         r"^- [^\n]*?\) (?P<role>" + "|".join(map(re.escape, sorted(roles, key=len, reverse=True))) + r") \("
         r"(?P<organization>" + "|".join(map(re.escape, sorted(organizations, key=len, reverse=True))) + r")\): "

@@ -1,7 +1,8 @@
 """Every text a person reads exists in Kazakh and Russian: templates, Python messages, the admin's help texts.
 
-The texts are found in the sources themselves (template tags, gettext calls, kk/ru/en message tables),
-so a new page or message that forgets its translations fails here.
+The texts are found in the sources themselves (template tags, gettext calls), so a new page or message
+that forgets its translations fails here. Gettext is the one translation mechanism: a kk/ru/en table of
+texts written in the Python code (beside the catalogues) fails here too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,14 @@ from django.utils.translation import trans_real
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "qyzmet"
 LANGUAGES = ("kk", "ru")
-GETTEXT_CALLS = {"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy"}
+GETTEXT_CALLS = {
+    "_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ngettext", "ngettext_lazy", "npgettext",
+    "npgettext_lazy",
+}
+PLURAL_CALLS = {"ngettext", "ngettext_lazy", "npgettext", "npgettext_lazy"}
+# Where kk/ru/en texts in the code are data, not messages: the registry simulator's bilingual records
+# (names, addresses) stand for what the state registries hold.
+DATA_TABLES = {Path("gateway/simulator")}
 TRANSLATE_TAG = re.compile(r"""^(?:translate|trans)\s+(?P<quote>["'])(?P<text>.*?)(?P=quote)""")
 CONTEXT = re.compile(r"""\bcontext\s+(?P<quote>["'])(?P<context>.*?)(?P=quote)""")
 BLOCK_TAG = re.compile(r"^(?:blocktranslate|blocktrans)\b(?P<options>.*)$")
@@ -55,8 +63,8 @@ def _template_messages(path: Path) -> Iterator[tuple[str, str]]:
             yield (context.group("context") if context else "", text)
 
 
-def _python_messages(path: Path) -> Iterator[tuple[str, str]]:
-    """(context, msgid) of every gettext call with literal arguments."""
+def _python_messages(path: Path) -> Iterator[tuple[str, str | tuple[str, int]]]:
+    """(context, msgid) of every gettext call with literal arguments; (msgid, 0) for a plural one."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -65,48 +73,51 @@ def _python_messages(path: Path) -> Iterator[tuple[str, str]]:
         if name not in GETTEXT_CALLS:
             continue
         literals = [a.value for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        if name.startswith("p") and len(literals) >= 2:
-            yield (literals[0], literals[1])
-        elif literals:
-            yield ("", literals[0])
+        context = literals.pop(0) if name.startswith(("p", "np")) and len(literals) >= 2 else ""
+        if literals:
+            yield (context, (literals[0], 0) if name in PLURAL_CALLS else literals[0])
 
 
-def _message_tables(path: Path) -> Iterator[tuple[int, str, dict[str, str]]]:
-    """Every dict literal keyed by kk/ru/en (the domain's error and message tables).
+def _hand_kept_tables(path: Path) -> Iterator[int]:
+    """Lines of the dict literals keyed by kk/ru(/en) whose values hold texts written in the code.
 
-    The registry simulator's bilingual records (names, addresses) are registry data, not messages.
+    A dict keyed by language whose values are computed (an organization's name_kk, name_ru fields) holds
+    data and passes; one with a literal text is a translation kept by hand beside the catalogues.
     """
-    if "simulator" in path.parts:
-        return
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Dict) and node.keys:
-            keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
-            if {"kk", "ru"} <= keys and keys <= {"kk", "ru", "en"}:
-                values = {
-                    k.value: (v.value if isinstance(v, ast.Constant) else "<computed>")
-                    for k, v in zip(node.keys, node.values, strict=True)
-                    if isinstance(k, ast.Constant)
-                }
-                yield node.lineno, path.name, values
+        if not (isinstance(node, ast.Dict) and node.keys):
+            continue
+        keys = {k.value for k in node.keys if isinstance(k, ast.Constant)}
+        if not ({"kk", "ru"} <= keys and keys <= {"kk", "ru", "en"}):
+            continue
+        if any(
+            isinstance(inner, ast.Constant) and isinstance(inner.value, str) and inner.value.strip()
+            for value in node.values
+            for inner in ast.walk(value)
+        ):
+            yield node.lineno
 
 
 def _sources(pattern: str) -> list[Path]:
     return sorted(p for p in SOURCE.rglob(pattern) if "migrations" not in p.parts)
 
 
-def _translated(language: str, context: str, msgid: str) -> bool:
+def _translated(language: str, context: str, msgid: str | tuple[str, int]) -> bool:
     catalog = trans_real.translation(language)._catalog  # type: ignore[attr-defined]
+    if isinstance(msgid, tuple):  # a plural message: its first form
+        text, form = msgid
+        return bool(catalog.get((f"{context}\x04{text}" if context else text, form)))
     key = f"{context}\x04{msgid}" if context else msgid
     return bool(catalog.get(key))
 
 
-def _missing(messages: Iterator[tuple[str, str]]) -> list[str]:
+def _missing(messages: Iterator[tuple[str, str | tuple[str, int]]]) -> list[str]:
     return sorted({
         f"{language}: {msgid!r}" + (f" (context {context!r})" if context else "")
         for context, msgid in messages
         for language in LANGUAGES
-        if msgid.strip() and not _translated(language, context, msgid)
+        if str(msgid).strip() and not _translated(language, context, msgid)
     })
 
 
@@ -120,15 +131,18 @@ def test_every_gettext_message_in_python_is_translated_to_kazakh_and_russian() -
     assert not missing, "untranslated messages:\n" + "\n".join(missing)
 
 
-def test_every_kk_ru_en_message_table_has_all_three_texts() -> None:
-    empty = [
-        f"{name}:{line}: {language}"
+def test_no_kk_ru_en_table_of_texts_is_kept_by_hand_in_python() -> None:
+    """Gettext is the one mechanism: a message is an English msgid with its kk and ru in the catalogues."""
+    tables = [
+        f"{path.relative_to(SOURCE)}:{line}"
         for path in _sources("*.py")
-        for line, name, values in _message_tables(path)
-        for language in ("kk", "ru", "en")
-        if not str(values.get(language, "")).strip()
+        if not any(path.relative_to(SOURCE).is_relative_to(allowed) for allowed in DATA_TABLES)
+        for line in _hand_kept_tables(path)
     ]
-    assert not empty, "message tables with an empty or missing language:\n" + "\n".join(empty)
+    assert not tables, (
+        "kk/ru/en tables of texts in the code (write a gettext message and translate it in the .po files):\n"
+        + "\n".join(tables)
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -151,8 +165,19 @@ def test_every_admin_help_text_is_translated(language: str) -> None:
     assert not missing, f"untranslated help texts ({language}):\n" + "\n".join(missing)
 
 
-def test_the_scanner_finds_texts_it_must_check() -> None:
+def test_the_scanner_finds_texts_it_must_check(tmp_path: Path) -> None:
     """Guard against a scanner that silently finds nothing (which would make the tests above pass)."""
     base = SOURCE / "web" / "templates" / "web" / "base.html"
     assert ("", "Personal cabinet") in set(_template_messages(base))
     assert len(list(m for p in _sources("*.html") for m in _template_messages(p))) > 50
+    vocabulary = set(_python_messages(SOURCE / "catalog" / "vocabulary.py"))
+    assert ("regulation role", "Applicant") in vocabulary
+    assert ("", ("{count} working day", 0)) in vocabulary
+    module = tmp_path / "texts.py"
+    module.write_text(
+        'A = {"kk": "Сәлем", "ru": "Привет", "en": "Hello"}\n'
+        'B = {"ru": org.name_ru, "kk": org.name_kk}\n'
+        'C = {"kk": {"default": "Сәлем"}, "ru": {"default": "Привет"}}\n',
+        encoding="utf-8",
+    )
+    assert list(_hand_kept_tables(module)) == [1, 3]

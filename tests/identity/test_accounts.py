@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.identifiers import InvalidIdentifier, InvalidMobile
 from qyzmet.identity.models import LoginAttempt, User
 from qyzmet.identity.services import (
@@ -119,7 +120,7 @@ def test_unknown_iin_wrong_password_and_inactive_account_look_the_same() -> None
         errors.append((raised.value.code, dict(raised.value.messages)))
 
     # then
-    assert errors == [("invalid_credentials", INVALID_CREDENTIALS_MESSAGES)] * 3
+    assert errors == [("invalid_credentials", render_messages(INVALID_CREDENTIALS_MESSAGES))] * 3
     assert list(LoginAttempt.objects.order_by("pk").values_list("iin", "outcome")) == [
         ("800416300257", "invalid_credentials"), (ALIYA_IIN, "invalid_credentials"),
         ("760212350620", "invalid_credentials"),

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.identifiers import (
     CODE_CHECK_DIGIT,
     CODE_LENGTH,
@@ -276,4 +277,4 @@ def test_malformed_mobile_numbers_are_refused(typed: str) -> None:
 
     # then
     assert raised.value.code == CODE_MOBILE_FORMAT
-    assert raised.value.messages == MOBILE_FORMAT_MESSAGES
+    assert raised.value.messages == render_messages(MOBILE_FORMAT_MESSAGES)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from pytest_django.fixtures import Settings
 
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.models import OneTimePassword, SmsOutbox, User
 from qyzmet.identity.otp import (
     MOBILE_MISSING_MESSAGES,
@@ -65,7 +66,7 @@ def test_no_code_without_a_linked_mobile_number() -> None:
 
     # then
     assert raised.value.code == "mobile_missing"
-    assert raised.value.messages == MOBILE_MISSING_MESSAGES
+    assert raised.value.messages == render_messages(MOBILE_MISSING_MESSAGES)
     assert not OneTimePassword.objects.exists()
     assert not SmsOutbox.objects.exists()
 

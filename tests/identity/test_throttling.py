@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.addresses import client_address
 from qyzmet.identity.models import LoginAttempt
 from qyzmet.identity.services import (
@@ -92,7 +93,7 @@ def test_twenty_failures_from_one_address_refuse_it_even_the_right_password_whil
 
     # then
     assert throttled.value.code == "login_throttled"
-    assert dict(throttled.value.messages) == LOGIN_THROTTLED_MESSAGES
+    assert dict(throttled.value.messages) == render_messages(LOGIN_THROTTLED_MESSAGES)
     assert throttled.value.messages["ru"] == (
         "Слишком много неудачных попыток входа с этого адреса. Повторите попытку позже."
     )

@@ -9,7 +9,7 @@ from typing import Any, Final
 import pytest
 from django.test import Client
 
-from qyzmet.identity.errors import LANGUAGES
+from qyzmet.core.i18n import LANGUAGES
 from tests.api.helpers import API, APPLICANT_IIN, ApiClient, user
 
 # Raw JSON texts: json.dumps could not write some of them (a lone surrogate is written as its escape here).

@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 
 from qyzmet.catalog.loader import Loaded, definition_files, load_text
 from qyzmet.catalog.registry import REGULATIONS_DIR
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import LANGUAGES
 from qyzmet.gateway import envelope
 from qyzmet.gateway.clients.base import GatewayClient, RetryPolicy
 from qyzmet.gateway.messages import GatewayError
 from qyzmet.gateway.registries import GBD_FL as GBD_FL_CODE
 from qyzmet.gateway.registries import REGISTRIES
-from qyzmet.identity.errors import LANGUAGES, LocalizedError
 from qyzmet.identity.identifiers import (
     InvalidIdentifier,
     InvalidMobile,
@@ -205,7 +206,7 @@ def _cms_parse_or_refuse(data: bytes) -> None:
         cms.cms_parse(data)
     except cms.CmsError as error:
         assert error.code in {messages.MALFORMED_CMS, messages.TRUNCATED}
-        assert all(messages.MESSAGES[error.code][language] for language in LANGUAGES)
+        assert all(messages.message(error.code, language) for language in LANGUAGES)
 
 
 @FUZZ

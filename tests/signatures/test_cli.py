@@ -11,6 +11,7 @@ import pytest
 from cryptography import x509
 
 from qyzmet.cli import main
+from qyzmet.core.i18n import render_messages
 from qyzmet.signatures import cms, messages, pki
 from qyzmet.signatures.models import IssuedCertificate, RevocationList
 from tests.signatures.conftest import BIN, IIN, OTHER_IIN, PASSWORD
@@ -190,7 +191,7 @@ def test_verify_exits_1_with_the_failed_checks_when_the_iin_differs(
     assert code == 1
     assert verdict["codes"] == [messages.IIN_MISMATCH]
     iin_check = next(check for check in verdict["checks"] if check["name"] == "iin")
-    assert iin_check["message"]["kk"] == messages.MESSAGES[messages.IIN_MISMATCH]["kk"]
+    assert iin_check["message"]["kk"] == render_messages(messages.MESSAGES[messages.IIN_MISMATCH])["kk"]
 
 
 @pytest.mark.django_db

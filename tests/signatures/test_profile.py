@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import TypeVar
-
 import pytest
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
@@ -10,10 +8,8 @@ from qyzmet.signatures import profile
 from qyzmet.signatures.profile import Purpose
 from tests.signatures.conftest import BASE_URL, BIN, IIN, OTHER_IIN, IssuedKey
 
-T = TypeVar("T", bound=x509.ExtensionType)
 
-
-def _extension(certificate: x509.Certificate, kind: type[T]) -> x509.Extension[T]:
+def _extension[T: x509.ExtensionType](certificate: x509.Certificate, kind: type[T]) -> x509.Extension[T]:
     return certificate.extensions.get_extension_for_class(kind)
 
 

@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from qyzmet.core.i18n import render_messages
 from qyzmet.signatures import cms, messages, pki, profile, tsp
 from qyzmet.signatures.pki import Pki
 from qyzmet.signatures.profile import Purpose, holder_subject
@@ -444,5 +445,5 @@ def test_verdict_to_dict_is_json_with_messages_in_three_languages(kit: Kit) -> N
     assert data["valid"] is False
     assert data["code"] == messages.CERT_EXPIRED
     validity = next(check for check in data["checks"] if check["name"] == "validity")
-    assert validity["message"] == messages.MESSAGES[messages.CERT_EXPIRED]
+    assert validity["message"] == render_messages(messages.MESSAGES[messages.CERT_EXPIRED])
     assert data["signer"]["serial_number"] == pki.serial_hex(kit.expired_key.certificate.serial_number)

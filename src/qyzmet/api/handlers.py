@@ -12,13 +12,15 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from qyzmet.api import errors
-from qyzmet.identity.errors import LocalizedError, NotFound, render_messages
+from qyzmet.core.errors import LocalizedError, NotFound
+from qyzmet.core.i18n import Message, render_messages
 
 CSRF_FAILED_TEXT = "CSRF check Failed"
 
 
-def _body(code: str, messages: Mapping[str, str], **extra: Any) -> dict[str, Any]:
-    return {"code": code, "message": dict(messages), **extra}
+def _body(code: str, messages: Mapping[str, str] | Message, **extra: Any) -> dict[str, Any]:
+    rendered = messages if isinstance(messages, Mapping) else render_messages(messages)
+    return {"code": code, "message": dict(rendered), **extra}
 
 
 def _field_name(location: list[Any] | tuple[Any, ...]) -> str:

@@ -29,11 +29,11 @@ from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.registry import ServiceNotFound
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, services_in_force, version_in_force
+from qyzmet.core.errors import NotFound
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.hall.models import Intake
 from qyzmet.hall.services import intake_message
 from qyzmet.identity.access import organizations_visible_to, user_has_role
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.identifiers import iin_validate
 from qyzmet.identity.models import Organization, User
 

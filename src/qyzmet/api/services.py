@@ -35,6 +35,7 @@ from qyzmet.cases.intake import (
 )
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.services import queue_direct_next
+from qyzmet.core.i18n import LANGUAGES, render_messages
 from qyzmet.gateway.messages import data_unavailable_messages
 from qyzmet.hall.errors import HallError
 from qyzmet.hall.models import Intake, IntakeStatus
@@ -49,7 +50,6 @@ from qyzmet.identity.models import OneTimePassword, Organization, User
 from qyzmet.identity.otp import otp_send
 from qyzmet.identity.services import citizen_authenticate
 from qyzmet.signatures.backends import get_verifier
-from qyzmet.signatures.messages import LANGUAGES
 from qyzmet.signatures.profile import Purpose
 
 TOKEN_LIFETIME: Final = timedelta(hours=12)
@@ -160,8 +160,8 @@ def user_authenticate_eds(*, challenge: str, client_secret: str, signature: str,
         raise errors.eds_login_refused("MALFORMED_CMS") from None
     verdict = get_verifier().verify(challenge.encode("utf-8"), signature_bytes, purpose=Purpose.AUTH, now=now)
     if not verdict.is_valid:
-        messages = {language: errors.EDS_LOGIN_REFUSED[language].format(
-            detail=verdict.message(language) or verdict.code) for language in LANGUAGES}
+        details = {language: verdict.message(language) or verdict.code for language in LANGUAGES}
+        messages = render_messages(errors.EDS_LOGIN_REFUSED, detail=details)
         raise errors.LoginRefused("eds_not_confirmed", messages)
     iin = verdict.signer.iin if verdict.signer else None
     user = User.objects.filter(iin=iin, is_active=True).first() if iin else None

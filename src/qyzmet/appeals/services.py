@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.db import transaction
+from django.utils.translation import pgettext_lazy
 
 from qyzmet.appeals.errors import refused
 from qyzmet.appeals.models import OUTCOME_OF, Appeal, AppealDecision, AppealSubject
@@ -30,8 +31,9 @@ from qyzmet.cases.services import (
     task_complete,
 )
 from qyzmet.catalog.models import ServiceVersion
+from qyzmet.core.errors import NotFound
+from qyzmet.core.i18n import Message, render_messages
 from qyzmet.identity.access import user_has_role
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import User
 from qyzmet.notifications.models import NotificationKind
 from qyzmet.notifications.services import notify
@@ -39,11 +41,9 @@ from qyzmet.notifications.services import notify
 # The definition appeals are filed under: the national complaint procedure (catalog/appeals/).
 COMPLAINT_DEFINITION: Final = "national-complaint"
 TEXT_LIMIT: Final = 5000
-DECISION_TEXTS: Final[dict[str, dict[str, str]]] = {
-    AppealDecision.UPHELD: {"kk": "шағым қанағаттандырылды, іс қайта ашылды",
-                            "ru": "жалоба удовлетворена, дело возобновлено", "en": "upheld, the case is reopened"},
-    AppealDecision.REJECTED: {"kk": "шағымды қанағаттандырудан бас тартылды", "ru": "в удовлетворении жалобы отказано",
-                              "en": "rejected"},
+DECISION_TEXTS: Final[dict[str, Message]] = {
+    AppealDecision.UPHELD: pgettext_lazy("appeal decision", "upheld, the case is reopened"),
+    AppealDecision.REJECTED: pgettext_lazy("appeal decision", "rejected"),
 }
 
 
@@ -254,9 +254,10 @@ def appeal_decide(
     appeal.save(update_fields=["decision", "decided_at", "reopen_step", "reason"])
     if verdict.decision == AppealDecision.UPHELD:
         case_reopen(appeal.original, verdict.reopen_step, by_appeal=appeal.case, now=now)
+    decision = dict(render_messages(DECISION_TEXTS[verdict.decision]))
     notify(
         kind=NotificationKind.APPEAL_DECIDED, key=appeal.case.number, case=appeal.case,
         recipient=appeal.case.applicant, recipient_iin=appeal.case.applicant_iin,
-        params={"number": appeal.original.number, "decision": DECISION_TEXTS[verdict.decision]}, now=now,
+        params={"number": appeal.original.number, "decision": decision}, now=now,
     )
     return appeal

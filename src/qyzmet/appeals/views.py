@@ -37,9 +37,9 @@ from qyzmet.backoffice.views import SIGNATURE_PREFIX, case_render
 from qyzmet.cases.access import case_get_for_applicant, case_get_for_officer, task_get_for_staff
 from qyzmet.cases.models import Case, Task
 from qyzmet.cases.services import definition_of
+from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.access import user_has_role
-from qyzmet.identity.errors import LocalizedError, NotFound
 from qyzmet.identity.models import User
 from qyzmet.identity.otp import otp_send
 

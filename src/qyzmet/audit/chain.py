@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 from django.db import IntegrityError, models, transaction
 
@@ -22,8 +22,6 @@ GENESIS: Final = "0" * 64
 PD_ACCESS: Final = "pd_access"
 GATEWAY_MESSAGES: Final = "gateway_messages"
 LOGS: Final = (PD_ACCESS, GATEWAY_MESSAGES)
-
-Row = TypeVar("Row", bound=models.Model)
 
 
 def canonical_bytes(payload: Any) -> bytes:
@@ -61,7 +59,7 @@ def _head_locked(name: str) -> LogHead:
     return LogHead.objects.select_for_update().get(name=name)
 
 
-def log_append(name: str, row: Row, payload: Callable[[Row], dict[str, Any]]) -> Row:
+def log_append[Row: models.Model](name: str, row: Row, payload: Callable[[Row], dict[str, Any]]) -> Row:
     """Save `row` as the next row of log `name`; `payload(row)` is what its hash covers.
 
     The row model has `chain_position`, `previous_hash` and `hash` fields.

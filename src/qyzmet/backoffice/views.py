@@ -45,8 +45,8 @@ from qyzmet.cases.services import TaskAction, task_complete
 from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.render import regulation_document, render_html
 from qyzmet.catalog.selectors import checklist_missing
-from qyzmet.core.i18n import active_language
-from qyzmet.identity.errors import LocalizedError, NotFound
+from qyzmet.core.errors import LocalizedError, NotFound
+from qyzmet.core.i18n import LANGUAGES, active_language
 from qyzmet.identity.models import Organization, User
 
 SIGNATURE_PREFIX: Final = "signature:"
@@ -86,7 +86,7 @@ def regulation_compare(request: HttpRequest, service_id: str) -> HttpResponse:
     except ServiceNotFound as exc:
         raise Http404(str(exc)) from exc
     language = request.GET.get("lang") or active_language()
-    if language not in {"kk", "ru", "en"}:
+    if language not in LANGUAGES:
         raise Http404(f"unknown language '{language}'")
     path = catalog.files[(definition.id, definition.version)]
     context = {

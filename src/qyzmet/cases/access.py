@@ -14,8 +14,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from qyzmet.cases.models import Case, Receipt, ResultDocument, Task
+from qyzmet.core.errors import NotFound
 from qyzmet.identity.access import organizations_visible_to
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import User
 
 

@@ -8,13 +8,10 @@ the one place that looks a key up and the one place that turns a lost race into 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
 
 from django.db import IntegrityError
 
 from qyzmet.cases.models import Case, QueueEntry, Receipt
-
-T = TypeVar("T")
 
 
 def case_by_key(key: str | None) -> Case | None:
@@ -35,7 +32,7 @@ def case_directed_by(key: str | None) -> Case | None:
     return entry.case if entry is not None else None
 
 
-def once(key: str | None, lookup: Callable[[str], T | None], create: Callable[[], T]) -> T:
+def once[T](key: str | None, lookup: Callable[[str], T | None], create: Callable[[], T]) -> T:
     """`create()` unless `key` already made something; a concurrent twin that loses the race gets the winner's.
 
     `create` must be its own transaction (the unique key's IntegrityError rolls it back whole).

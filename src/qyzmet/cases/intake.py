@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from qyzmet.cases import errors
 from qyzmet.cases.idempotency import receipt_by_key
@@ -26,57 +27,25 @@ from qyzmet.cases.services import Filing, case_file
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version
+from qyzmet.core.i18n import LANGUAGES, Message, in_language, render_messages
 from qyzmet.identity.access import user_has_role
-from qyzmet.identity.errors import LANGUAGES, render_messages
 from qyzmet.identity.models import Organization, OrganizationKind, User
 from qyzmet.identity.otp import otp_verify
 from qyzmet.signatures.backends import get_verifier
 from qyzmet.signatures.canonical import canonical_json
 
-EDS_NOT_CONFIRMED: Final = {
-    "kk": "ЭЦҚ түпнұсқалығының расталмауына байланысты мемлекеттік қызметті көрсетуден бас тартылды: {detail}",
-    "ru": "Отказ в оказании услуги в связи с неподтверждением подлинности ЭЦП: {detail}",
-    "en": "The service is refused because the EDS is not confirmed: {detail}",
-}
-CONFIRMATION_NOT_OFFERED: Final = {
-    "kk": "Бұл қызмет үшін «{confirmation}» тәсілімен растау қарастырылмаған",
-    "ru": "Подтверждение способом «{confirmation}» для этой услуги не предусмотрено",
-    "en": "Confirmation by '{confirmation}' is not offered for this service",
-}
-NOT_STAFF_HERE: Final = {
-    "kk": "Сізде «{organization}» ұйымында «{role}» рөлі жоқ",
-    "ru": "У вас нет роли «{role}» в организации «{organization}»",
-    "en": "You do not hold the role '{role}' in '{organization}'",
-}
-REFUSAL_TO_ACCEPT_NOT_GIVEN: Final = {
-    "kk": (
-        "Бұл қызметтің регламентінде қабылдаудан бас тарту көзделмеген: құжаттар топтамасы сол күйінде "
-        "қабылданады және оны көрсетілетін қызметті беруші тексереді"
-    ),
-    "ru": (
-        "Регламент этой услуги не предусматривает отказ в приеме: пакет документов принимается как есть "
-        "и проверяется услугодателем"
-    ),
-    "en": (
-        "The regulation of this service provides no refusal to accept: the package is accepted as it is "
-        "and checked by the provider"
-    ),
-}
-REFUSAL_TO_ACCEPT_NOT_BY: Final = {
-    "kk": "Регламент бойынша қабылдаудан бас тартуды {party} емес, тек {parties} жасай алады",
-    "ru": "По регламенту в приеме отказывает не {party}, а только {parties}",
-    "en": "Under the regulation {party} may not refuse to accept; only {parties} may",
-}
-PARTIES: Final[dict[str, dict[str, str]]] = {
-    "provider": {"kk": "көрсетілетін қызметті беруші", "ru": "услугодатель", "en": "the provider"},
-    "state_corporation": {
-        "kk": "Мемлекеттік корпорация", "ru": "Государственная корпорация", "en": "the State Corporation",
-    },
-    "rural_akim": {
-        "kk": "ауылдық округ әкімінің аппараты",
-        "ru": "аппарат акима сельского округа",
-        "en": "the rural okrug akim's office",
-    },
+EDS_NOT_CONFIRMED: Final = _("The service is refused because the EDS is not confirmed: {detail}")
+CONFIRMATION_NOT_OFFERED: Final = _("Confirmation by '{confirmation}' is not offered for this service")
+NOT_STAFF_HERE: Final = _("You do not hold the role '{role}' in '{organization}'")
+REFUSAL_TO_ACCEPT_NOT_GIVEN: Final = _(
+    "The regulation of this service provides no refusal to accept: the package is accepted as it is and checked by "
+    "the provider"
+)
+REFUSAL_TO_ACCEPT_NOT_BY: Final = _("Under the regulation {party} may not refuse to accept; only {parties} may")
+PARTIES: Final[dict[str, Message]] = {
+    "provider": _("the provider"),
+    "state_corporation": _("the State Corporation"),
+    "rural_akim": _("the rural okrug akim's office"),
 }
 # Who takes (and so may refuse) an application on each channel; a regulation's `refusal_to_accept.by`
 # names provider and/or state_corporation, so the rural akim's office never refuses on its own.
@@ -92,14 +61,10 @@ CHANNEL_ROLE: Final = {
     "state_corporation": "sc_operator",
     "rural_akim": "akim_office_specialist",
 }
-ORIGINALS_NOT_COMPARED: Final = {
-    "kk": "Көшірмелер түпнұсқалармен салыстырылып, түпнұсқалар қайтарылуы тиіс",
-    "ru": "Копии должны быть сверены с оригиналами, а оригиналы возвращены",
-    "en": "The copies must be compared with the originals and the originals returned",
-}
+ORIGINALS_NOT_COMPARED: Final = _("The copies must be compared with the originals and the originals returned")
 
 
-def _refused(code: str, templates: dict[str, str], **values: str) -> errors.IntakeRefused:
+def _refused(code: str, templates: Message, **values: str) -> errors.IntakeRefused:
     return errors.IntakeRefused(code, render_messages(templates, **values))
 
 
@@ -140,11 +105,11 @@ def _ensure_may_refuse(definition: ServiceDefinition, channel: str) -> list[str]
         raise _refused("refusal_to_accept_not_given", REFUSAL_TO_ACCEPT_NOT_GIVEN)
     party = CHANNEL_PARTY[channel]
     if party not in rule.by:
-        raise errors.IntakeRefused("refusal_to_accept_not_by_party", {
-            language: REFUSAL_TO_ACCEPT_NOT_BY[language].format(
-                party=PARTIES[party][language], parties=", ".join(PARTIES[p][language] for p in rule.by))
-            for language in LANGUAGES
-        })
+        parties = {language: ", ".join(in_language(PARTIES[p], language) for p in rule.by) for language in LANGUAGES}
+        raise errors.IntakeRefused(
+            "refusal_to_accept_not_by_party",
+            render_messages(REFUSAL_TO_ACCEPT_NOT_BY, party=PARTIES[party], parties=parties),
+        )
     return list(rule.grounds)
 
 

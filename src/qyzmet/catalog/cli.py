@@ -24,6 +24,7 @@ from qyzmet.catalog.registry import (
 )
 from qyzmet.catalog.render import render
 from qyzmet.catalog.schema import ServiceDefinition
+from qyzmet.core.i18n import LANGUAGES
 
 
 def _print_json(data: Any) -> None:
@@ -262,7 +263,7 @@ def register(subparsers: Any) -> None:
     diagram = sub.add_parser("diagram", help="draw the business-process reference (or the IS interaction)")
     diagram.add_argument("id")
     diagram.add_argument("--channel")
-    diagram.add_argument("--lang", choices=["kk", "ru", "en"], default="ru")
+    diagram.add_argument("--lang", choices=LANGUAGES, default="ru")
     diagram.add_argument("--format", choices=["svg", "png"], default="svg")
     diagram.add_argument("--kind", choices=["process", "interaction"], default="process")
     diagram.add_argument("--out")
@@ -271,13 +272,13 @@ def register(subparsers: Any) -> None:
     bpmn = sub.add_parser("bpmn", help="write a BPMN 2.0 document (with BPMNDI) of a channel")
     bpmn.add_argument("id")
     bpmn.add_argument("--channel")
-    bpmn.add_argument("--lang", choices=["kk", "ru", "en"], default="ru")
+    bpmn.add_argument("--lang", choices=LANGUAGES, default="ru")
     bpmn.add_argument("--out")
     bpmn.set_defaults(handler=_bpmn)
 
     render_ = sub.add_parser("render", help="write the regulation text generated from the definition")
     render_.add_argument("id")
-    render_.add_argument("--lang", choices=["kk", "ru", "en"], required=True)
+    render_.add_argument("--lang", choices=LANGUAGES, required=True)
     render_.add_argument("--format", choices=["md", "html", "pdf"], default="md")
     render_.add_argument("--out")
     render_.set_defaults(handler=_render)

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from typing import Final
 
-from qyzmet.identity.errors import LocalizedError, render_messages
+from django.utils.translation import gettext_lazy as _
+
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 
 
 class VersionRefused(LocalizedError):
     """A definition that cannot become the next version of its service."""
 
 
-UNCHANGED: Final = {
-    "kk": "Жоба қолданыстағы нұсқадан еш айырмашылығы жоқ: жариялайтын өзгеріс жоқ.",
-    "ru": "Проект ничем не отличается от действующей версии: публиковать нечего.",
-    "en": "The draft is the same as the current version: there is nothing to publish.",
-}
+UNCHANGED: Final = _("The draft is the same as the current version: there is nothing to publish.")
 
 
 def unchanged() -> VersionRefused:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from qyzmet.catalog.loader import Loaded, Problem, definition_files, load_file
 from qyzmet.catalog.schema import ServiceDefinition
@@ -75,10 +75,7 @@ class Dated(Protocol):
     def effective_to(self) -> dt.date | None: ...
 
 
-V = TypeVar("V", bound=Dated)
-
-
-def in_force_among(versions: Sequence[V], on: dt.date) -> V:
+def in_force_among[V: Dated](versions: Sequence[V], on: dt.date) -> V:
     """The version in force on `on`: of those already in effect, the highest-numbered one whose period holds `on`.
 
     Periods are never edited, so which version is in force is derived from them alone: a newer

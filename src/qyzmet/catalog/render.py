@@ -16,131 +16,67 @@ import base64
 import html
 from dataclasses import dataclass, field
 
+from django.utils.translation import pgettext_lazy
+
 from qyzmet.catalog.diagrams.svg import diagram_svg, number_label, text_in
 from qyzmet.catalog.schema import ServiceDefinition, Step
 from qyzmet.catalog.vocabulary import CHANNELS, ORGANIZATIONS, ROLES, duration_phrase, name
+from qyzmet.core.i18n import Message, in_language
 
-WORDS: dict[str, dict[str, str]] = {
-    "regulation": {
-        "kk": "мемлекеттік көрсетілетін қызмет регламенті",
-        "ru": "регламент государственной услуги",
-        "en": "regulation of the public service",
-    },
-    "s1": {"kk": "1. Жалпы ережелер", "ru": "1. Общие положения", "en": "1. General provisions"},
-    "s2": {
-        "kk": "2. Мемлекеттік қызмет көрсету процесінде көрсетілетін қызметті берушінің құрылымдық "
-        "бөлімшелерінің (қызметкерлерінің) іс-қимыл тәртібін сипаттау",
-        "ru": "2. Описание порядка действий структурных подразделений (работников) услугодателя "
-        "в процессе оказания государственной услуги",
-        "en": "2. Actions of the provider's structural units (employees) in rendering the service",
-    },
-    "s3": {
-        "kk": "3. Мемлекеттік қызмет көрсету процесінде көрсетілетін қызметті берушінің құрылымдық "
-        "бөлімшелерінің (қызметкерлерінің) өзара іс-қимыл тәртібін сипаттау",
-        "ru": "3. Описание порядка взаимодействия структурных подразделений (работников) услугодателя "
-        "в процессе оказания государственной услуги",
-        "en": "3. Interaction of the provider's structural units (employees)",
-    },
-    "s4": {
-        "kk": "4. Мемлекеттік корпорациямен және (немесе) өзге де көрсетілетін қызметті берушілермен өзара "
-        "іс-қимыл тәртібін, сондай-ақ мемлекеттік қызмет көрсету процесінде ақпараттық жүйелерді "
-        "пайдалану тәртібін сипаттау",
-        "ru": "4. Описание порядка взаимодействия с Государственной корпорацией и (или) иными "
-        "услугодателями, а также порядка использования информационных систем в процессе оказания "
-        "государственной услуги",
-        "en": "4. Interaction with the State Corporation and other providers, and the use of information systems",
-    },
-    "provider": {
-        "kk": "Мемлекеттік қызметті көрсетеді",
-        "ru": "Государственная услуга оказывается",
-        "en": "The service is rendered by",
-    },
-    "standard": {"kk": "Стандарт", "ru": "Стандарт", "en": "Standard"},
-    "channels": {
-        "kk": "Өтінішті қабылдау және нәтижені беру",
-        "ru": "Прием заявления и выдача результата",
-        "en": "Applications are accepted and results issued through",
-    },
-    "cost": {"kk": "Құны", "ru": "Стоимость", "en": "Cost"},
-    "free": {"kk": "тегін", "ru": "бесплатно", "en": "free of charge"},
-    "not_stated": {"kk": "көрсетілмеген", "ru": "не указана", "en": "not stated"},
-    "form": {
-        "kk": "Мемлекеттік қызмет көрсету нысаны",
-        "ru": "Форма оказания государственной услуги",
-        "en": "Form of service",
-    },
-    "result": {
-        "kk": "Мемлекеттік қызмет көрсетудің нәтижесі",
-        "ru": "Результат оказания государственной услуги",
-        "en": "Result of the service",
-    },
-    "refusal": {"kk": "Бас тарту", "ru": "Отказ", "en": "Refusal"},
-    "queue": {"kk": "Кезек", "ru": "Очередь", "en": "Queue"},
-    "refusal_to_accept": {
-        "kk": "Өтінішті қабылдаудан бас тарту",
-        "ru": "Отказ в приеме заявления",
-        "en": "Refusal to accept the application",
-    },
-    "procedure": {"kk": "Рәсімдер (іс-қимылдар)", "ru": "Процедуры (действия)", "en": "Procedures (actions)"},
-    "duration": {"kk": "ұзақтығы", "ru": "срок", "en": "duration"},
-    "no_duration": {"kk": "белгіленбеген", "ru": "не установлен", "en": "not set"},
-    "budget": {
-        "kk": "Барлық рәсімдердің жалпы ұзақтығы",
-        "ru": "Общий срок всех процедур",
-        "en": "One time budget for all the steps",
-    },
-    "step_results": {
-        "kk": "Келесі рәсімді бастауға негіздеме болатын рәсімнің нәтижесі",
-        "ru": "Результат процедуры, служащий основанием для начала следующей процедуры",
-        "en": "Step results that start the next step",
-    },
-    "participants": {
-        "kk": "Қатысатын қызметкерлер тізбесі",
-        "ru": "Перечень участвующих работников",
-        "en": "Participants",
-    },
-    "sequence": {
-        "kk": "Рәсімдердің реттілігі 1-қосымшадағы бизнес-процестер анықтамалығында көрсетіледі",
-        "ru": "Последовательность процедур приведена в справочнике бизнес-процессов (приложение 1)",
-        "en": "The sequence is drawn in the business-process reference (appendix 1)",
-    },
-    "channel": {"kk": "Арна", "ru": "Канал", "en": "Channel"},
-    "condition": {"kk": "Шарт", "ru": "Условие", "en": "Condition"},
-    "appendix": {"kk": "қосымша", "ru": "Приложение", "en": "Appendix"},
-    "reference": {
-        "kk": "Бизнес-процестердің анықтамалығы",
-        "ru": "Справочник бизнес-процессов",
-        "en": "Business-process reference",
-    },
-    "notes": {
-        "kk": "Дереккөз мәтінінің ескертпелері",
-        "ru": "Примечания к исходному тексту",
-        "en": "Notes on the source text",
-    },
-    "original": {"kk": "түпнұсқа тілінде", "ru": "на языке оригинала", "en": "in the original language"},
-    "source": {"kk": "Дереккөз", "ru": "Источник", "en": "Source"},
-    "goes_to": {"kk": "келесі", "ru": "далее", "en": "next"},
-    "end": {"kk": "аяқталады", "ru": "завершение", "en": "end"},
+WORDS: dict[str, Message] = {
+    "regulation": pgettext_lazy("regulation text", "regulation of the public service"),
+    "s1": pgettext_lazy("regulation text", "1. General provisions"),
+    "s2": pgettext_lazy(
+        "regulation text",
+        "2. Actions of the provider's structural units (employees) in rendering the service"
+    ),
+    "s3": pgettext_lazy("regulation text", "3. Interaction of the provider's structural units (employees)"),
+    "s4": pgettext_lazy(
+        "regulation text",
+        "4. Interaction with the State Corporation and other providers, and the use of information systems"
+    ),
+    "provider": pgettext_lazy("regulation text", "The service is rendered by"),
+    "standard": pgettext_lazy("regulation text", "Standard"),
+    "channels": pgettext_lazy("regulation text", "Applications are accepted and results issued through"),
+    "cost": pgettext_lazy("regulation text", "Cost"),
+    "free": pgettext_lazy("regulation text", "free of charge"),
+    "not_stated": pgettext_lazy("regulation text", "not stated"),
+    "form": pgettext_lazy("regulation text", "Form of service"),
+    "result": pgettext_lazy("regulation text", "Result of the service"),
+    "refusal": pgettext_lazy("regulation text", "Refusal"),
+    "queue": pgettext_lazy("regulation text", "Queue"),
+    "refusal_to_accept": pgettext_lazy("regulation text", "Refusal to accept the application"),
+    "procedure": pgettext_lazy("regulation text", "Procedures (actions)"),
+    "duration": pgettext_lazy("regulation text", "duration"),
+    "no_duration": pgettext_lazy("regulation text", "not set"),
+    "budget": pgettext_lazy("regulation text", "One time budget for all the steps"),
+    "step_results": pgettext_lazy("regulation text", "Step results that start the next step"),
+    "participants": pgettext_lazy("regulation text", "Participants"),
+    "sequence": pgettext_lazy(
+        "regulation text",
+        "The sequence is drawn in the business-process reference (appendix 1)"
+    ),
+    "channel": pgettext_lazy("regulation text", "Channel"),
+    "condition": pgettext_lazy("regulation text", "Condition"),
+    "appendix": pgettext_lazy("regulation text", "Appendix"),
+    "reference": pgettext_lazy("regulation text", "Business-process reference"),
+    "notes": pgettext_lazy("regulation text", "Notes on the source text"),
+    "original": pgettext_lazy("regulation text", "in the original language"),
+    "source": pgettext_lazy("regulation text", "Source"),
+    "goes_to": pgettext_lazy("regulation text", "next"),
+    "end": pgettext_lazy("regulation text", "end"),
 }
 
 FORMS = {
-    "electronic_fully_automated": {
-        "kk": "электрондық (толық автоматтандырылған)",
-        "ru": "электронная (полностью автоматизированная)",
-        "en": "electronic (fully automated)",
-    },
-    "electronic_partially_automated": {
-        "kk": "электрондық (ішінара автоматтандырылған)",
-        "ru": "электронная (частично автоматизированная)",
-        "en": "electronic (partially automated)",
-    },
-    "electronic": {"kk": "электрондық", "ru": "электронная", "en": "electronic"},
-    "paper": {"kk": "қағаз түрінде", "ru": "бумажная", "en": "paper"},
+    "electronic_fully_automated": pgettext_lazy("regulation text", "electronic (fully automated)"),
+    "electronic_partially_automated": pgettext_lazy("regulation text", "electronic (partially automated)"),
+    "electronic": pgettext_lazy("regulation text", "electronic"),
+    "paper": pgettext_lazy("regulation text", "paper"),
 }
 
 
 def word(key: str, language: str) -> str:
-    return WORDS[key][language]
+    return in_language(WORDS[key], language)
 
 
 @dataclass
@@ -193,7 +129,7 @@ def _general(definition: ServiceDefinition, language: str, original: str) -> Sec
     section.paragraphs.append(f"{word('channels', language)}: {channels}.")
     cost = word("free", language) if definition.cost.value == "free" else word("not_stated", language)
     section.paragraphs.append(f"{word('cost', language)}: {cost}.")
-    forms = ", ".join(FORMS[f.value][language] for f in definition.forms)
+    forms = ", ".join(in_language(FORMS[f.value], language) for f in definition.forms)
     section.paragraphs.append(f"{word('form', language)}: {forms}.")
     for rule in definition.outcomes:
         documents = " + ".join(text_in(definition.document(d).title, language, original) for d in rule.documents)
@@ -307,7 +243,7 @@ def render_markdown(document: Document) -> str:
     out = [f"# {document.title}", "", f"_{document.subtitle}_", ""]
     for section in document.sections:
         out += _markdown_section(section, 2)
-    for caption, _ in document.appendices:
+    for caption, _diagram in document.appendices:
         out += [f"## {caption}", "", "(SVG: `qyzmet catalog diagram`)", ""]
     return "\n".join(out).rstrip() + "\n"
 

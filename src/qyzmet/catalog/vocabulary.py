@@ -2,94 +2,68 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-Names = dict[str, dict[str, str]]
+from django.utils import translation
+from django.utils.translation import ngettext, pgettext_lazy
+
+from qyzmet.core.i18n import Message, in_language
+
+Names = dict[str, Message]
 
 ROLES: Final[Names] = {
-    "applicant": {"kk": "Көрсетілетін қызметті алушы", "ru": "Услугополучатель", "en": "Applicant"},
-    "office_clerk": {"kk": "Кеңсе қызметкері", "ru": "Работник канцелярии", "en": "Office clerk"},
-    "head": {"kk": "Басшы", "ru": "Руководитель", "en": "Head"},
-    "executor": {"kk": "Жауапты орындаушы", "ru": "Ответственный исполнитель", "en": "Responsible executor"},
-    "sc_operator": {
-        "kk": "Мемлекеттік корпорация қызметкері",
-        "ru": "Работник Государственной корпорации",
-        "en": "State Corporation operator",
-    },
-    "akim_office_specialist": {
-        "kk": "Әкім аппаратының маманы",
-        "ru": "Специалист аппарата акима",
-        "en": "Akim's office specialist",
-    },
-    "akim": {"kk": "Ауылдық округ әкімі", "ru": "Аким сельского округа", "en": "Rural okrug akim"},
-    "akimat": {"kk": "Әкімдік", "ru": "Акимат", "en": "Akimat"},
-    "system": {"kk": "Ақпараттық жүйе", "ru": "Информационная система", "en": "Information system"},
+    "applicant": pgettext_lazy("regulation role", "Applicant"),
+    "office_clerk": pgettext_lazy("regulation role", "Office clerk"),
+    "head": pgettext_lazy("regulation role", "Head"),
+    "executor": pgettext_lazy("regulation role", "Responsible executor"),
+    "sc_operator": pgettext_lazy("regulation role", "State Corporation operator"),
+    "akim_office_specialist": pgettext_lazy("regulation role", "Akim's office specialist"),
+    "akim": pgettext_lazy("regulation role", "Rural okrug akim"),
+    "akimat": pgettext_lazy("regulation role", "Akimat"),
+    "system": pgettext_lazy("regulation role", "Information system"),
 }
 
 ORGANIZATIONS: Final[Names] = {
-    "applicant": {"kk": "Көрсетілетін қызметті алушы", "ru": "Услугополучатель", "en": "Applicant"},
-    "provider": {"kk": "Көрсетілетін қызметті беруші", "ru": "Услугодатель", "en": "Service provider"},
-    "state_corporation": {
-        "kk": "Мемлекеттік корпорация",
-        "ru": "Государственная корпорация",
-        "en": "State Corporation",
-    },
-    "rural_akim": {
-        "kk": "Ауылдық округ әкімінің аппараты",
-        "ru": "Аппарат акима сельского округа",
-        "en": "Rural okrug akim's office",
-    },
-    "district_akimat": {"kk": "Аудан (қала) әкімдігі", "ru": "Акимат района (города)", "en": "District (city) akimat"},
-    "e_gov_portal": {"kk": "ЭҮП", "ru": "Портал", "en": "e-gov portal"},
-    "e_gov_gateway": {"kk": "ЭҮШ", "ru": "ШЭП", "en": "e-gov gateway"},
-    "regional_gateway": {"kk": "ЭҮАШ АЖО", "ru": "АРМ РШЭП", "en": "Regional gateway workstation"},
-    "sc_information_system": {"kk": "МК БАЖ АЖО", "ru": "АРМ ИИС ГК", "en": "State Corporation workstation"},
-    "state_registries": {"kk": "ЖТ МДҚ / БНАЖ", "ru": "ГБД ФЛ / ЕНИС", "en": "State registries"},
+    "applicant": pgettext_lazy("regulation organization", "Applicant"),
+    "provider": pgettext_lazy("regulation organization", "Service provider"),
+    "state_corporation": pgettext_lazy("regulation organization", "State Corporation"),
+    "rural_akim": pgettext_lazy("regulation organization", "Rural okrug akim's office"),
+    "district_akimat": pgettext_lazy("regulation organization", "District (city) akimat"),
+    "e_gov_portal": pgettext_lazy("regulation organization", "e-gov portal"),
+    "e_gov_gateway": pgettext_lazy("regulation organization", "e-gov gateway"),
+    "regional_gateway": pgettext_lazy("regulation organization", "Regional gateway workstation"),
+    "sc_information_system": pgettext_lazy("regulation organization", "State Corporation workstation"),
+    "state_registries": pgettext_lazy("regulation organization", "State registries"),
 }
 
 CHANNELS: Final[Names] = {
-    "provider_office": {
-        "kk": "Көрсетілетін қызметті берушінің кеңсесі",
-        "ru": "Канцелярия услугодателя",
-        "en": "Provider's office",
-    },
-    "state_corporation": {
-        "kk": "Мемлекеттік корпорация",
-        "ru": "Государственная корпорация",
-        "en": "State Corporation",
-    },
-    "portal": {
-        "kk": "«Электрондық үкімет» веб-порталы",
-        "ru": "Веб-портал «электронного правительства»",
-        "en": "e-gov portal",
-    },
-    "rural_akim": {
-        "kk": "Кент, ауыл, ауылдық округ әкімі",
-        "ru": "Аким поселка, села, сельского округа",
-        "en": "Rural okrug akim",
-    },
+    "provider_office": pgettext_lazy("regulation channel", "Provider's office"),
+    "state_corporation": pgettext_lazy("regulation channel", "State Corporation"),
+    "portal": pgettext_lazy("regulation channel", "e-gov portal"),
+    "rural_akim": pgettext_lazy("regulation channel", "Rural okrug akim"),
 }
 
 VERBS: Final[Names] = {
-    "accept": {"kk": "Қабылдау", "ru": "Прием", "en": "Accept"},
-    "register": {"kk": "Тіркеу", "ru": "Регистрация", "en": "Register"},
-    "resolve": {"kk": "Бұрыштама", "ru": "Резолюция", "en": "Resolution"},
-    "prepare": {"kk": "Нәтижені дайындау", "ru": "Подготовка результата", "en": "Prepare result"},
-    "inspect": {"kk": "Тексеру актісі", "ru": "Акт обследования", "en": "Inspection act"},
-    "sign": {"kk": "Қол қою", "ru": "Подписание", "en": "Sign"},
-    "forward": {"kk": "Жолдау", "ru": "Направление", "en": "Forward"},
-    "adopt": {"kk": "Қаулы қабылдау", "ru": "Принятие постановления", "en": "Adopt resolution"},
-    "issue": {"kk": "Нәтижені беру", "ru": "Выдача результата", "en": "Issue result"},
-    "enqueue": {"kk": "Кезекке қою", "ru": "Постановка в очередь", "en": "Put in queue"},
-    "authenticate": {"kk": "Авторландыру", "ru": "Авторизация", "en": "Authenticate"},
-    "fill_request": {"kk": "Сұраныс толтыру", "ru": "Заполнение запроса", "en": "Fill request"},
-    "sign_request": {"kk": "Сұранысқа қол қою", "ru": "Подписание запроса", "en": "Sign request"},
-    "query_registry": {"kk": "Дерекқорға сұрау", "ru": "Запрос в базу данных", "en": "Query registry"},
-    "check": {"kk": "Тексеру", "ru": "Проверка", "en": "Check"},
-    "notify_refusal": {"kk": "Бас тарту хабарламасы", "ru": "Сообщение об отказе", "en": "Refusal message"},
-    "send": {"kk": "Жолдау (ЭҮШ)", "ru": "Отправка (ШЭП)", "en": "Send via gateway"},
-    "receive_result": {"kk": "Нәтижені алу", "ru": "Получение результата", "en": "Receive result"},
+    "accept": pgettext_lazy("regulation verb", "Accept"),
+    "register": pgettext_lazy("regulation verb", "Register"),
+    "resolve": pgettext_lazy("regulation verb", "Resolution"),
+    "prepare": pgettext_lazy("regulation verb", "Prepare result"),
+    "inspect": pgettext_lazy("regulation verb", "Inspection act"),
+    "sign": pgettext_lazy("regulation verb", "Sign"),
+    "forward": pgettext_lazy("regulation verb", "Forward"),
+    "adopt": pgettext_lazy("regulation verb", "Adopt resolution"),
+    "issue": pgettext_lazy("regulation verb", "Issue result"),
+    "enqueue": pgettext_lazy("regulation verb", "Put in queue"),
+    "authenticate": pgettext_lazy("regulation verb", "Authenticate"),
+    "fill_request": pgettext_lazy("regulation verb", "Fill request"),
+    "sign_request": pgettext_lazy("regulation verb", "Sign request"),
+    "query_registry": pgettext_lazy("regulation verb", "Query registry"),
+    "check": pgettext_lazy("regulation verb", "Check"),
+    "notify_refusal": pgettext_lazy("regulation verb", "Refusal message"),
+    "send": pgettext_lazy("regulation verb", "Send via gateway"),
+    "receive_result": pgettext_lazy("regulation verb", "Receive result"),
 }
 
 
@@ -166,22 +140,10 @@ DELIVERY_MEANINGS: Final[dict[str, DeliveryMeaning]] = {
 }
 
 DELIVERIES: Final[Names] = {
-    "personal_cabinet": {"kk": "Жеке кабинет", "ru": "Личный кабинет", "en": "Personal cabinet"},
-    "in_person_at_provider": {
-        "kk": "Көрсетілетін қызметті берушіде қолма-қол",
-        "ru": "Лично у услугодателя",
-        "en": "In person at the provider",
-    },
-    "state_corporation": {
-        "kk": "Мемлекеттік корпорацияда",
-        "ru": "В Государственной корпорации",
-        "en": "At the State Corporation",
-    },
-    "rural_akim": {
-        "kk": "Ауылдық округ әкімінің аппаратында",
-        "ru": "В аппарате акима сельского округа",
-        "en": "At the rural okrug akim's office",
-    },
+    "personal_cabinet": pgettext_lazy("result delivery", "Personal cabinet"),
+    "in_person_at_provider": pgettext_lazy("result delivery", "In person at the provider"),
+    "state_corporation": pgettext_lazy("result delivery", "At the State Corporation"),
+    "rural_akim": pgettext_lazy("result delivery", "At the rural okrug akim's office"),
 }
 
 
@@ -200,44 +162,27 @@ def verbs_where(**traits: bool) -> frozenset[str]:
 
 # --- end of rules-as-data block ------------------------------------------------------------------------
 
-UNITS: Final[dict[str, dict[str, tuple[str, str, str]]]] = {
-    # (one, few, many) forms; Kazakh and English need only the first two.
-    "minutes": {
-        "kk": ("минут", "минут", "минут"),
-        "ru": ("минута", "минуты", "минут"),
-        "en": ("minute", "minutes", "minutes"),
-    },
-    "hours": {"kk": ("сағат", "сағат", "сағат"), "ru": ("час", "часа", "часов"), "en": ("hour", "hours", "hours")},
-    "working_days": {
-        "kk": ("жұмыс күні", "жұмыс күні", "жұмыс күні"),
-        "ru": ("рабочий день", "рабочих дня", "рабочих дней"),
-        "en": ("working day", "working days", "working days"),
-    },
-    "calendar_days": {
-        "kk": ("күнтізбелік күн", "күнтізбелік күн", "күнтізбелік күн"),
-        "ru": ("календарный день", "календарных дня", "календарных дней"),
-        "en": ("calendar day", "calendar days", "calendar days"),
-    },
+UNITS: Final[dict[str, Callable[[int], str]]] = {
+    # "{count} <unit>" in the active language, in its plural form for `count`.
+    "minutes": lambda count: ngettext("{count} minute", "{count} minutes", count),
+    "hours": lambda count: ngettext("{count} hour", "{count} hours", count),
+    "working_days": lambda count: ngettext("{count} working day", "{count} working days", count),
+    "calendar_days": lambda count: ngettext("{count} calendar day", "{count} calendar days", count),
 }
 
 START_END: Final[Names] = {
-    "start": {"kk": "Басы", "ru": "Начало", "en": "Start"},
-    "end": {"kk": "Соңы", "ru": "Конец", "en": "End"},
+    "start": pgettext_lazy("diagram", "Start"),
+    "end": pgettext_lazy("diagram", "End"),
 }
 
 
 def name(table: Names, code: str, language: str) -> str:
-    """The name of `code` in `language`, falling back to Russian, then to the code itself."""
-    entry = table.get(code, {})
-    return entry.get(language) or entry.get("ru") or code
+    """The name of `code` in `language`; the code itself when the table does not know it."""
+    entry = table.get(code)
+    return in_language(entry, language) if entry is not None else code
 
 
 def duration_phrase(value: int, unit: str, language: str) -> str:
     """'3 рабочих дня', '15 минут', '1 жұмыс күні', '2 working days'."""
-    one, few, many = UNITS[unit][language]
-    if language == "ru":
-        tail, tens = value % 10, value % 100
-        form = one if tail == 1 and tens != 11 else few if 2 <= tail <= 4 and not 12 <= tens <= 14 else many
-    else:
-        form = one if value == 1 else few
-    return f"{value} {form}"
+    with translation.override(language):
+        return UNITS[unit](value).format(count=value)

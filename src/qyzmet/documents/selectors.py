@@ -10,9 +10,9 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from qyzmet.cases.models import Receipt, ResultDocument
 from qyzmet.cases.services import definition_of, definition_of_version
+from qyzmet.core.errors import NotFound
 from qyzmet.core.i18n import active_language
 from qyzmet.documents.content import receipt_pdf
-from qyzmet.identity.errors import NotFound
 from qyzmet.signatures.backends import get_verifier
 from qyzmet.signatures.verify import Verdict
 

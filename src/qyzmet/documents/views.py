@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_safe
 
 from qyzmet.cases.access import document_get_for_user, receipt_get_for_user
+from qyzmet.core.errors import NotFound
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
 from qyzmet.documents.selectors import DocumentVerification, receipt_pdf_for, verification_for_number
-from qyzmet.identity.errors import NotFound
 
 EXTENSIONS = {PDF_CONTENT_TYPE: "pdf", "application/json": "json"}
 

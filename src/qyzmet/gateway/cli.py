@@ -17,6 +17,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, Final
 
+from qyzmet.core.i18n import LANGUAGES
+
 EXIT_FOUND: Final = 0
 EXIT_REJECTED: Final = 1
 EXIT_BAD_INPUT: Final = 2
@@ -46,7 +48,7 @@ def _handled(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
         try:
             return handler(args)
         except InvalidIdentifier as error:
-            for language in ("kk", "ru", "en"):
+            for language in LANGUAGES:
                 print(f"{language}: {error.message(language)}", file=sys.stderr)
             return EXIT_BAD_INPUT
         except CommandError as error:
@@ -276,7 +278,7 @@ def _query_report(args: argparse.Namespace, registry: str, result: Any) -> int:
             print(f"{language}: {text}", file=sys.stderr)
         return EXIT_NOT_FOUND
     error = result.error
-    for language in ("kk", "ru", "en"):
+    for language in LANGUAGES:
         print(f"{language}: {error.message(language) if error else message.status}", file=sys.stderr)
     return EXIT_UNAVAILABLE if message.status == "unavailable" else EXIT_REJECTED
 

@@ -1,8 +1,8 @@
-"""Errors of the gateway and the texts a person sees, each in kk, ru and en (module constants).
+"""Errors of the gateway and the texts a person sees, each in kk, ru and en (gettext messages, module constants).
 
 The "data cannot be obtained" texts follow the regulations' step "формирование сообщения о
 невозможности получения данных в связи с отсутствием данных … в ГБД ФЛ / ЕНИС"
-(ЖТ МДҚ / БНАЖ in the Kazakh texts). Pure Python, no Django.
+(ЖТ МДҚ / БНАЖ in the Kazakh texts).
 """
 
 from __future__ import annotations
@@ -10,29 +10,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Final
 
-from qyzmet.gateway.registries import REGISTRIES, registry_spec
-from qyzmet.identity.errors import LANGUAGES, LocalizedError, render_messages
+from django.utils.translation import gettext_lazy as _
 
-DATA_UNAVAILABLE: Final = {
-    "kk": "Мәліметтерді алу мүмкін емес: {registry} жүйесінде деректер жоқ.",
-    "ru": "Получение данных невозможно в связи с отсутствием данных в {registry}.",
-    "en": "The data cannot be obtained: {registry} holds no such record.",
-}
-REGISTRY_UNAVAILABLE: Final = {
-    "kk": "{registry} жауап бермейді (әрекет саны: {attempts}).",
-    "ru": "{registry} не отвечает (попыток: {attempts}).",
-    "en": "{registry} does not answer ({attempts} attempts).",
-}
-ANSWER_REJECTED: Final = {
-    "kk": "{registry} жауабы қабылданбады: {reason}.",
-    "ru": "Ответ {registry} отклонён: {reason}.",
-    "en": "The answer of {registry} is rejected: {reason}.",
-}
-GATEWAY_REFUSED: Final = {
-    "kk": "Шлюз сұрауды қабылдамады ({code}): {detail}",
-    "ru": "Шлюз отклонил запрос ({code}): {detail}",
-    "en": "The gateway refused the request ({code}): {detail}",
-}
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import LANGUAGES, Message, render_messages
+from qyzmet.gateway.registries import REGISTRIES, registry_spec
+
+DATA_UNAVAILABLE: Final = _("The data cannot be obtained: {registry} holds no such record.")
+REGISTRY_UNAVAILABLE: Final = _("{registry} does not answer ({attempts} attempts).")
+ANSWER_REJECTED: Final = _("The answer of {registry} is rejected: {reason}.")
+GATEWAY_REFUSED: Final = _("The gateway refused the request ({code}): {detail}")
 
 # Why an answer is rejected (the `reason` of ANSWER_REJECTED).
 REJECT_UNSIGNED: Final = "unsigned"
@@ -41,29 +28,13 @@ REJECT_SIGNER: Final = "signer"
 REJECT_MISMATCH: Final = "mismatch"
 REJECT_MALFORMED: Final = "malformed"
 REJECT_SUBJECT: Final = "subject"
-REJECT_REASONS: Final[dict[str, dict[str, str]]] = {
-    REJECT_UNSIGNED: {"kk": "қол қойылмаған", "ru": "ответ не подписан", "en": "the answer is not signed"},
-    REJECT_SIGNATURE: {
-        "kk": "ЭЦҚ расталмады", "ru": "ЭЦП ответа не подтверждена", "en": "the answer's signature does not verify",
-    },
-    REJECT_SIGNER: {
-        "kk": "қолды басқа ұйым қойған",
-        "ru": "ответ подписан не тем реестром",
-        "en": "the answer is signed by someone other than the registry",
-    },
-    REJECT_MISMATCH: {
-        "kk": "жауап басқа сұрауға арналған",
-        "ru": "ответ относится к другому запросу",
-        "en": "the answer belongs to another request",
-    },
-    REJECT_MALFORMED: {
-        "kk": "жауап пішімі қате", "ru": "ответ не читается", "en": "the answer cannot be read",
-    },
-    REJECT_SUBJECT: {
-        "kk": "жауап сұралған адам туралы емес, басқа адам туралы",
-        "ru": "ответ касается не того лица, о котором был запрос",
-        "en": "the answer is about someone other than the person asked about",
-    },
+REJECT_REASONS: Final[dict[str, Message]] = {
+    REJECT_UNSIGNED: _("the answer is not signed"),
+    REJECT_SIGNATURE: _("the answer's signature does not verify"),
+    REJECT_SIGNER: _("the answer is signed by someone other than the registry"),
+    REJECT_MISMATCH: _("the answer belongs to another request"),
+    REJECT_MALFORMED: _("the answer cannot be read"),
+    REJECT_SUBJECT: _("the answer is about someone other than the person asked about"),
 }
 
 
@@ -72,25 +43,14 @@ def _registry_names(code: str) -> Mapping[str, str]:
     return {language: spec.name(language) for language in LANGUAGES}
 
 
-def _per_language(templates: Mapping[str, str], registry_code: str, **values: object) -> dict[str, str]:
-    names = _registry_names(registry_code)
-    return {
-        language: templates[language].format(
-            registry=names[language],
-            **{k: (v[language] if isinstance(v, Mapping) else v) for k, v in values.items()},
-        )
-        for language in LANGUAGES
-    }
-
-
-def registry_messages(templates: Mapping[str, str], registry: str, **values: object) -> Mapping[str, str]:
-    """Fill kk/ru/en `templates` whose `{registry}` is the registry's name in each language."""
-    return render_messages(_per_language(templates, registry, **values))
+def registry_messages(message: Message, registry: str, **values: object) -> Mapping[str, str]:
+    """`message` in kk, ru and en, its `{registry}` the registry's name in each language."""
+    return render_messages(message, registry=_registry_names(registry), **values)
 
 
 def data_unavailable_messages(registry: str) -> Mapping[str, str]:
     """The regulations' "data cannot be obtained" message for `registry`, in kk, ru and en."""
-    return render_messages(_per_language(DATA_UNAVAILABLE, registry))
+    return registry_messages(DATA_UNAVAILABLE, registry)
 
 
 class GatewayError(LocalizedError):
@@ -106,7 +66,7 @@ class RegistryUnavailable(GatewayError):
 
     def __init__(self, registry: str, *, attempts: int, detail: str, delivery_status: str = "") -> None:
         super().__init__("registry_unavailable",
-                         _per_language(REGISTRY_UNAVAILABLE, registry, attempts=attempts), registry=registry)
+                         registry_messages(REGISTRY_UNAVAILABLE, registry, attempts=attempts), registry=registry)
         self.attempts = attempts
         self.detail = detail
         self.delivery_status = delivery_status
@@ -117,7 +77,7 @@ class AnswerRejected(GatewayError):
 
     def __init__(self, registry: str, *, reason: str, detail: str = "") -> None:
         super().__init__("answer_rejected",
-                         _per_language(ANSWER_REJECTED, registry, reason=REJECT_REASONS[reason]), registry=registry)
+                         registry_messages(ANSWER_REJECTED, registry, reason=REJECT_REASONS[reason]), registry=registry)
         self.reason = reason
         self.detail = detail
 
@@ -126,8 +86,8 @@ class GatewayRefused(GatewayError):
     """The gateway refused the request itself (bad envelope, signature, unknown service): not retried."""
 
     def __init__(self, registry: str, *, error_code: str, detail: str) -> None:
-        super().__init__("gateway_refused",
-                         _per_language(GATEWAY_REFUSED, registry, code=error_code, detail=detail), registry=registry)
+        messages = registry_messages(GATEWAY_REFUSED, registry, code=error_code, detail=detail)
+        super().__init__("gateway_refused", messages, registry=registry)
         self.error_code = error_code
         self.detail = detail
 

@@ -12,6 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final, Literal
 
+from django.utils.translation import gettext_lazy as _
+
+from qyzmet.core.i18n import Message, in_language
+
 GBD_FL: Final = "gbd_fl"
 GBD_UL: Final = "gbd_ul"
 ENIS: Final = "enis"
@@ -26,30 +30,30 @@ class RegistrySpec:
     sender_id: str
     bin: str
     identifier: Literal["iin", "bin"]
-    names: dict[str, str]
+    label: Message  # its name, a gettext message
     organization: str
 
     def name(self, language: str) -> str:
-        return self.names.get(language, self.names["ru"])
+        return in_language(self.label, language)
 
 
 REGISTRIES: Final[dict[str, RegistrySpec]] = {
     GBD_FL: RegistrySpec(
         code=GBD_FL, service_id="GBDFL_GET_PERSON_BY_IIN", sender_id="GBDFL", bin="040340001015",
         identifier="iin",
-        names={"kk": "ЖТ МДҚ", "ru": "ГБД ФЛ", "en": "State database of individuals (ГБД ФЛ)"},
+        label=_("State database of individuals (ГБД ФЛ)"),
         organization="ГБД ФЛ (QYZMET SIMULATOR)",
     ),
     GBD_UL: RegistrySpec(
         code=GBD_UL, service_id="GBDUL_GET_ENTITY_BY_BIN", sender_id="GBDUL", bin="040340002023",
         identifier="bin",
-        names={"kk": "ЗТ МДҚ", "ru": "ГБД ЮЛ", "en": "State database of legal entities (ГБД ЮЛ)"},
+        label=_("State database of legal entities (ГБД ЮЛ)"),
         organization="ГБД ЮЛ (QYZMET SIMULATOR)",
     ),
     ENIS: RegistrySpec(
         code=ENIS, service_id="ENIS_GET_POWERS_OF_ATTORNEY", sender_id="ENIS", bin="120740003033",
         identifier="iin",
-        names={"kk": "БНАЖ", "ru": "ЕНИС", "en": "Unified notarial information system (ЕНИС)"},
+        label=_("Unified notarial information system (ЕНИС)"),
         organization="ЕНИС (QYZMET SIMULATOR)",
     ),
 }

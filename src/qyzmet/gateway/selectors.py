@@ -7,9 +7,9 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
+from qyzmet.core.i18n import LANGUAGES
 from qyzmet.gateway.models import GatewayMessage, LookupSubject, PendingRequest
 from qyzmet.gateway.registries import REGISTRIES
-from qyzmet.identity.errors import LANGUAGES
 
 WAITING: str = "waiting"
 

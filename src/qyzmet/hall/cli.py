@@ -15,6 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
+from qyzmet.core.i18n import LANGUAGES
+
 NO_BRANCH: Final = "no State Corporation branch with code {code!r}"
 NO_USER: Final = "no user with IIN {iin}"
 NO_TICKET: Final = "no ticket {number} today at {branch}"
@@ -30,14 +32,14 @@ def _handled(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
         from qyzmet.core.cli import django_setup
 
         django_setup()
+        from qyzmet.core.errors import LocalizedError
         from qyzmet.hall.errors import HallError
-        from qyzmet.identity.errors import LocalizedError
         from qyzmet.signatures.pki import KeyFileError
 
         try:
             return handler(args)
         except (HallError, LocalizedError) as error:
-            for language in ("kk", "ru", "en"):
+            for language in LANGUAGES:
                 print(f"{language}: {error.message(language)}", file=sys.stderr)
             return 2
         except (CommandError, KeyFileError, LookupError) as error:

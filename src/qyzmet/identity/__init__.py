@@ -2,5 +2,5 @@
 
 Other modules use: `identifiers` (pure: iin_validate, bin_validate, mobile_normalise),
 `services` (writes), `selectors` (reads), `access` (who may see what; raises NotFound),
-`otp` (one-time passwords), `sms` (the SMS gateway seam) and `errors`.
+`otp` (one-time passwords) and `sms` (the SMS gateway seam); its errors are `qyzmet.core.errors`.
 """

@@ -18,7 +18,7 @@ from typing import Final
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from qyzmet.identity.errors import NotFound
+from qyzmet.core.errors import NotFound
 from qyzmet.identity.models import Organization, Role, StaffRole, User
 
 __all__ = [

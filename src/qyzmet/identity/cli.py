@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from qyzmet.identity.errors import LANGUAGES
+from qyzmet.core.i18n import LANGUAGES
 from qyzmet.identity.identifiers import InvalidIdentifier, bin_hints, bin_validate, iin_hints, iin_validate
 
 

@@ -20,7 +20,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, Literal
 
-from qyzmet.identity.errors import LocalizedError, render_messages
+from django.utils.translation import gettext_lazy as _
+
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import Message, render_messages
 
 WEIGHTS_FIRST: Final = (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 WEIGHTS_SECOND: Final = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
@@ -32,38 +35,18 @@ CODE_CHECK_DIGIT: Final = "check_digit"
 CODE_NEVER_VALID: Final = "never_valid"
 CODE_MOBILE_FORMAT: Final = "mobile_format"
 
-# Per language: the name of the number, used in the message templates below.
-IIN_NAMES: Final = {"kk": "ЖСН", "ru": "ИИН", "en": "IIN"}
-BIN_NAMES: Final = {"kk": "БСН", "ru": "БИН", "en": "BIN"}
+# The name of the number, the `{number}` of the message templates below.
+IIN_NAME: Final = _("IIN")
+BIN_NAME: Final = _("BIN")
 
-MESSAGE_TEMPLATES: Final[dict[str, dict[str, str]]] = {
-    CODE_LENGTH: {
-        "kk": "{kk} 12 таңбадан тұруы керек (енгізілгені: {length}).",
-        "ru": "{ru} должен состоять из 12 символов (введено: {length}).",
-        "en": "The {en} must be 12 characters long (got {length}).",
-    },
-    CODE_NOT_DIGITS: {
-        "kk": "{kk} тек цифрлардан тұруы керек.",
-        "ru": "{ru} должен состоять только из цифр.",
-        "en": "The {en} must contain digits only.",
-    },
-    CODE_CHECK_DIGIT: {
-        "kk": "{kk} бақылау цифры қате: нөмірді қайта тексеріңіз.",
-        "ru": "Неверный контрольный разряд {ru}: проверьте номер на опечатки.",
-        "en": "The {en} check digit is wrong: check the number for a typo.",
-    },
-    CODE_NEVER_VALID: {
-        "kk": "Мұндай {kk} ешқашан берілмейді: алғашқы 11 цифрға бақылау цифры есептелмейді.",
-        "ru": "Такой {ru} не может быть присвоен: для первых 11 цифр контрольный разряд не вычисляется.",
-        "en": "No {en} can ever have these first 11 digits: they admit no check digit.",
-    },
+MESSAGE_TEMPLATES: Final[dict[str, Message]] = {
+    CODE_LENGTH: _("The {number} must be 12 characters long (got {length})."),
+    CODE_NOT_DIGITS: _("The {number} must contain digits only."),
+    CODE_CHECK_DIGIT: _("The {number} check digit is wrong: check the number for a typo."),
+    CODE_NEVER_VALID: _("No {number} can ever have these first 11 digits: they admit no check digit."),
 }
 
-MOBILE_FORMAT_MESSAGES: Final = {
-    "kk": "Ұялы телефон нөмірі +7XXXXXXXXXX пішімінде болуы керек.",
-    "ru": "Номер мобильного телефона должен быть в формате +7XXXXXXXXXX.",
-    "en": "A mobile number must have the form +7XXXXXXXXXX.",
-}
+MOBILE_FORMAT_MESSAGES: Final = _("A mobile number must have the form +7XXXXXXXXXX.")
 
 Kind = Literal["IIN", "BIN"]
 
@@ -77,8 +60,8 @@ class InvalidMobile(LocalizedError):
 
 
 def _messages(code: str, kind: Kind, **values: object) -> dict[str, str]:
-    names = IIN_NAMES if kind == "IIN" else BIN_NAMES
-    return dict(render_messages(MESSAGE_TEMPLATES[code], **names, **values))
+    number = IIN_NAME if kind == "IIN" else BIN_NAME
+    return dict(render_messages(MESSAGE_TEMPLATES[code], number=number, **values))
 
 
 def check_digit(prefix: str) -> int | None:

@@ -20,8 +20,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
 
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.models import OneTimePassword, User
 from qyzmet.identity.sms import sms_backend
 
@@ -38,39 +40,15 @@ SMS_TEXT: Final = (
     "Ешкімге айтпаңыз / Никому не сообщайте."
 )
 
-MOBILE_MISSING_MESSAGES: Final = {
-    "kk": "Бір реттік құпия сөз есептік жазбаға ұялы телефон нөмірі тіркелген болса ғана жіберіледі. "
-    "Нөміріңізді тіркеңіз немесе ЭЦҚ-мен қол қойыңыз.",
-    "ru": "Одноразовый пароль отправляется, только если к учётной записи привязан номер мобильного телефона. "
-    "Привяжите номер или подпишите ЭЦП.",
-    "en": "A one-time password needs a mobile number linked to the account. "
-    "Link a number, or sign with an electronic digital signature.",
-}
-RATE_LIMITED_MESSAGES: Final = {
-    "kk": "Бұл нөмірге кодтар тым жиі сұралды. {retry_at} кейін қайталаңыз.",
-    "ru": "На этот номер запрошено слишком много кодов. Повторите после {retry_at}.",
-    "en": "Too many codes were requested for this number. Try again after {retry_at}.",
-}
-EXPIRED_MESSAGES: Final = {
-    "kk": "Кодтың қолданылу мерзімі өтіп кетті. Жаңа код сұраңыз.",
-    "ru": "Срок действия кода истёк. Запросите новый код.",
-    "en": "The code has expired. Request a new one.",
-}
-WRONG_CODE_MESSAGES: Final = {
-    "kk": "Код қате. Қалған әрекет саны: {attempts_left}.",
-    "ru": "Неверный код. Осталось попыток: {attempts_left}.",
-    "en": "Wrong code. Attempts left: {attempts_left}.",
-}
-ATTEMPTS_EXHAUSTED_MESSAGES: Final = {
-    "kk": "Әрекет саны таусылды. Жаңа код сұраңыз.",
-    "ru": "Попытки исчерпаны. Запросите новый код.",
-    "en": "No attempts left. Request a new code.",
-}
-NOT_FOUND_MESSAGES: Final = {
-    "kk": "Жарамды код жоқ. Жаңа код сұраңыз.",
-    "ru": "Действующего кода нет. Запросите новый код.",
-    "en": "There is no valid code. Request a new one.",
-}
+MOBILE_MISSING_MESSAGES: Final = _(
+    "A one-time password needs a mobile number linked to the account. Link a number, or sign with an electronic "
+    "digital signature."
+)
+RATE_LIMITED_MESSAGES: Final = _("Too many codes were requested for this number. Try again after {retry_at}.")
+EXPIRED_MESSAGES: Final = _("The code has expired. Request a new one.")
+WRONG_CODE_MESSAGES: Final = _("Wrong code. Attempts left: {attempts_left}.")
+ATTEMPTS_EXHAUSTED_MESSAGES: Final = _("No attempts left. Request a new code.")
+NOT_FOUND_MESSAGES: Final = _("There is no valid code. Request a new one.")
 
 
 class OtpError(LocalizedError):

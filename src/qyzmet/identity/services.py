@@ -14,9 +14,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from qyzmet.audit.chain import PD_ACCESS, log_append
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.identity.identifiers import bin_validate, iin_validate, mobile_normalise
 from qyzmet.identity.models import (
     LoginAttempt,
@@ -56,31 +58,11 @@ ADDRESS_FAILURE_LIMIT: Final = 20
 ADDRESS_WINDOW: Final = timedelta(minutes=15)
 FAILED_OUTCOMES: Final = (LoginAttempt.Outcome.INVALID_CREDENTIALS, LoginAttempt.Outcome.LOCKED_NOW)
 
-INVALID_CREDENTIALS_MESSAGES: Final = {
-    "kk": "ЖСН немесе құпия сөз қате.",
-    "ru": "Неверный ИИН или пароль.",
-    "en": "Wrong IIN or password.",
-}
-ACCOUNT_LOCKED_MESSAGES: Final = {
-    "kk": "Қате енгізу тым көп болды: есептік жазба {until} дейін бұғатталды.",
-    "ru": "Слишком много неудачных попыток: учётная запись заблокирована до {until}.",
-    "en": "Too many failed attempts: the account is locked until {until}.",
-}
-LOGIN_THROTTLED_MESSAGES: Final = {
-    "kk": "Бұл мекенжайдан сәтсіз кіру әрекеттері тым көп. Кейінірек қайталап көріңіз.",
-    "ru": "Слишком много неудачных попыток входа с этого адреса. Повторите попытку позже.",
-    "en": "Too many failed log-in attempts from this address. Try again later.",
-}
-ACCOUNT_EXISTS_MESSAGES: Final = {
-    "kk": "Бұл ЖСН-мен есептік жазба бұрыннан бар.",
-    "ru": "Учётная запись с этим ИИН уже существует.",
-    "en": "An account with this IIN already exists.",
-}
-ROLE_NOT_ALLOWED_MESSAGES: Final = {
-    "kk": "«{role}» рөлін «{kind}» түріндегі ұйымда беруге болмайды.",
-    "ru": "Роль «{role}» нельзя назначить в организации вида «{kind}».",
-    "en": "The role '{role}' cannot be held in an organization of kind '{kind}'.",
-}
+INVALID_CREDENTIALS_MESSAGES: Final = _("Wrong IIN or password.")
+ACCOUNT_LOCKED_MESSAGES: Final = _("Too many failed attempts: the account is locked until {until}.")
+LOGIN_THROTTLED_MESSAGES: Final = _("Too many failed log-in attempts from this address. Try again later.")
+ACCOUNT_EXISTS_MESSAGES: Final = _("An account with this IIN already exists.")
+ROLE_NOT_ALLOWED_MESSAGES: Final = _("The role '{role}' cannot be held in an organization of kind '{kind}'.")
 
 # Roles bound to one kind of body; every other role may be held anywhere.
 ROLE_ORGANIZATION_KINDS: Final[dict[str, frozenset[str]]] = {

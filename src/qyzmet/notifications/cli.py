@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from qyzmet.core.i18n import LANGUAGES
+
 
 def _list(args: argparse.Namespace) -> int:
     import django
@@ -33,5 +35,5 @@ def register(subparsers: Any) -> None:
     listing = sub.add_parser("list", help="the newest notifications and how they were delivered")
     listing.add_argument("--iin", default=None)
     listing.add_argument("--limit", type=int, default=20)
-    listing.add_argument("--language", choices=["kk", "ru", "en"], default="ru")
+    listing.add_argument("--language", choices=LANGUAGES, default="ru")
     listing.set_defaults(handler=_list)

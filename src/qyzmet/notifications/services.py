@@ -26,6 +26,7 @@ from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Receipt, ResultDocu
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version_seen
 from qyzmet.core import context
+from qyzmet.core.i18n import LANGUAGES
 from qyzmet.identity.models import User
 from qyzmet.identity.sms import sms_backend
 from qyzmet.notifications.models import Channel, Notification, NotificationContact, NotificationKind
@@ -55,7 +56,7 @@ def _channels_for(recipient: User | None, wanted: tuple[str, ...] | None) -> lis
 
 def _language_of(case: Case | None) -> str:
     language = getattr(case, "language", "") if case is not None else ""
-    return language if language in {"kk", "ru", "en"} else "kk"
+    return language if language in LANGUAGES else "kk"
 
 
 def _send_enqueue(notification_id: int) -> None:

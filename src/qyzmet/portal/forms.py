@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from qyzmet.core.errors import LocalizedError
 from qyzmet.core.i18n import active_language
-from qyzmet.identity.errors import LocalizedError
 from qyzmet.identity.identifiers import iin_validate
 from qyzmet.portal.selectors import ApplyPage, FieldView
 

@@ -20,55 +20,27 @@ from typing import Any, Final
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.utils.translation import gettext_lazy as _
 
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import render_messages
 from qyzmet.gateway.clients.registry import Person
 from qyzmet.gateway.registries import GBD_FL
 from qyzmet.gateway.services import registry_lookup
-from qyzmet.identity.errors import LocalizedError, render_messages
 from qyzmet.identity.identifiers import iin_validate, mobile_normalise
 from qyzmet.identity.models import User
 from qyzmet.identity.services import AccountExists, citizen_register
 
 SIGN_UP_PURPOSE: Final = "portal sign-up: checking the IIN and name against ГБД ФЛ"
-IIN_NOT_AVAILABLE: Final = {
-    "kk": "Бұл ЖСН-ді тіркеу мүмкін емес. Жүйеге кіріңіз немесе кіру мүмкіндігін қалпына келтіріңіз.",
-    "ru": "Зарегистрировать этот ИИН нельзя. Войдите в систему или восстановите доступ.",
-    "en": "This IIN cannot be registered. Log in, or restore access to your account.",
-}
-NAME_MISMATCH: Final = {
-    "kk": "ЖСН мен тегі, аты, әкесінің аты Жеке тұлғалар мемлекеттік дерекқорындағы деректерге сәйкес келмейді.",
-    "ru": "ИИН и фамилия, имя, отчество не совпадают с данными Государственной базы данных физических лиц.",
-    "en": "The IIN and the surname, name and patronymic do not match the State database of individuals.",
-}
-REGISTRY_DOWN: Final = {
-    "kk": (
-        "Жеке тұлғалар мемлекеттік дерекқоры қазір жауап бермейді, сондықтан деректеріңізді тексеру мүмкін емес. "
-        "Есептік жазба ашылған жоқ. Кейінірек қайталап көріңіз."
-    ),
-    "ru": (
-        "Государственная база данных физических лиц сейчас не отвечает, поэтому проверить ваши данные нельзя. "
-        "Учётная запись не создана. Попробуйте позже."
-    ),
-    "en": (
-        "The State database of individuals does not answer now, so your data cannot be checked. "
-        "No account was created. Please try again later."
-    ),
-}
-FILE_TYPE: Final = {
-    "kk": "«{name}» файлы қабылданбады: тек PDF, JPEG немесе PNG файлдарын тіркеуге болады.",
-    "ru": "Файл «{name}» не принят: можно прикладывать только файлы PDF, JPEG или PNG.",
-    "en": "The file '{name}' is refused: only PDF, JPEG or PNG files may be attached.",
-}
-FILE_TOO_LARGE: Final = {
-    "kk": "«{name}» файлы қабылданбады: көлемі {limit} МБ-тан аспауы тиіс.",
-    "ru": "Файл «{name}» не принят: размер не должен превышать {limit} МБ.",
-    "en": "The file '{name}' is refused: it must not be larger than {limit} MB.",
-}
-FILE_EMPTY: Final = {
-    "kk": "«{name}» файлы бос.",
-    "ru": "Файл «{name}» пуст.",
-    "en": "The file '{name}' is empty.",
-}
+IIN_NOT_AVAILABLE: Final = _("This IIN cannot be registered. Log in, or restore access to your account.")
+NAME_MISMATCH: Final = _("The IIN and the surname, name and patronymic do not match the State database of individuals.")
+REGISTRY_DOWN: Final = _(
+    "The State database of individuals does not answer now, so your data cannot be checked. No account was created. "
+    "Please try again later."
+)
+FILE_TYPE: Final = _("The file '{name}' is refused: only PDF, JPEG or PNG files may be attached.")
+FILE_TOO_LARGE: Final = _("The file '{name}' is refused: it must not be larger than {limit} MB.")
+FILE_EMPTY: Final = _("The file '{name}' is empty.")
 
 # The first bytes of each accepted type: the type is what the bytes are, not what the name or browser says.
 SIGNATURES: Final = (

@@ -23,8 +23,8 @@ from qyzmet.cases.access import case_get_for_applicant
 from qyzmet.cases.intake import Application
 from qyzmet.cases.models import Case
 from qyzmet.cases.selectors import case_timeline
+from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import active_language
-from qyzmet.identity.errors import LocalizedError, NotFound
 from qyzmet.identity.models import User
 from qyzmet.notifications.selectors import notifications_for
 from qyzmet.portal.forms import application_fields_parse

@@ -17,8 +17,8 @@ from typing import Final
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from qyzmet.core.errors import NotFound
 from qyzmet.identity.access import is_in_subtree
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import Organization, Role, User
 from qyzmet.reports.scope import ReportScope
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from qyzmet.calendar import local_time
+from qyzmet.core.errors import NotFound
 from qyzmet.core.i18n import active_language
-from qyzmet.identity.errors import NotFound
 from qyzmet.reports.access import report_organizations_for_user, report_scope_for_user
 from qyzmet.reports.charts import arrivals_columns, on_time_late_bars
 from qyzmet.reports.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx

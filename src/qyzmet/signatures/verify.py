@@ -23,6 +23,7 @@ from typing import Any, Final
 
 from cryptography import x509
 
+from qyzmet.core.i18n import render_messages
 from qyzmet.signatures import cms, messages, pki, revocation, tsp
 from qyzmet.signatures.profile import Purpose, key_purpose, name_text, subject_identity
 from qyzmet.signatures.revocation import RevocationAnswer, RevocationStatus
@@ -74,7 +75,7 @@ class Check:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        texts = dict(messages.MESSAGES[self.code]) if self.code else None
+        texts = dict(render_messages(messages.MESSAGES[self.code])) if self.code else None
         return {
             "name": self.name, "outcome": self.outcome.value, "code": self.code,
             "message": texts, "detail": self.detail,

@@ -11,23 +11,21 @@ from datetime import datetime
 from typing import Final
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, Task
 from qyzmet.cases.services import TaskAction, task_complete, task_ensure_allowed
-from qyzmet.identity.errors import LocalizedError, render_messages
+from qyzmet.core.errors import LocalizedError
+from qyzmet.core.i18n import Message, render_messages
 from qyzmet.identity.identifiers import iin_validate
 from qyzmet.identity.models import User
 
 HANDED_OVER: Final = "result_handed_over"
-MESSAGES: Final[dict[str, dict[str, str]]] = {
-    "recipient_not_entitled": {
-        "kk": "Нәтижені өтініш берушіге немесе сенімхаты бар өкіліне ғана беруге болады: сенімхат нөмірін енгізіңіз",
-        "ru": "Результат выдаётся только услугополучателю или его представителю по доверенности: укажите номер "
-              "доверенности",
-        "en": "The result is handed only to the applicant or a representative with a power of attorney: "
-              "enter its number",
-    },
+MESSAGES: Final[dict[str, Message]] = {
+    "recipient_not_entitled": _(
+        "The result is handed only to the applicant or a representative with a power of attorney: enter its number"
+    ),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import textwrap
 from xml.sax.saxutils import escape
 
+from django.utils.translation import pgettext_lazy
+
 from qyzmet.catalog.diagrams.layout import (
     BOX_WIDTH,
     LANE_HEADER,
@@ -22,6 +24,7 @@ from qyzmet.catalog.diagrams.layout import (
 )
 from qyzmet.catalog.schema import ServiceDefinition, Step, Text
 from qyzmet.catalog.vocabulary import CHANNELS, ORGANIZATIONS, ROLES, START_END, VERBS, duration_phrase, name
+from qyzmet.core.i18n import in_language
 
 FONT = "DejaVu Sans, Arial, sans-serif"
 CHARS_PER_LINE = 25
@@ -43,8 +46,8 @@ def text_in(text: Text | None, language: str, original: str) -> str:
 
 
 NUMBER_WORDS = {
-    "process": {"kk": "{n}-процесс", "ru": "процесс {n}", "en": "process {n}"},
-    "condition": {"kk": "{n}-шарт", "ru": "условие {n}", "en": "condition {n}"},
+    "process": pgettext_lazy("diagram", "process {n}"),
+    "condition": pgettext_lazy("diagram", "condition {n}"),
 }
 
 
@@ -52,7 +55,7 @@ def number_label(number: str, language: str) -> str:
     """'process 4' -> '4-процесс' (kk) / 'процесс 4' (ru); other numbering is shown as written."""
     word, _, n = number.partition(" ")
     if word in NUMBER_WORDS and n:
-        return NUMBER_WORDS[word][language].format(n=n)
+        return in_language(NUMBER_WORDS[word], language).format(n=n)
     return number
 
 
@@ -171,11 +174,7 @@ def diagram_svg(definition: ServiceDefinition, channel: str, language: str) -> s
     return render_layout(layout_channel(definition, channel), title=title, language=language, original=original)
 
 
-INTERACTION_TITLE = {
-    "kk": "Ақпараттық жүйелердің функционалдық өзара іс-қимыл диаграммасы",
-    "ru": "Диаграмма функционального взаимодействия информационных систем",
-    "en": "Functional interaction of information systems",
-}
+INTERACTION_TITLE = pgettext_lazy("diagram", "Functional interaction of information systems")
 
 
 def interaction_svg(definition: ServiceDefinition, channel: str, language: str) -> str:
@@ -188,7 +187,7 @@ def interaction_svg(definition: ServiceDefinition, channel: str, language: str) 
     chosen = definition.channel(channel)
     if not chosen.intake and not chosen.delivery:
         raise ValueError(f"channel '{channel}' of '{definition.id}' has no information-system processes")
-    title = f"{INTERACTION_TITLE[language]}: {text_in(definition.title, language, original)} — " + name(
+    title = f"{in_language(INTERACTION_TITLE, language)}: {text_in(definition.title, language, original)} — " + name(
         CHANNELS, channel, language
     )
     layout = layout_steps(definition.channel_steps(channel), key_of=system_lane_key)

@@ -301,8 +301,8 @@ class RegistrySimulator:
         data = {
             "header": {
                 "messageId": envelope.message_id_new(), "requestId": request.message_id,
-                "messageDate": now.isoformat(), "sender": {"code": spec.sender_id, "nameRu": spec.names["ru"],
-                                                          "nameKz": spec.names["kk"]},
+                "messageDate": now.isoformat(), "sender": {"code": spec.sender_id, "nameRu": spec.name("ru"),
+                                                          "nameKz": spec.name("kk")},
                 "receiver": {"code": request.sender_id},
                 "messageResult": {"code": code, "nameRu": envelope.RESULT_TEXTS[code]},
             },

@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from qyzmet.calendar import local_time
 from qyzmet.cases.intake import Applicant, intake_refuse
@@ -53,16 +54,8 @@ from qyzmet.signatures.canonical import canonical_json
 CHANNEL: Final = "state_corporation"
 SC_INTAKE_CONTINUATION: Final = "sc_intake"
 PURPOSE: Final = "State Corporation intake {number} of the service {service}: {what}"
-INTAKE_WAITING: Final = {
-    "kk": "{registry} жауабы күтілуде: өтініш сақталды және тізілім жауап бергенде жіберіледі.",
-    "ru": "Ожидается ответ {registry}: заявление сохранено и будет отправлено, когда реестр ответит.",
-    "en": "Waiting for {registry}: the application is kept and will be sent once the registry answers.",
-}
-INTAKE_FAILED: Final = {
-    "kk": "{registry} жауап бермеді: өтініш жіберілмеді, оны қайта қабылдаңыз.",
-    "ru": "{registry} не ответил: заявление не отправлено, примите его заново.",
-    "en": "{registry} did not answer: the application was not sent; take it again.",
-}
+INTAKE_WAITING: Final = _("Waiting for {registry}: the application is kept and will be sent once the registry answers.")
+INTAKE_FAILED: Final = _("{registry} did not answer: the application was not sent; take it again.")
 WHAT: Final = {GBD_FL: "the applicant's data", GBD_UL: "the applicant's (legal entity's) data",
                ENIS: "the representative's power of attorney"}
 

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
+from qyzmet.core.errors import LocalizedError
 from qyzmet.core.i18n import active_language
-from qyzmet.identity.errors import LocalizedError
 from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
 
@@ -33,7 +33,7 @@ def url_or_none(name: str, *args: object) -> str | None:
         return None
 
 
-def operator_required(view: DeskView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+def operator_required[**P](view: DeskView[P]) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
     """Logged in, and an operator at a State Corporation branch (403 with a message otherwise).
 
     The branch is the one named by `branch` (GET or POST) among the user's branches (404 for

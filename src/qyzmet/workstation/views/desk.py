@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from qyzmet.core.errors import NotFound
 from qyzmet.hall.errors import HallError
 from qyzmet.hall.services import (
     hall_window_close,
@@ -20,7 +21,6 @@ from qyzmet.hall.services import (
     ticket_finish,
     ticket_no_show,
 )
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
 from qyzmet.workstation.forms import WindowOpenForm

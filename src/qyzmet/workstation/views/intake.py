@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qyzmet.api.errors import ApiError
 from qyzmet.api.services import sc_request_id, sc_request_preview
 from qyzmet.catalog.selectors import checklist_missing
+from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import active_language
 from qyzmet.hall.services import (
     intake_message,
@@ -23,7 +24,6 @@ from qyzmet.hall.services import (
     sc_intake_resume,
     sc_intake_submit,
 )
-from qyzmet.identity.errors import LocalizedError, NotFound
 from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
 from qyzmet.workstation.forms import IntakeForm, IntakeSignForm, RefusalForm

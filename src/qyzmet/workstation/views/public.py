@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from qyzmet.core.errors import NotFound
 from qyzmet.core.i18n import active_language
 from qyzmet.hall.selectors import hall_board
 from qyzmet.hall.services import (
     ticket_issue,
 )
-from qyzmet.identity.errors import NotFound
 from qyzmet.identity.models import Organization
 from qyzmet.workstation import selectors
 from qyzmet.workstation.selectors import PICKUP

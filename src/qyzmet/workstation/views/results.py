@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from qyzmet.cases.errors import TransitionNotAllowed
-from qyzmet.identity.errors import LocalizedError, NotFound
+from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
 from qyzmet.workstation.forms import HandOverForm

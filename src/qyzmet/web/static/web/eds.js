@@ -7,33 +7,13 @@
  * On submit, every such input gets the base64 of a detached CMS of its bytes, made by NCALayer with a
  * signing key (SIGNATURE, the default) or a login key (AUTHENTICATION); then the form is submitted as
  * usual (with the button that was pressed). Errors go into the form's [data-eds-status] element in the
- * page's language. While NCALayer works the submit buttons are disabled and further submits are ignored.
+ * page's language: their texts are gettext messages the page puts in <script id="qyzmet-eds-messages">. While NCALayer works the submit buttons are disabled and further submits are ignored.
  * NCALayer's address comes from <meta name="qyzmet-ncalayer-url">. Works for forms swapped in by htmx:
  * the listener is on the document, in the capture phase, so it runs before htmx's own submit handler.
  */
 (function () {
   'use strict';
 
-  var MESSAGES = {
-    kk: {
-      notRunning: 'NCALayer іске қосылмаған немесе қолжетімсіз. NCALayer-ді іске қосып, қайталап көріңіз.',
-      cancelled: 'Қол қою тоқтатылды: NCALayer терезесінде «Болдырмау» басылды.',
-      failed: 'Қол қою сәтсіз аяқталды: {detail}',
-      noKey: 'Сәйкес кілт табылмады: {detail}',
-    },
-    ru: {
-      notRunning: 'NCALayer не запущен или недоступен. Запустите NCALayer и повторите попытку.',
-      cancelled: 'Подписание отменено: в окне NCALayer нажата «Отмена».',
-      failed: 'Подписать не удалось: {detail}',
-      noKey: 'Подходящий ключ не найден: {detail}',
-    },
-    en: {
-      notRunning: 'NCALayer is not running or cannot be reached. Start NCALayer and try again.',
-      cancelled: 'Signing was cancelled in the NCALayer window.',
-      failed: 'Signing failed: {detail}',
-      noKey: 'No suitable key was found: {detail}',
-    },
-  };
   // Extended key usage OIDs NCALayer filters keys by: emailProtection signs, clientAuth logs in.
   var KEY_USAGE_OIDS = {
     SIGNATURE: ['1.3.6.1.5.5.7.3.4'],
@@ -43,11 +23,13 @@
 
   function language() {
     var lang = (document.documentElement.getAttribute('lang') || 'kk').slice(0, 2).toLowerCase();
-    return MESSAGES[lang] ? lang : 'kk';
+    return NCALAYER_LOCALES[lang] ? lang : 'kk';
   }
 
   function message(name, detail) {
-    return MESSAGES[language()][name].replace('{detail}', detail || '');
+    var element = document.getElementById('qyzmet-eds-messages');
+    var texts = element ? JSON.parse(element.textContent) : {};
+    return (texts[name] || name).replace('{detail}', detail || '');
   }
 
   function ncalayerUrl() {

@@ -1,29 +1,28 @@
-"""Errors of the identity module. Pure Python (no Django), so `identifiers` can use them too.
+"""The platform's errors a person may see, shared by every app.
 
-Every error a person may see carries a stable `code` and its message in kk, ru and en;
-the message texts are module constants next to the code that raises them, so tests can
-assert them exactly.
+Every such error carries a stable `code` and its message in kk, ru and en: a gettext message (its
+module constant next to the code that raises it, so tests can assert it exactly), rendered in each
+language when the error is made.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any
 
-LANGUAGES: tuple[str, ...] = ("kk", "ru", "en")
-DEFAULT_LANGUAGE = "kk"
-
-
-def render_messages(templates: Mapping[str, str], **values: Any) -> Mapping[str, str]:
-    """Fill the `{placeholders}` of a kk/ru/en template set; returns a read-only mapping."""
-    return MappingProxyType({language: templates[language].format(**values) for language in LANGUAGES})
+from qyzmet.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, Message, in_language
 
 
 class LocalizedError(Exception):
-    """An error with a stable `code` and a message per language (kk, ru, en)."""
+    """An error with a stable `code` and a message per language (kk, ru, en).
 
-    def __init__(self, code: str, messages: Mapping[str, str]) -> None:
+    `messages` is a gettext message (rendered in each language here) or the three texts already
+    rendered (`render_messages(MESSAGE, **values)` for a message with placeholders).
+    """
+
+    def __init__(self, code: str, messages: Mapping[str, str] | Message) -> None:
+        if not isinstance(messages, Mapping):
+            messages = {language: in_language(messages, language) for language in LANGUAGES}
         missing = [language for language in LANGUAGES if language not in messages]
         if missing:
             raise ValueError(f"message for {code!r} lacks languages {missing}")
