@@ -30,7 +30,7 @@ CHANNEL = "provider_office"
 
 
 def _definition() -> Any:
-    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.catalog.definitions import catalog_default
 
     return catalog_default().latest(SERVICE)
 

@@ -22,7 +22,7 @@ def intake_plan() -> dict[str, Any]:
     django.setup()
     from django.utils import timezone
 
-    from qyzmet.cases.routing import providers_for
+    from qyzmet.cases.assignment import providers_for
     from qyzmet.catalog.models import ServiceVersion
     from qyzmet.catalog.schema import ServiceDefinition
     from qyzmet.demo.keys import DEMO_KEY_PASSWORD, _key_file, demo_key_for
@@ -59,7 +59,7 @@ def backoffice_plan(cases: int) -> dict[str, Any]:
     django.setup()
     from django.utils import timezone
 
-    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.catalog.definitions import catalog_default
     from qyzmet.demo import driver
     from qyzmet.demo.keys import DEMO_KEY_PASSWORD, _key_file, demo_key_for
     from qyzmet.identity.demo import DEMO_PASSWORD

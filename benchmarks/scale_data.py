@@ -136,8 +136,8 @@ def templates_make(*, every_channel: bool = True) -> list[Template]:
 
     from qyzmet.cases import documents as case_documents
     from qyzmet.cases.models import CaseEvent, ResultDocument, Task
-    from qyzmet.cases.routing import providers_for
-    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.cases.assignment import providers_for
+    from qyzmet.catalog.definitions import catalog_default
     from qyzmet.demo import driver
     from qyzmet.identity.models import StaffRole
 

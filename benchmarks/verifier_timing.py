@@ -67,7 +67,7 @@ def _run(verifications: int, cases: int) -> None:
     from django.utils import timezone
 
     import qyzmet.demo.driver as driver
-    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.catalog.definitions import catalog_default
     from qyzmet.catalog.services import catalog_sync
     from qyzmet.demo.keys import demo_key_for, demo_sign
     from qyzmet.identity.demo import load_demo

@@ -21,7 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "qyzmet.identity.cli",
     "qyzmet.signatures.cli",
     "qyzmet.gateway.cli",
-    "qyzmet.hall.cli",
+    "qyzmet.state_corporation.cli",
     "qyzmet.cases.cli",
     "qyzmet.audit.cli",
     "qyzmet.demo.cli",

@@ -23,7 +23,7 @@ urlpatterns = [
         path("reports/", include("qyzmet.reports.urls")),
         path("", include("qyzmet.documents.urls")),
         path("", include("qyzmet.portal.urls")),
-        path("", include("qyzmet.web.urls")),
+        path("", include("qyzmet.public.urls")),
         prefix_default_language=False,
     ),
 ]

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 
 from qyzmet.calendar import TIMEZONE
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.services import catalog_sync
 from qyzmet.gateway.services import platform_credentials, registry_credentials
 from qyzmet.gateway.simulator import RegistrySimulator, SimulatorServer, dataset_default

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default, definition_normalised
+from qyzmet.catalog.definitions import catalog_default, definition_normalised
 from tests.api.helpers import API, ApiClient
 
 

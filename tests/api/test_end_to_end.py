@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.gateway.models import GatewayMessage
-from qyzmet.hall.models import Intake
 from qyzmet.identity.models import Organization
 from qyzmet.signatures.backends import get_verifier
+from qyzmet.state_corporation.models import Intake
 from tests.api.helpers import (
     REFUSAL_GROUND,
     ApiClient,

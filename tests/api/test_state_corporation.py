@@ -24,11 +24,11 @@ from qyzmet.gateway.messages import data_unavailable_messages
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.services import gateway_retry_pending
 from qyzmet.gateway.simulator import SimulatorServer, dataset_default
-from qyzmet.hall.errors import MESSAGES as HALL_MESSAGES
-from qyzmet.hall.models import Intake
-from qyzmet.hall.services import IntakeSubmission, sc_request_document
 from qyzmet.identity.demo import CITIZENS
 from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.errors import MESSAGES as HALL_MESSAGES
+from qyzmet.state_corporation.models import Intake
+from qyzmet.state_corporation.services import IntakeSubmission, sc_request_document
 from tests.api.helpers import APPLICANT_IIN, ApiClient, key_for, sc_signed, sign_b64, staff_member, user
 
 SERVICE = "wko-2019-school-transport"  # ГБД ФЛ and ЕНИС; the State Corporation may refuse expired documents

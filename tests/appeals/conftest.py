@@ -11,7 +11,7 @@ import pytest
 from qyzmet.appeals.models import Appeal
 from qyzmet.appeals.services import AppealText, AppealVerdict, appeal_bytes, appeal_decision_preview, appeal_file_portal
 from qyzmet.cases.models import Case, Task
-from qyzmet.catalog.registry import catalog_appeals
+from qyzmet.catalog.definitions import catalog_appeals
 from qyzmet.catalog.services import catalog_sync
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import User

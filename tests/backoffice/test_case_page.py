@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from qyzmet.cases.models import CaseEvent, ResultDocument, Task
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.demo.driver import case_open
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.identity.models import Organization, User

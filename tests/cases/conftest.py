@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.services import catalog_sync
 from qyzmet.identity.demo import load_demo
 from qyzmet.signatures.pki import pki_init

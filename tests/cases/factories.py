@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qyzmet.calendar import local_time
+from qyzmet.cases.assignment import providers_for, rural_akim_offices
 from qyzmet.cases.intake import (
     Applicant,
     Application,
@@ -27,12 +28,11 @@ from qyzmet.cases.intake import (
     intake_rural_akim,
 )
 from qyzmet.cases.models import Case, ResultDocument, Task
-from qyzmet.cases.routing import providers_for, rural_akim_offices
 from qyzmet.cases.selectors import documents_unsigned
 from qyzmet.cases.services import TaskAction, decision_documents_preview, route_of, task_complete
 from qyzmet.cases.workflow import is_signing
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.selectors import version_in_force
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import Organization, StaffRole, User
@@ -113,7 +113,12 @@ def case_at_state_corporation(
     """An application taken at a State Corporation branch through the hall's intake: the operator signs the
     request with `sign`, the registries are asked through the gateway (`client`, or the configured one), and
     the case is filed at the provider. Fails the test if the hall does not file it."""
-    from qyzmet.hall.services import IntakeSubmission, intake_message, sc_intake_submit, sc_request_document
+    from qyzmet.state_corporation.services import (
+        IntakeSubmission,
+        intake_message,
+        sc_intake_submit,
+        sc_request_document,
+    )
 
     provider = provider or provider_for(service_id)
     submission = IntakeSubmission(

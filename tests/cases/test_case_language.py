@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
+from qyzmet.cases.assignment import providers_for, rural_akim_offices
 from qyzmet.cases.intake import Applicant, Application, intake_office, intake_portal, intake_rural_akim
 from qyzmet.cases.models import Case
-from qyzmet.cases.routing import providers_for, rural_akim_offices
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.identity.models import SmsOutbox, User
 from qyzmet.identity.otp import otp_send
 from tests.cases.conftest import START

@@ -10,7 +10,7 @@ from qyzmet.audit.models import CaseCheckpoint
 from qyzmet.audit.signing import CheckpointTrust
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, CaseEvent
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.cli import main
 from qyzmet.demo.driver import case_drive, case_open
 from tests.cases.conftest import START

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from qyzmet.cases.assignment import providers_for, rural_akim_offices, state_corporation_branches
 from qyzmet.cases.errors import IntakeRefused, TransitionNotAllowed
 from qyzmet.cases.intake import (
     REFUSAL_TO_ACCEPT_NOT_GIVEN,
@@ -21,11 +22,10 @@ from qyzmet.cases.intake import (
     portal_otp_purpose,
 )
 from qyzmet.cases.models import Case, CaseEvent, QueueEntry, Receipt, ResultDocument
-from qyzmet.cases.routing import providers_for, rural_akim_offices, state_corporation_branches
 from qyzmet.cases.selectors import queue_position
 from qyzmet.cases.services import queue_direct_next, queue_direction_preview
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.core.i18n import render_messages
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import Organization, OrganizationKind, SmsOutbox, User

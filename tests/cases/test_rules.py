@@ -8,7 +8,7 @@ from django.db import IntegrityError
 from qyzmet.cases.errors import TransitionNotAllowed
 from qyzmet.cases.idempotency import once
 from qyzmet.cases.workflow import Route, branch_ensure, document_title
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 
 # wko-2015-patronat-payment: at the provider's office register, resolve, prepare (decides), sign, issue;
 # on the portal, check_user branches valid / invalid.

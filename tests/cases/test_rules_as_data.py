@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 import yaml
 
+from qyzmet.cases.assignment import providers_for, state_corporation_branches
 from qyzmet.cases.errors import TransitionNotAllowed
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry, Receipt, ResultDocument, Task
-from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.services import Filing, TaskAction, case_file, task_complete
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.loader import load_text
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.services import version_load
 from qyzmet.catalog.vocabulary import role_is_automatic, verb_meaning

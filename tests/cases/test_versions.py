@@ -12,8 +12,8 @@ from qyzmet.api.selectors import task_detail
 from qyzmet.cases.errors import CaseVersionMismatch
 from qyzmet.cases.models import Case, Task
 from qyzmet.cases.services import definition_of
+from qyzmet.catalog.definitions import catalog_default, catalog_load
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default, catalog_load
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.services import version_load
 from qyzmet.cli import main

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_appeals, catalog_default
+from qyzmet.catalog.definitions import catalog_appeals, catalog_default
 from qyzmet.cli import main
 
 

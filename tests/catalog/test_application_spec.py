@@ -6,8 +6,8 @@ from typing import Any
 
 import yaml
 
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.loader import load_text
-from qyzmet.catalog.registry import catalog_default
 from tests.catalog.test_validate import minimal
 
 LABEL = {"kk": "Баланың ЖСН", "ru": "ИИН ребёнка"}

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from qyzmet.catalog.registry import (
+from qyzmet.catalog.definitions import (
     REGULATIONS_DIR,
     SCHEMA_FILE,
     catalog_default,

@@ -13,10 +13,10 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnParser
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.diagrams.bpmn import BPMN, BPMNDI, QYZMET, bpmn_document
 from qyzmet.catalog.diagrams.layout import layout_channel
 from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.vocabulary import duration_phrase
 from qyzmet.cli import main
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from qyzmet.catalog.definitions import REGULATIONS_DIR, catalog_default
 from qyzmet.catalog.importer import import_act
 from qyzmet.catalog.loader import load_text
-from qyzmet.catalog.registry import REGULATIONS_DIR, catalog_default
 from qyzmet.catalog.schema import BasisKind, ServiceDefinition
 from qyzmet.catalog.selectors import version_in_force
 from qyzmet.catalog.services import version_load

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from weasyprint import HTML
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.render import render, word
 from qyzmet.catalog.schema import ServiceDefinition, Step
 from qyzmet.catalog.vocabulary import ORGANIZATIONS, ROLES, UNITS, Names, duration_phrase, name

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_appeals, catalog_default
+from qyzmet.catalog.definitions import catalog_appeals, catalog_default
 from qyzmet.catalog.schema import Delivery, Role, ServiceDefinition, Verb
 from qyzmet.catalog.upgrade import stored_definition_upgraded
 from qyzmet.catalog.vocabulary import DELIVERIES, DELIVERY_MEANINGS, ROLE_MEANINGS, VERB_MEANINGS, VERBS

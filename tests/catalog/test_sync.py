@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import Service, ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.services import catalog_sync
 

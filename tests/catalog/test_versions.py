@@ -12,8 +12,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import Client
 
+from qyzmet.catalog.definitions import REGULATIONS_DIR, catalog_load, in_force_among
 from qyzmet.catalog.models import ServiceVersion, VersionImmutable
-from qyzmet.catalog.registry import REGULATIONS_DIR, catalog_load, in_force_among
 from qyzmet.catalog.services import catalog_sync, definition_sha256
 from qyzmet.cli import main
 
@@ -230,7 +230,7 @@ def test_the_public_lists_show_a_newly_stored_version_from_its_first_day(tmp_pat
     # given: the catalogue as shipped, and a changed wording of one service in force from today
     from django.utils import timezone
 
-    from qyzmet.catalog.registry import catalog_default
+    from qyzmet.catalog.definitions import catalog_default
     from qyzmet.catalog.selectors import services_in_force
 
     catalog_sync(catalog=catalog_default(), now=NOW)

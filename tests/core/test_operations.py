@@ -20,7 +20,7 @@ from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from qyzmet.cases.models import Task
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.core import context
 from qyzmet.core.logs import ContextFilter, JsonFormatter
 from qyzmet.demo.driver import case_open

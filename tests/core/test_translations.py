@@ -167,7 +167,7 @@ def test_every_admin_help_text_is_translated(language: str) -> None:
 
 def test_the_scanner_finds_texts_it_must_check(tmp_path: Path) -> None:
     """Guard against a scanner that silently finds nothing (which would make the tests above pass)."""
-    base = SOURCE / "web" / "templates" / "web" / "base.html"
+    base = SOURCE / "public" / "templates" / "web" / "base.html"
     assert ("", "Personal cabinet") in set(_template_messages(base))
     assert len(list(m for p in _sources("*.html") for m in _template_messages(p))) > 50
     vocabulary = set(_python_messages(SOURCE / "catalog" / "vocabulary.py"))

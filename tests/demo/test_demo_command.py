@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 
 QYZMET = [sys.executable, "-m", "qyzmet"]
 

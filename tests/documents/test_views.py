@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qyzmet.cases.access import cases_visible_to_staff
+from qyzmet.cases.assignment import providers_for, state_corporation_branches
 from qyzmet.cases.intake import Applicant, intake_refuse
 from qyzmet.cases.models import Case, Receipt, ResultDocument, Task
-from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.services import TaskAction, route_of, task_complete
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.identity.models import StaffRole, User
 from qyzmet.signatures.cms import cms_parse
 from qyzmet.signatures.services import certificate_revoke, pki_default

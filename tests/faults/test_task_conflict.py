@@ -17,7 +17,7 @@ from qyzmet.api.services import token_issue
 from qyzmet.cases.errors import REASONS
 from qyzmet.cases.events import case_chain_verify
 from qyzmet.cases.models import Case, CaseEvent, Task
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.core.i18n import in_language
 from qyzmet.demo.driver import case_open, staff_member
 from qyzmet.identity.identifiers import check_digit

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.services import catalog_sync
 from qyzmet.cli import main
-from qyzmet.hall.models import Intake
 from qyzmet.identity.demo import CITIZENS, load_demo
 from qyzmet.signatures import pki
+from qyzmet.state_corporation.models import Intake
 from tests.gateway.fixtures import OPERATOR_IIN
 
 PASSWORD = "demo-key-1234"

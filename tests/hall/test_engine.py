@@ -15,12 +15,12 @@ import pytest
 
 from qyzmet.api.selectors import task_row
 from qyzmet.cases.models import CaseStatus, ResultDocument, Task
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.services import catalog_sync
 from qyzmet.gateway.models import GatewayMessage
-from qyzmet.hall.models import Intake
 from qyzmet.identity.demo import CITIZENS, load_demo
 from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.models import Intake
 from tests.api.helpers import office_hours
 from tests.calendar.reference import add_office_minutes, deadline_reference
 from tests.cases.factories import case_at_state_corporation, task_done, task_open

@@ -13,16 +13,20 @@ from typing import Any
 import pytest
 
 from qyzmet.cases.models import Case, Receipt
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.services import catalog_sync
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.selectors import lookups_of_subject
 from qyzmet.gateway.services import gateway_retry_pending
 from qyzmet.gateway.simulator import dataset_default
-from qyzmet.hall.errors import HallError
-from qyzmet.hall.models import Intake
-from qyzmet.hall.selectors import intakes_waiting
-from qyzmet.hall.services import (
+from qyzmet.identity.demo import CITIZENS, load_demo
+from qyzmet.identity.models import Organization, User
+from qyzmet.signatures import pki
+from qyzmet.signatures.profile import Purpose
+from qyzmet.state_corporation.errors import HallError
+from qyzmet.state_corporation.models import Intake
+from qyzmet.state_corporation.selectors import intakes_waiting
+from qyzmet.state_corporation.services import (
     IntakeSubmission,
     PowerOfAttorneyEntry,
     intake_message,
@@ -31,10 +35,6 @@ from qyzmet.hall.services import (
     sc_request_document,
     ticket_issue,
 )
-from qyzmet.identity.demo import CITIZENS, load_demo
-from qyzmet.identity.models import Organization, User
-from qyzmet.signatures import pki
-from qyzmet.signatures.profile import Purpose
 from tests.gateway.fixtures import BASE_URL, OPERATOR_IIN, OperatorKey
 
 CAMP = "wko-2019-camp-referrals"

@@ -6,18 +6,18 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from qyzmet.hall.errors import HallError
-from qyzmet.hall.models import QueueTicket
-from qyzmet.hall.selectors import hall_board, window_service_times
-from qyzmet.hall.services import (
+from qyzmet.identity.models import Organization, OrganizationKind, Role, User
+from qyzmet.identity.services import organization_create, staff_role_grant
+from qyzmet.state_corporation.errors import HallError
+from qyzmet.state_corporation.models import QueueTicket
+from qyzmet.state_corporation.selectors import hall_board, window_service_times
+from qyzmet.state_corporation.services import (
     hall_window_open,
     ticket_call_next,
     ticket_finish,
     ticket_issue,
     ticket_no_show,
 )
-from qyzmet.identity.models import Organization, OrganizationKind, Role, User
-from qyzmet.identity.services import organization_create, staff_role_grant
 
 START = datetime(2026, 9, 1, 4, 0, tzinfo=UTC)  # 09:00 in Almaty
 

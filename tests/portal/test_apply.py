@@ -18,9 +18,9 @@ from django.test import Client
 from django.utils import timezone
 
 from qyzmet.api.models import ApplicationDraft
+from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.models import Case
-from qyzmet.cases.routing import providers_for
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.identity.demo import DEMO_PASSWORD
 from qyzmet.identity.models import Organization, SmsOutbox, User
 from tests.api.helpers import key_for, sign_b64

@@ -10,7 +10,7 @@ import time_machine
 from django.test import Client
 
 from qyzmet.cases.models import Case, ResultDocument
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.demo.driver import case_open
 from qyzmet.demo.registries import registries_running
 from qyzmet.identity.demo import DEMO_PASSWORD

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 
 from qyzmet.cases.models import Task
-from qyzmet.hall.services import hall_window_open, ticket_call_next, ticket_finish, ticket_issue, ticket_no_show
 from qyzmet.identity.models import Organization
 from qyzmet.reports.percentiles import percentile
 from qyzmet.reports.scope import ReportPeriod, ReportScope
@@ -22,6 +21,13 @@ from qyzmet.reports.selectors import (
     workload_by_role,
 )
 from qyzmet.reports.services import task_timings_refresh, task_timings_refresh_all
+from qyzmet.state_corporation.services import (
+    hall_window_open,
+    ticket_call_next,
+    ticket_finish,
+    ticket_issue,
+    ticket_no_show,
+)
 from tests.cases.factories import staff as staff_member
 from tests.reports.cases import NOW, SERVICE, CaseSet, at
 

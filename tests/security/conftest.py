@@ -20,13 +20,13 @@ from django.test import override_settings
 from qyzmet.api.models import ApplicationDraft
 from qyzmet.cases.intake import Applicant, Application, intake_office, intake_refuse
 from qyzmet.cases.models import Case, Receipt, ResultDocument, Task
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.services import catalog_sync
-from qyzmet.hall.models import QueueTicket
 from qyzmet.identity.demo import CITIZENS, load_demo
 from qyzmet.identity.models import Organization, User
 from qyzmet.signatures.pki import pki_init
+from qyzmet.state_corporation.models import QueueTicket
 from tests.api.conftest import api_ca, api_data, api_registries, clock
 from tests.cases.conftest import START
 from tests.cases.factories import case_worked

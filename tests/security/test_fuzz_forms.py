@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from qyzmet.api.models import ApplicationDraft
 from qyzmet.cases.models import Case, Receipt
-from qyzmet.hall.models import QueueTicket
 from qyzmet.identity.demo import demo_staff
 from qyzmet.identity.models import Role, User
+from qyzmet.state_corporation.models import QueueTicket
 from tests.portal.conftest import _portal_settings  # noqa: F401  (fixture)
 from tests.portal.test_apply import APPLICANT, EDS_SERVICE, provider_of
 from tests.security.fuzzing import FUZZ_SLOW

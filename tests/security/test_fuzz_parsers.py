@@ -21,8 +21,8 @@ import yaml
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from qyzmet.catalog.definitions import REGULATIONS_DIR
 from qyzmet.catalog.loader import Loaded, definition_files, load_text
-from qyzmet.catalog.registry import REGULATIONS_DIR
 from qyzmet.core.errors import LocalizedError
 from qyzmet.core.i18n import LANGUAGES
 from qyzmet.gateway import envelope

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.services import catalog_sync
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from django.test import Client
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.services import catalog_sync
 
 

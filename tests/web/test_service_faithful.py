@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import Service, StandardList
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.services import catalog_sync
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from lxml import etree
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 
 # The page reads the Standard's lists an administrator keeps (ADR 0025) from the database.
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 import pytest
 
 from qyzmet.cases.models import Case, CaseEvent, Task
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.services import version_load
 from qyzmet.identity.models import Organization

@@ -10,11 +10,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django_tasks_db.models import DBTaskResult
 
+from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.intake import Applicant, intake_refuse
 from qyzmet.cases.models import Case
-from qyzmet.cases.routing import providers_for
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.identity.models import SmsOutbox, User
 from qyzmet.notifications.models import Notification, NotificationContact
 from qyzmet.notifications.selectors import notifications_for

@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from qyzmet.hall.models import HallWindow, QueueTicket
-from qyzmet.hall.services import ticket_issue
 from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.models import HallWindow, QueueTicket
+from qyzmet.state_corporation.services import ticket_issue
 from tests.workstation.conftest import JAMBYL_OPERATOR_IIN
 
 pytestmark = pytest.mark.django_db

@@ -20,10 +20,10 @@ from qyzmet.cases.models import Case, Receipt
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.services import gateway_retry_pending
 from qyzmet.gateway.simulator import SimulatorServer, dataset_default
-from qyzmet.hall.models import Intake
-from qyzmet.hall.services import IntakeSubmission, sc_request_document, ticket_issue
 from qyzmet.identity.demo import CITIZENS
 from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.models import Intake
+from qyzmet.state_corporation.services import IntakeSubmission, sc_request_document, ticket_issue
 from tests.api.helpers import key_for, sign_b64
 from tests.workstation.conftest import JAMBYL_OPERATOR_IIN
 

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from qyzmet.catalog.models import Service, StandardList
-from qyzmet.hall.models import Intake
 from qyzmet.identity.models import Organization
+from qyzmet.state_corporation.models import Intake
 from tests.workstation.test_intake import SERVICE, _fields, _preview
 
 pytestmark = pytest.mark.django_db

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from qyzmet.hall.models import QueueTicket
-from qyzmet.hall.services import hall_window_open, ticket_call_next
 from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.models import QueueTicket
+from qyzmet.state_corporation.services import hall_window_open, ticket_call_next
 
 pytestmark = pytest.mark.django_db
 

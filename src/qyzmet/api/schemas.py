@@ -11,7 +11,7 @@ from ninja import Field, Schema
 from pydantic import AliasChoices, ConfigDict
 
 from qyzmet.cases.models import Case, Receipt, ResultDocument
-from qyzmet.catalog.registry import definition_summary
+from qyzmet.catalog.definitions import definition_summary
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.documents.rendering import verify_url
 from qyzmet.identity.models import Organization, StaffRole, User

@@ -13,9 +13,9 @@ from django.db.models import Q, QuerySet
 from qyzmet.api.models import ApiToken, ApplicationDraft
 from qyzmet.cases import access
 from qyzmet.cases.access import cases_of_applicant, cases_visible_to_staff
+from qyzmet.cases.assignment import RoutingError, rural_akim_offices
 from qyzmet.cases.intake import Applicant, Application, application_bytes, portal_otp_purpose
 from qyzmet.cases.models import Case, QueueEntry, Receipt, ResultDocument, Task
-from qyzmet.cases.routing import RoutingError, rural_akim_offices
 from qyzmet.cases.selectors import documents_unsigned, queue_position, task_queue_for_user, task_time_left
 from qyzmet.cases.services import (
     DirectionPreview,
@@ -25,17 +25,17 @@ from qyzmet.cases.services import (
     task_ensure_allowed,
 )
 from qyzmet.cases.workflow import SIGNING_VERBS, branch_ensure, decision_branch_ensure, document_title, is_signing
+from qyzmet.catalog.definitions import ServiceNotFound
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import ServiceNotFound
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, services_in_force, version_in_force
 from qyzmet.core.errors import NotFound
 from qyzmet.documents.rendering import PDF_CONTENT_TYPE
-from qyzmet.hall.models import Intake
-from qyzmet.hall.services import intake_message
 from qyzmet.identity.access import organizations_visible_to, user_has_role
 from qyzmet.identity.identifiers import iin_validate
 from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.models import Intake
+from qyzmet.state_corporation.services import intake_message
 
 
 def token_hash(token: str) -> str:

@@ -1,7 +1,7 @@
 """Writes of the API layer: tokens, EDS log-in, portal drafts, idempotent filing and directions.
 
 Filing itself is the case engine's (`cases.intake`, `cases.services`) and, at the State
-Corporation, the hall's (`hall.services`: through the registries); these functions add what only
+Corporation, the hall's (`state_corporation.services`: through the registries); these functions add what only
 an API needs: a token per log-in, a draft that shows the applicant the bytes to sign, and an
 `Idempotency-Key` that makes a retried request return what the first one made.
 """
@@ -37,20 +37,20 @@ from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.services import queue_direct_next
 from qyzmet.core.i18n import LANGUAGES, render_messages
 from qyzmet.gateway.messages import data_unavailable_messages
-from qyzmet.hall.errors import HallError
-from qyzmet.hall.models import Intake, IntakeStatus
-from qyzmet.hall.services import (
+from qyzmet.identity.models import OneTimePassword, Organization, User
+from qyzmet.identity.otp import otp_send
+from qyzmet.identity.services import citizen_authenticate
+from qyzmet.signatures.backends import get_verifier
+from qyzmet.signatures.profile import Purpose
+from qyzmet.state_corporation.errors import HallError
+from qyzmet.state_corporation.models import Intake, IntakeStatus
+from qyzmet.state_corporation.services import (
     IntakeSubmission,
     intake_message,
     sc_intake_submit,
     sc_operator_ensure,
     sc_request_document,
 )
-from qyzmet.identity.models import OneTimePassword, Organization, User
-from qyzmet.identity.otp import otp_send
-from qyzmet.identity.services import citizen_authenticate
-from qyzmet.signatures.backends import get_verifier
-from qyzmet.signatures.profile import Purpose
 
 TOKEN_LIFETIME: Final = timedelta(hours=12)
 TOKEN_PREFIX: Final = "qz_"

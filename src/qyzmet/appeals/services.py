@@ -50,7 +50,7 @@ DECISION_TEXTS: Final[dict[str, Message]] = {
 def complaint_version(now: datetime) -> ServiceVersion:
     """The stored version of the complaint definition in force at `now` (stored on first use)."""
     from qyzmet.calendar import local_time
-    from qyzmet.catalog.registry import catalog_appeals
+    from qyzmet.catalog.definitions import catalog_appeals
     from qyzmet.catalog.services import catalog_sync
 
     definition = catalog_appeals().in_force(COMPLAINT_DEFINITION, local_time(now).date())

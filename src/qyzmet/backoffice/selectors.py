@@ -2,7 +2,7 @@
 
 Every rule comes from the engine and the access modules: what a task needs is `task_detail`
 (its step's branches, decision, signature), who may see a case is `cases.access`, who provides
-a service is `cases.routing`. This module only arranges their answers for a page.
+a service is `cases.assignment`. This module only arranges their answers for a page.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from qyzmet.api.selectors import case_detail, rural_akim_offices_for, task_detail
+from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.models import Case, Task
-from qyzmet.cases.routing import providers_for
 from qyzmet.cases.selectors import deadline_state, task_queue_filtered, task_time_left
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition

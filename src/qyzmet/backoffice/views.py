@@ -42,7 +42,7 @@ from qyzmet.cases.intake import Applicant, Application
 from qyzmet.cases.models import Case, Receipt, Task
 from qyzmet.cases.selectors import QUEUE_VIEWS
 from qyzmet.cases.services import TaskAction, task_complete
-from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+from qyzmet.catalog.definitions import ServiceNotFound, catalog_default
 from qyzmet.catalog.render import regulation_document, render_html
 from qyzmet.catalog.selectors import checklist_missing
 from qyzmet.core.errors import LocalizedError, NotFound

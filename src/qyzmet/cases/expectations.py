@@ -8,8 +8,8 @@ from datetime import datetime
 from qyzmet.calendar import Duration as CalendarDuration
 from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
+from qyzmet.cases.assignment import RoutingError, calendar_hours, organization_for_step
 from qyzmet.cases.models import Case, Task
-from qyzmet.cases.routing import RoutingError, calendar_hours, organization_for_step
 from qyzmet.cases.services import route_of
 from qyzmet.cases.workflow import ends_with_refusal_message, is_automatic
 from qyzmet.catalog.schema import Step

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from qyzmet.cases import errors
+from qyzmet.cases.assignment import RoutingError, providers_for, rural_akim_offices
 from qyzmet.cases.idempotency import receipt_by_key
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
-from qyzmet.cases.routing import RoutingError, providers_for, rural_akim_offices
 from qyzmet.cases.services import Filing, case_file
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition

@@ -25,7 +25,7 @@ from qyzmet.cases.events import case_event_record
 from qyzmet.cases.idempotency import case_directed_by
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry
 from qyzmet.cases.selectors import definition_of, route_of
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition, WaitingList
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.models import Organization, User

@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 
 from qyzmet.calendar import DEFAULT_OFFICE_HOURS, TIMEZONE, Duration, Unit, elapsed, local_time, remaining
 from qyzmet.cases import errors
+from qyzmet.cases.assignment import calendar_hours
 from qyzmet.cases.models import Case, QueueEntry, ResultDocument, Task
-from qyzmet.cases.routing import calendar_hours
 from qyzmet.cases.workflow import Route
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, definition_of_version_seen

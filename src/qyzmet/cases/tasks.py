@@ -14,11 +14,11 @@ from qyzmet.calendar import Duration as CalendarDuration
 from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
 from qyzmet.cases import errors
+from qyzmet.cases.assignment import calendar_hours, organization_for_step
 from qyzmet.cases.decisions import TaskAction, _apply_decision
 from qyzmet.cases.documents import _after_step, _documents_issue, _documents_sign, _signing_documents_prepare
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Task, TaskStatus
-from qyzmet.cases.routing import calendar_hours, organization_for_step
 from qyzmet.cases.selectors import route_of
 from qyzmet.cases.telling import _applicant_tell
 from qyzmet.cases.workflow import (

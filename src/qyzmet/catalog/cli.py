@@ -8,10 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from qyzmet.catalog.diagrams.bpmn import bpmn_document
-from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
-from qyzmet.catalog.importer import cli as importer_cli
-from qyzmet.catalog.registry import (
+from qyzmet.catalog.definitions import (
     APPEALS_DIR,
     REGULATIONS_DIR,
     ServiceNotFound,
@@ -22,6 +19,9 @@ from qyzmet.catalog.registry import (
     definition_summary,
     json_schema_text,
 )
+from qyzmet.catalog.diagrams.bpmn import bpmn_document
+from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
+from qyzmet.catalog.importer import cli as importer_cli
 from qyzmet.catalog.render import render
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.core.i18n import LANGUAGES

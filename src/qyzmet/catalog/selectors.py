@@ -9,8 +9,8 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
+from qyzmet.catalog.definitions import ServiceNotFound, in_force_among
 from qyzmet.catalog.models import ServiceVersion, StandardList
-from qyzmet.catalog.registry import ServiceNotFound, in_force_among
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.upgrade import stored_definition_upgraded
 

@@ -11,8 +11,8 @@ from typing import Any
 from django.db import transaction
 
 from qyzmet.catalog import errors
+from qyzmet.catalog.definitions import Catalog
 from qyzmet.catalog.models import Service, ServiceVersion, StandardList
-from qyzmet.catalog.registry import Catalog
 from qyzmet.catalog.schema import ServiceDefinition
 
 # The stored number of a version is the catalogue's own sequence, not part of the content it identifies.

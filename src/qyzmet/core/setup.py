@@ -22,7 +22,7 @@ DEMO_STEPS: tuple[tuple[str, str], ...] = (
 
 
 def load_catalogue() -> str:
-    from qyzmet.catalog.registry import catalog_appeals, catalog_default
+    from qyzmet.catalog.definitions import catalog_appeals, catalog_default
     from qyzmet.catalog.services import catalog_sync
 
     report = catalog_sync(catalog=catalog_default(), now=timezone.now())

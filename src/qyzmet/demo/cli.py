@@ -59,7 +59,7 @@ def _demo(args: argparse.Namespace) -> int:
     import django
 
     django.setup()
-    from qyzmet.catalog.registry import ServiceNotFound, catalog_default
+    from qyzmet.catalog.definitions import ServiceNotFound, catalog_default
     from qyzmet.core.setup import platform_setup
     from qyzmet.demo.driver import runs_all
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from qyzmet.calendar import Duration, Unit, deadline, local_time
+from qyzmet.cases.assignment import calendar_hours, providers_for, rural_akim_offices, state_corporation_branches
 from qyzmet.cases.intake import (
     Applicant,
     Application,
@@ -22,7 +23,6 @@ from qyzmet.cases.intake import (
     intake_rural_akim,
 )
 from qyzmet.cases.models import Case, Task
-from qyzmet.cases.routing import calendar_hours, providers_for, rural_akim_offices, state_corporation_branches
 from qyzmet.cases.selectors import case_timeline, documents_unsigned
 from qyzmet.cases.services import (
     Filing,
@@ -33,8 +33,8 @@ from qyzmet.cases.services import (
     task_complete,
 )
 from qyzmet.cases.workflow import is_automatic, is_signing
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import version_in_force
 from qyzmet.demo.keys import demo_key_for, demo_sign
@@ -219,7 +219,12 @@ def case_open(
 def _state_corporation_intake(definition: ServiceDefinition, branch: Organization, operator: User,
                               provider: Organization, citizen: User, application: Application,
                               now: datetime) -> Case:
-    from qyzmet.hall.services.intake import IntakeSubmission, intake_message, sc_intake_submit, sc_request_document
+    from qyzmet.state_corporation.services.intake import (
+        IntakeSubmission,
+        intake_message,
+        sc_intake_submit,
+        sc_request_document,
+    )
 
     submission = IntakeSubmission(
         request_id=f"demo-{definition.id}-{now.timestamp():.0f}", service_id=definition.id,

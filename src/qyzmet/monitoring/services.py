@@ -16,9 +16,9 @@ from django.db import IntegrityError, transaction
 from qyzmet.calendar import Duration as CalendarDuration
 from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
+from qyzmet.cases.assignment import calendar_hours
 from qyzmet.cases.events import case_event_record
 from qyzmet.cases.models import Case, Task, TaskStatus
-from qyzmet.cases.routing import calendar_hours
 from qyzmet.cases.services import definition_of, tasks_mark_overdue
 from qyzmet.identity.models import Organization, StaffRole, User
 from qyzmet.identity.selectors import organization_ancestors

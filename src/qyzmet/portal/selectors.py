@@ -11,16 +11,16 @@ from django.utils.translation import gettext_lazy as _
 
 from qyzmet.api.models import ApplicationDraft
 from qyzmet.cases.access import cases_of_applicant
+from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry
-from qyzmet.cases.routing import providers_for
 from qyzmet.cases.selectors import TimeLeft, queue_position, task_time_left
 from qyzmet.catalog.models import Service
 from qyzmet.catalog.schema import ApplicationSpec, ServiceDefinition, Text
 from qyzmet.catalog.selectors import StandardListShown, definition_of_version, standard_lists_for
 from qyzmet.gateway.selectors import SubjectLookup, lookups_of_subject
-from qyzmet.hall.selectors import intakes_of_applicant
-from qyzmet.hall.services.intake import intake_message
 from qyzmet.identity.models import Organization, Role, User
+from qyzmet.state_corporation.selectors import intakes_of_applicant
+from qyzmet.state_corporation.services.intake import intake_message
 
 APPLICANT_LABEL: Final = _("you, the applicant")
 SYSTEM_LABEL: Final = _("an information system")

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from qyzmet.calendar import DEFAULT_OFFICE_HOURS, Unit, elapsed
 from qyzmet.calendar import OfficeHours as CalendarOfficeHours
-from qyzmet.cases.routing import calendar_hours
+from qyzmet.cases.assignment import calendar_hours
 from qyzmet.identity.models import Organization
 
 

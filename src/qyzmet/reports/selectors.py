@@ -33,12 +33,12 @@ from django.db.models.functions import TruncDate
 
 from qyzmet.calendar import TIMEZONE
 from qyzmet.cases.models import Case, CaseStatus, Task, TaskStatus
-from qyzmet.hall.models import QueueTicket, TicketStatus
 from qyzmet.identity.models import StaffRole
 from qyzmet.reports.expressions import SecondsBetween
 from qyzmet.reports.measures import HoursCache, report_unit, working_overrun, working_used
 from qyzmet.reports.percentiles import percentile, percentile_by_group
 from qyzmet.reports.scope import ReportPeriod, ReportScope
+from qyzmet.state_corporation.models import QueueTicket, TicketStatus
 
 P90 = 0.9
 

@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qyzmet.core.i18n import active_language
-from qyzmet.hall.errors import HallError
-from qyzmet.hall.services import IntakeSubmission, PowerOfAttorneyEntry
 from qyzmet.identity.identifiers import InvalidIdentifier, bin_validate, iin_validate
+from qyzmet.state_corporation.errors import HallError
+from qyzmet.state_corporation.services import IntakeSubmission, PowerOfAttorneyEntry
 
 MAX_DOCUMENTS = 30
 MAX_DOCUMENT_LENGTH = 200

@@ -13,18 +13,18 @@ from typing import Final
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.models import Task
-from qyzmet.cases.routing import providers_for
 from qyzmet.cases.workflow import DELIVERING_VERBS
-from qyzmet.catalog.registry import ServiceNotFound
+from qyzmet.catalog.definitions import ServiceNotFound
 from qyzmet.catalog.selectors import definition_of_version, services_in_force, standard_lists_for, version_in_force
 from qyzmet.core.errors import NotFound
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.gateway.selectors import lookup_is_waiting, messages_for_reference
-from qyzmet.hall.models import HallWindow, Intake, IntakeStatus, QueueTicket, TicketStatus
 from qyzmet.identity.access import organizations_where_role, user_has_role
 from qyzmet.identity.models import Organization, OrganizationKind, Role, User
+from qyzmet.state_corporation.models import HallWindow, Intake, IntakeStatus, QueueTicket, TicketStatus
 
 CHANNEL: Final = "state_corporation"
 PICKUP: Final = "result-pickup"  # the kiosk's "collect a result" ticket (not a service id)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition, Step
 
 S01 = "wko-2015-patronat-payment"

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition, Step, Verb
 
 S17 = "karaganda-2015-targeted-social-assistance"

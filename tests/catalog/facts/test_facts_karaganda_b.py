@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 
 REFERRALS = "karaganda-2015-employment-referrals"

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition, Step
 
 CAMP = "wko-2019-camp-referrals"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from qyzmet.catalog.registry import catalog_default
+from qyzmet.catalog.definitions import catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 
 SEED = "002_00054b1e3eac58b3.txt"

@@ -9,8 +9,8 @@ from ninja import Query, Router
 
 from qyzmet.api.schemas import ErrorOut, OrganizationOut, ServiceSummaryOut
 from qyzmet.api.selectors import organization_get, rural_akim_offices_for, service_get, service_list
-from qyzmet.cases.routing import providers_for, state_corporation_branches
-from qyzmet.catalog.registry import definition_normalised
+from qyzmet.cases.assignment import providers_for, state_corporation_branches
+from qyzmet.catalog.definitions import definition_normalised
 from qyzmet.identity.models import Organization
 
 router = Router(tags=["catalogue"])

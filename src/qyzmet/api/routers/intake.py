@@ -47,9 +47,9 @@ from qyzmet.api.services import (
 )
 from qyzmet.cases.intake import Applicant, Application
 from qyzmet.cases.models import Case, Receipt
-from qyzmet.hall.models import IntakeStatus
-from qyzmet.hall.services import IntakeSubmission, PowerOfAttorneyEntry
 from qyzmet.identity.models import User
+from qyzmet.state_corporation.models import IntakeStatus
+from qyzmet.state_corporation.services import IntakeSubmission, PowerOfAttorneyEntry
 
 router = Router(tags=["intake"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -13,15 +13,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from qyzmet.core.errors import NotFound
-from qyzmet.hall.errors import HallError
-from qyzmet.hall.services import (
+from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.errors import HallError
+from qyzmet.state_corporation.services import (
     hall_window_close,
     hall_window_open,
     ticket_call_next,
     ticket_finish,
     ticket_no_show,
 )
-from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
 from qyzmet.workstation.forms import WindowOpenForm
 from qyzmet.workstation.selectors import PICKUP

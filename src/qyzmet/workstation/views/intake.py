@@ -18,13 +18,13 @@ from qyzmet.api.services import sc_request_id, sc_request_preview
 from qyzmet.catalog.selectors import checklist_missing
 from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import active_language
-from qyzmet.hall.services import (
+from qyzmet.identity.models import Organization, User
+from qyzmet.state_corporation.services import (
     intake_message,
     sc_intake_refuse,
     sc_intake_resume,
     sc_intake_submit,
 )
-from qyzmet.identity.models import Organization, User
 from qyzmet.workstation import selectors
 from qyzmet.workstation.forms import IntakeForm, IntakeSignForm, RefusalForm
 from qyzmet.workstation.views._shared import error_text, operator_required, redirect_to, url_or_none

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from qyzmet.core.errors import NotFound
 from qyzmet.core.i18n import active_language
-from qyzmet.hall.selectors import hall_board
-from qyzmet.hall.services import (
+from qyzmet.identity.models import Organization
+from qyzmet.state_corporation.selectors import hall_board
+from qyzmet.state_corporation.services import (
     ticket_issue,
 )
-from qyzmet.identity.models import Organization
 from qyzmet.workstation import selectors
 from qyzmet.workstation.selectors import PICKUP
 

@@ -11,10 +11,10 @@ from datetime import datetime
 from django.db import transaction
 
 from qyzmet.calendar import local_time
-from qyzmet.hall.errors import HallError
-from qyzmet.hall.models import HallWindow, QueueTicket, TicketCounter, TicketStatus
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.models import Organization, OrganizationKind, Role, User
+from qyzmet.state_corporation.errors import HallError
+from qyzmet.state_corporation.models import HallWindow, QueueTicket, TicketCounter, TicketStatus
 
 
 def sc_operator_ensure(operator: User, branch: Organization) -> None:

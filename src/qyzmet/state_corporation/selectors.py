@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
-from qyzmet.hall.models import HallWindow, Intake, IntakeStatus, QueueTicket, TicketStatus
 from qyzmet.identity.models import Organization
+from qyzmet.state_corporation.models import HallWindow, Intake, IntakeStatus, QueueTicket, TicketStatus
 
 
 @dataclass(frozen=True)

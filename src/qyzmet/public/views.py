@@ -8,14 +8,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from qyzmet.catalog.definitions import ServiceNotFound
 from qyzmet.catalog.diagrams.bpmn import bpmn_document
 from qyzmet.catalog.diagrams.svg import diagram_svg, interaction_svg
-from qyzmet.catalog.registry import ServiceNotFound
 from qyzmet.catalog.render import render as render_regulation
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, version_in_force
 from qyzmet.core.i18n import active_language
-from qyzmet.web.selectors import service_page, service_rows_by_field
+from qyzmet.public.selectors import service_page, service_rows_by_field
 
 CONTENT_TYPES = {"md": "text/markdown; charset=utf-8", "html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 

@@ -1,6 +1,6 @@
 """Writes of the operational hall: the electronic queue (`queue`) and the operator's intake (`intake`)."""
 
-from qyzmet.hall.services.intake import (
+from qyzmet.state_corporation.services.intake import (
     SC_INTAKE_CONTINUATION,
     IntakeSubmission,
     PowerOfAttorneyEntry,
@@ -11,7 +11,7 @@ from qyzmet.hall.services.intake import (
     sc_intake_submit,
     sc_request_document,
 )
-from qyzmet.hall.services.queue import (
+from qyzmet.state_corporation.services.queue import (
     hall_window_close,
     hall_window_open,
     sc_operator_ensure,

@@ -25,15 +25,15 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from qyzmet.calendar import local_time
+from qyzmet.cases.assignment import providers_for, state_corporation_branches
 from qyzmet.cases.intake import Applicant, intake_refuse
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
-from qyzmet.cases.routing import providers_for, state_corporation_branches
 from qyzmet.cases.selectors import task_queue_for_user
 from qyzmet.cases.services import Filing, TaskAction, case_file, task_complete
 from qyzmet.cases.workflow import Route, is_automatic
+from qyzmet.catalog.definitions import ServiceNotFound, catalog_default
 from qyzmet.catalog.models import ServiceVersion
-from qyzmet.catalog.registry import ServiceNotFound, catalog_default
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, version_in_force
 from qyzmet.gateway import selectors as gateway_selectors
@@ -42,14 +42,14 @@ from qyzmet.gateway.envelope import message_id_new
 from qyzmet.gateway.messages import data_unavailable_messages, registry_messages
 from qyzmet.gateway.registries import ENIS, GBD_FL, GBD_UL
 from qyzmet.gateway.services import messages_link_case, registry_lookup
-from qyzmet.hall.errors import HallError
-from qyzmet.hall.models import Intake, IntakeStatus, QueueTicket
-from qyzmet.hall.services.queue import sc_operator_ensure
 from qyzmet.identity.identifiers import bin_validate, iin_validate
 from qyzmet.identity.models import Organization, User
 from qyzmet.signatures.acts import official_act_verify
 from qyzmet.signatures.backends import get_verifier
 from qyzmet.signatures.canonical import canonical_json
+from qyzmet.state_corporation.errors import HallError
+from qyzmet.state_corporation.models import Intake, IntakeStatus, QueueTicket
+from qyzmet.state_corporation.services.queue import sc_operator_ensure
 
 CHANNEL: Final = "state_corporation"
 SC_INTAKE_CONTINUATION: Final = "sc_intake"

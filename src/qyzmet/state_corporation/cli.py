@@ -33,8 +33,8 @@ def _handled(handler: Callable[[argparse.Namespace], int]) -> Callable[[argparse
 
         django_setup()
         from qyzmet.core.errors import LocalizedError
-        from qyzmet.hall.errors import HallError
         from qyzmet.signatures.pki import KeyFileError
+        from qyzmet.state_corporation.errors import HallError
 
         try:
             return handler(args)
@@ -136,7 +136,7 @@ def _user(iin: str) -> Any:
 
 def _ticket_today(branch: Any, number: str) -> Any:
     from qyzmet.calendar import local_time
-    from qyzmet.hall.models import QueueTicket
+    from qyzmet.state_corporation.models import QueueTicket
 
     ticket = QueueTicket.objects.filter(branch=branch, day=local_time(_now()).date(), number=number.zfill(3)).first()
     if ticket is None:
@@ -145,7 +145,7 @@ def _ticket_today(branch: Any, number: str) -> Any:
 
 
 def _ticket(args: argparse.Namespace) -> int:
-    from qyzmet.hall.services import ticket_issue
+    from qyzmet.state_corporation.services import ticket_issue
 
     ticket = ticket_issue(branch=_branch(args.branch), now=_now(), service_slug=args.service)
     print(f"ticket {ticket.number} ({ticket.branch.code}, {ticket.day})")
@@ -153,7 +153,7 @@ def _ticket(args: argparse.Namespace) -> int:
 
 
 def _window(args: argparse.Namespace) -> int:
-    from qyzmet.hall.services import hall_window_open
+    from qyzmet.state_corporation.services import hall_window_open
 
     window = hall_window_open(branch=_branch(args.branch), number=args.number, operator=_user(args.operator),
                               now=_now())
@@ -162,8 +162,8 @@ def _window(args: argparse.Namespace) -> int:
 
 
 def _call(args: argparse.Namespace) -> int:
-    from qyzmet.hall.models import HallWindow
-    from qyzmet.hall.services import ticket_call_next
+    from qyzmet.state_corporation.models import HallWindow
+    from qyzmet.state_corporation.services import ticket_call_next
 
     branch = _branch(args.branch)
     window = HallWindow.objects.filter(branch=branch, number=args.window).first()
@@ -175,7 +175,7 @@ def _call(args: argparse.Namespace) -> int:
 
 
 def _finish(args: argparse.Namespace) -> int:
-    from qyzmet.hall.services import ticket_finish, ticket_no_show
+    from qyzmet.state_corporation.services import ticket_finish, ticket_no_show
 
     branch = _branch(args.branch)
     action = ticket_no_show if args.no_show else ticket_finish
@@ -187,7 +187,7 @@ def _finish(args: argparse.Namespace) -> int:
 
 def _board(args: argparse.Namespace) -> int:
     from qyzmet.calendar import local_time
-    from qyzmet.hall.selectors import hall_board, window_service_times
+    from qyzmet.state_corporation.selectors import hall_board, window_service_times
 
     branch, day = _branch(args.branch), local_time(_now()).date()
     board, times = hall_board(branch, day), window_service_times(branch=branch, day=day)
@@ -208,9 +208,14 @@ def _board(args: argparse.Namespace) -> int:
 
 def _intake(args: argparse.Namespace) -> int:
     from qyzmet.gateway.services import gateway_client_default
-    from qyzmet.hall.services import IntakeSubmission, PowerOfAttorneyEntry, sc_intake_submit, sc_request_document
     from qyzmet.signatures.cms import cms_sign
     from qyzmet.signatures.pki import pkcs12_load
+    from qyzmet.state_corporation.services import (
+        IntakeSubmission,
+        PowerOfAttorneyEntry,
+        sc_intake_submit,
+        sc_request_document,
+    )
 
     branch, operator, now = _branch(args.branch), _user(args.operator), _now()
     bundle = pkcs12_load(args.key.read_bytes(), password=args.password)
@@ -234,7 +239,7 @@ def _intake(args: argparse.Namespace) -> int:
 
 
 def _intake_report(intake: Any) -> int:
-    from qyzmet.hall.services import intake_message
+    from qyzmet.state_corporation.services import intake_message
 
     print(f"intake {intake.number}: {intake.status}")
     if intake.case is not None:
@@ -249,7 +254,7 @@ def _intake_report(intake: Any) -> int:
 
 
 def _refuse(args: argparse.Namespace) -> int:
-    from qyzmet.hall.services import sc_intake_refuse
+    from qyzmet.state_corporation.services import sc_intake_refuse
 
     receipt = sc_intake_refuse(
         operator=_user(args.operator), branch=_branch(args.branch), service_id=args.service,

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class WebConfig(AppConfig):
-    name = "qyzmet.web"
+    name = "qyzmet.public"
     label = "web"
     verbose_name = "Public pages"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qyzmet.web import views
+from qyzmet.public import views
 
 app_name = "web"
 urlpatterns = [
