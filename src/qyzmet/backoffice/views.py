@@ -37,14 +37,13 @@ from qyzmet.backoffice.selectors import (
 from qyzmet.backoffice.templatetags.backoffice import VERBS
 from qyzmet.calendar import local_time
 from qyzmet.cases.access import case_get_for_officer, task_get_for_staff
-from qyzmet.cases.errors import TransitionNotAllowed
-from qyzmet.cases.intake import Applicant, Application
+from qyzmet.cases.errors import PackageIncomplete, TransitionNotAllowed
+from qyzmet.cases.intake import Applicant, Application, package_check, package_documents
 from qyzmet.cases.models import Case, Receipt, Task
 from qyzmet.cases.selectors import QUEUE_VIEWS
 from qyzmet.cases.services import TaskAction, task_complete
 from qyzmet.catalog.definitions import ServiceNotFound, catalog_default
 from qyzmet.catalog.render import regulation_document, render_html
-from qyzmet.catalog.selectors import checklist_missing
 from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import LANGUAGES, active_language
 from qyzmet.identity.models import Organization, User
@@ -253,20 +252,9 @@ def _presented(request: HttpRequest, service: IntakeService) -> set[int]:
 
 
 def _application(request: HttpRequest, service: IntakeService) -> Application:
-    names = [line.strip() for line in request.POST.get("documents", "").splitlines() if line.strip()]
-    checked = [item for index, item in enumerate(service.documents_required) if index in _presented(request, service)]
-    names = checked + [name for name in names if name not in checked]
+    named = [line.strip() for line in request.POST.get("documents", "").splitlines() if line.strip()]
+    names = package_documents(service.documents_required, _presented(request, service), named)
     return Application(form={}, attachments=[{"name": name[:200]} for name in names[:50]], language=active_language())
-
-
-def _checklist_incomplete(request: HttpRequest, service: IntakeService) -> str | None:
-    """Why the package cannot be accepted: a required document (Standard p.9) not ticked, where the regulation
-    lets this desk refuse to accept (then the clerk refuses with the receipt, as for any incomplete package)."""
-    missing = checklist_missing(service.documents_required, _presented(request, service))
-    if not missing or not service.refusal_to_accept:
-        return None
-    return _("The package is incomplete: %(missing)s. Refuse to accept it and give the receipt.") % {
-        "missing": "; ".join(missing)}
 
 
 def _intake_render(request: HttpRequest, template: str, context: dict[str, Any], *, status: int = 200,
@@ -312,11 +300,12 @@ def _intake_post(request: HttpRequest, template: str, context: dict[str, Any], c
         if request.POST.get("intent") == "refuse":
             receipt = _refuse(request, service, channel, context["desk"])
             return _intake_render(request, template, context, status=201, refusal=receipt, service_title=service.title)
-        incomplete = _checklist_incomplete(request, service)
-        if incomplete is not None:
-            missing = checklist_missing(service.documents_required, _presented(request, service))
-            return _intake_render(request, template, context, status=422, notice=incomplete,
-                                  checklist_missing="\n".join(missing))
+        try:
+            package_check(service.definition, channel, required=service.documents_required,
+                          presented=_presented(request, service))
+        except PackageIncomplete as exc:  # the clerk refuses with the receipt, the gaps filled in
+            return _intake_render(request, template, context, status=422, notice=exc.message(active_language()),
+                                  checklist_missing="\n".join(exc.missing))
         case = file(service)
     except LocalizedError as exc:
         return _intake_render(request, template, context, status=422, notice=exc.message(active_language()))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final
 
 from django.utils.translation import gettext_lazy as _
@@ -43,6 +44,14 @@ CONDITION_NOT_MET: Final = _(
 
 class IntakeRefused(LocalizedError):
     """An application that cannot be filed as given; no case was created."""
+
+
+class PackageIncomplete(IntakeRefused):
+    """A required document (Standard p.9) was not presented where the desk may refuse to accept: nothing filed."""
+
+    def __init__(self, messages: Mapping[str, str], missing: list[str]) -> None:
+        super().__init__("package_incomplete", messages)
+        self.missing = missing
 
 
 def channel_unavailable(channel: str) -> IntakeRefused:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -61,6 +62,7 @@ CHANNEL_ROLE: Final = {
     "state_corporation": "sc_operator",
     "rural_akim": "akim_office_specialist",
 }
+PACKAGE_INCOMPLETE: Final = _("The package is incomplete: {missing}. Refuse to accept it and give the receipt.")
 ORIGINALS_NOT_COMPARED: Final = _("The copies must be compared with the originals and the originals returned")
 
 
@@ -111,6 +113,31 @@ def _ensure_may_refuse(definition: ServiceDefinition, channel: str) -> list[str]
             render_messages(REFUSAL_TO_ACCEPT_NOT_BY, party=PARTIES[party], parties=parties),
         )
     return list(rule.grounds)
+
+
+def package_check(
+    definition: ServiceDefinition, channel: str, *, required: Sequence[str], presented: Iterable[int]
+) -> list[str]:
+    """The Standard's p.9 list as the intake checklist: the required documents whose box was not ticked.
+
+    `required` is the list in the desk's language (catalog.selectors.standard_lists_for), `presented`
+    the indexes ticked. Where the regulation lets the party taking applications on `channel` refuse
+    to accept, a gap is PackageIncomplete (nothing is filed; the clerk refuses with the receipt);
+    elsewhere the package is accepted as it is and the gaps are returned. An empty list checks nothing.
+    """
+    ticked = set(presented)
+    missing = [item for index, item in enumerate(required) if index not in ticked]
+    rule = definition.refusal_to_accept
+    if missing and rule is not None and CHANNEL_PARTY[channel] in rule.by:
+        raise errors.PackageIncomplete(render_messages(PACKAGE_INCOMPLETE, missing="; ".join(missing)), missing)
+    return missing
+
+
+def package_documents(required: Sequence[str], presented: Iterable[int], named: Iterable[str]) -> list[str]:
+    """The package's document list: the ticked required documents first, then the others the clerk named."""
+    ticked = set(presented)
+    checked = [item for index, item in enumerate(required) if index in ticked]
+    return checked + [name for name in named if name not in checked]
 
 
 @dataclass(frozen=True)

@@ -154,9 +154,4 @@ def standard_lists_for(definition: ServiceDefinition, language: str) -> dict[str
     return shown
 
 
-def checklist_missing(required: tuple[str, ...], presented: set[int]) -> list[str]:
-    """The required documents (Standard p.9) whose box the clerk did not tick: the package is then incomplete."""
-    return [item for index, item in enumerate(required) if index not in presented]
-
-
 # --- end faithful ---

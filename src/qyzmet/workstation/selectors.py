@@ -17,6 +17,7 @@ from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.models import Task
 from qyzmet.cases.workflow import DELIVERING_VERBS
 from qyzmet.catalog.definitions import ServiceNotFound
+from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, services_in_force, standard_lists_for, version_in_force
 from qyzmet.core.errors import NotFound
 from qyzmet.gateway.models import GatewayMessage
@@ -48,9 +49,9 @@ class KioskService:
 
     id: str
     title: str
-    # faithful (issue 14): the Standard p.9 checklist, and whether the State Corporation may refuse to accept
+    # faithful (issue 14): the Standard p.9 checklist, and the definition that says what a gap means here
     documents_required: tuple[str, ...] = ()
-    refuses_incomplete: bool = False
+    definition: ServiceDefinition | None = None
 
 
 def _title(titles: dict[str, str], language: str) -> str:
@@ -65,11 +66,10 @@ def kiosk_services(branch: Organization, *, on: date, language: str) -> list[Kio
         if current.jurisdiction != oblast:
             continue
         if CHANNEL in {channel.code.value for channel in current.channels}:
-            refusal = current.refusal_to_accept
             services.append(KioskService(
                 current.id, _title(current.title.as_dict(), language),
                 documents_required=standard_lists_for(current, language)["documents_required"].items,
-                refuses_incomplete=bool(refusal and "state_corporation" in refusal.by),
+                definition=current,
             ))
     return sorted(services, key=lambda service: service.title)
 

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qyzmet.api.errors import ApiError
 from qyzmet.api.services import sc_request_id, sc_request_preview
-from qyzmet.catalog.selectors import checklist_missing
+from qyzmet.cases.errors import PackageIncomplete
+from qyzmet.cases.intake import package_check, package_documents
 from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.models import Organization, User
@@ -82,15 +83,15 @@ def _checklist_complete(request: HttpRequest, form: IntakeForm, branch: Organiza
     unticked one stops intake where the regulation lets the State Corporation refuse to accept."""
     service = next((s for s in selectors.kiosk_services(branch, on=timezone.localdate(), language=active_language())
                     if s.id == form.cleaned_data["service"]), None)
-    if service is None or not service.documents_required:
+    if service is None or service.definition is None or not service.documents_required:
         return True
     ticked = {int(v) for v in request.POST.getlist(f"presented-{service.id}") if v.isdigit()}
-    presented = [item for index, item in enumerate(service.documents_required) if index in ticked]
-    form.cleaned_data["documents"] = presented + [d for d in form.cleaned_data["documents"] if d not in presented]
-    missing = checklist_missing(service.documents_required, ticked)
-    if missing and service.refuses_incomplete:
-        form.add_error(None, _("The package is incomplete: %(missing)s. Refuse to accept it and give the receipt.")
-                       % {"missing": "; ".join(missing)})
+    form.cleaned_data["documents"] = package_documents(service.documents_required, ticked,
+                                                       form.cleaned_data["documents"])
+    try:
+        package_check(service.definition, selectors.CHANNEL, required=service.documents_required, presented=ticked)
+    except PackageIncomplete as exc:
+        form.add_error(None, exc.message(active_language()))
         return False
     return True
 
