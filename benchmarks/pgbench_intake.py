@@ -35,12 +35,14 @@ def pgbench_script(*, events: int = EVENTS, tasks: int = TASKS) -> str:
         "INSERT INTO cases_case (number, service_version_id, definition_sha256, service_slug, channel, language, "
         "status, outcome, "
         "refusal_ground, applicant_id, applicant_iin, applicant_name, representative_iin, provider_id, "
-        "intake_office_id, form, attachments, confirmation, idempotency_key, filed_at, closed_at) VALUES "
+        "intake_office_id, form, attachments, confirmation, idempotency_key, filed_at, closed_at, intake_checks) "
+        "VALUES "
         f"('{SERIES}-' || :provider || '-' || lpad(:number::text, 9, '0'), :version, '{DEFINITION_SHA256}', "
         "'wko-2019-school-transport', "
         "'portal', 'kk', 'in_progress', '', '', :applicant, '880314412019', 'Нұрланова Айгүл Серікқызы', '', "
         "':provider', NULL, '{\"grade\": 3, \"school\": \"№ 7\"}'::jsonb, '[]'::jsonb, 'eds', "
-        "'pgbench:' || :client_id || ':' || :key || ':' || :number, now(), NULL) RETURNING id AS case_id \\gset",
+        "'pgbench:' || :client_id || ':' || :key || ':' || :number, now(), NULL, '{}'::jsonb) "
+        "RETURNING id AS case_id \\gset",
     ]
     for sequence in range(1, events + 1):
         signature = f"repeat('M', {SIGNATURE_CHARS})" if sequence == 1 else "''"

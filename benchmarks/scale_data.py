@@ -46,7 +46,7 @@ TABLES: Final = ("cases_case", "cases_task", "cases_caseevent", "cases_resultdoc
 CASE_COLUMNS: Final = ("id", "number", "service_version_id", "definition_sha256", "service_slug", "channel",
                        "language", "status", "outcome", "refusal_ground", "applicant_id", "applicant_iin",
                        "applicant_name", "representative_iin", "provider_id", "intake_office_id", "form",
-                       "attachments", "confirmation", "idempotency_key", "filed_at", "closed_at")
+                       "attachments", "confirmation", "idempotency_key", "filed_at", "closed_at", "intake_checks")
 TASK_COLUMNS: Final = ("id", "case_id", "sequence", "step_id", "phase", "role", "does", "organization_id",
                        "assignee_id", "status", "duration_value", "duration_unit", "started_at", "due_at",
                        "completed_at", "completed_by_id", "branch", "overdue_at")
@@ -135,8 +135,8 @@ def templates_make(*, every_channel: bool = True) -> list[Template]:
     from django.utils import timezone
 
     from qyzmet.cases import documents as case_documents
-    from qyzmet.cases.models import CaseEvent, ResultDocument, Task
     from qyzmet.cases.assignment import providers_for
+    from qyzmet.cases.models import CaseEvent, ResultDocument, Task
     from qyzmet.catalog.definitions import catalog_default
     from qyzmet.demo import driver
     from qyzmet.identity.models import StaffRole
@@ -324,7 +324,7 @@ class Generator:
             "" if is_open else copy_text(case["refusal_ground"]), applicant, iin, copy_text(name), "",
             str(provider), copy_text(case["intake_office_id"]), template.case["_form_text"],
             template.case["_attachments_text"], copy_text(case["confirmation"]), NULL, stamp(filed),
-            stamp(closed if closed is not None else (clock if not is_open else None)),
+            stamp(closed if closed is not None else (clock if not is_open else None)), "{}",
         )))
         self.counters.cases += 1
         self.counters.open_cases += is_open
