@@ -15,9 +15,7 @@ warm-up, before the stop) count.
 
 from __future__ import annotations
 
-import argparse
 import base64
-import json
 import sys
 import threading
 import time
@@ -29,6 +27,7 @@ from typing import Any
 
 import httpx
 
+from benchmarks.loadgen import loadgen_main
 from benchmarks.stats import latency_summary
 
 
@@ -158,17 +157,7 @@ def load(base: str, plan: dict[str, Any], *, clients: int, seconds: float, warmu
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.backoffice_loadgen",
-                                     description=__doc__.splitlines()[0])
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--plan", required=True, type=Path)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--warmup", type=float, default=3)
-    args = parser.parse_args(argv)
-    plan = json.loads(args.plan.read_text(encoding="utf-8"))
-    print(json.dumps(load(args.base, plan, clients=args.clients, seconds=args.seconds, warmup=args.warmup)))
-    return 0
+    return loadgen_main("python -m benchmarks.backoffice_loadgen", __doc__.splitlines()[0], load, argv)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import random
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -133,8 +133,10 @@ def load(base: str, plan: dict[str, Any], *, clients: int, seconds: float, warmu
             "duplicate_case_ids": len(cases) - len(set(cases))}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.loadgen", description=__doc__.splitlines()[0])
+def loadgen_main(prog: str, description: str, load_run: Callable[..., dict[str, Any]],
+                 argv: Sequence[str] | None = None) -> int:
+    """The command line both load generators share: run `load_run(base, plan, …)`, print its JSON."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     parser.add_argument("--base", required=True)
     parser.add_argument("--plan", required=True, type=Path)
     parser.add_argument("--clients", type=int, default=8)
@@ -142,8 +144,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--warmup", type=float, default=3)
     args = parser.parse_args(argv)
     plan = json.loads(args.plan.read_text(encoding="utf-8"))
-    print(json.dumps(load(args.base, plan, clients=args.clients, seconds=args.seconds, warmup=args.warmup)))
+    print(json.dumps(load_run(args.base, plan, clients=args.clients, seconds=args.seconds, warmup=args.warmup)))
     return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    return loadgen_main("python -m benchmarks.loadgen", __doc__.splitlines()[0], load, argv)
 
 
 if __name__ == "__main__":
