@@ -80,9 +80,15 @@ def version_get(service_id: str, number: int) -> ServiceVersion:
     return version
 
 
+def _version_rows() -> QuerySet[ServiceVersion]:
+    # The definitions' JSON is left in the database: the dates choose the version, and its definition is
+    # parsed once per process (definition_of_version), reading the text only when not parsed yet.
+    return ServiceVersion.objects.select_related("service").defer("definition")
+
+
 def version_in_force(service_id: str, on: dt.date) -> ServiceVersion:
     """The stored version a case filed on `on` is pinned to, chosen by the versions' effective dates."""
-    versions = list(ServiceVersion.objects.filter(service__slug=service_id).select_related("service"))
+    versions = list(_version_rows().filter(service__slug=service_id))
     if not versions:
         raise ServiceNotFound(service_id)
     return in_force_among(versions, on)
@@ -91,7 +97,7 @@ def version_in_force(service_id: str, on: dt.date) -> ServiceVersion:
 def versions_in_force(on: dt.date) -> list[ServiceVersion]:
     """For every stored service, the version in force on `on`, ordered by service id."""
     by_service: dict[str, list[ServiceVersion]] = {}
-    for version in ServiceVersion.objects.select_related("service").order_by("service__slug", "version"):
+    for version in _version_rows().order_by("service__slug", "version"):
         by_service.setdefault(version.service.slug, []).append(version)
     return [in_force_among(versions, on) for versions in by_service.values()]
 
