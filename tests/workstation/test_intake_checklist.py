@@ -42,3 +42,19 @@ def test_an_unticked_document_stops_the_intake_before_signing(desk: Client, chec
 def test_the_ticked_documents_are_in_the_request_the_operator_signs(desk: Client, checklist: StandardList) -> None:
     _, content = _preview(desk, _fields(documents="photo.jpg", **{f"presented-{SERVICE}": ["0", "1"]}))
     assert json.loads(content)["documents"] == ["Application", "Birth certificate", "photo.jpg"]
+
+
+def test_the_desk_reads_the_standard_lists_of_all_its_services_at_once(branch: Organization, checklist: StandardList) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qyzmet.workstation.selectors import kiosk_services
+
+    on = timezone.localdate()
+    with CaptureQueriesContext(connection) as captured:
+        services = kiosk_services(branch, on=on, language="en")
+
+    assert len(services) > 1  # several State Corporation services in the branch's oblast
+    assert [s.documents_required for s in services if s.id == SERVICE] == [("Application", "Birth certificate")]
+    lists_read = [q for q in captured.captured_queries if "catalog_standardlist" in q["sql"]]
+    assert len(lists_read) == 1

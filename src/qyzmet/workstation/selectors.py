@@ -18,7 +18,7 @@ from qyzmet.cases.models import Task
 from qyzmet.cases.workflow import DELIVERING_VERBS
 from qyzmet.catalog.definitions import ServiceNotFound
 from qyzmet.catalog.schema import ServiceDefinition
-from qyzmet.catalog.selectors import definition_of_version, services_in_force, standard_lists_for, version_in_force
+from qyzmet.catalog.selectors import definition_of_version, services_in_force, standard_lists_of, version_in_force
 from qyzmet.core.errors import NotFound
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
@@ -61,16 +61,12 @@ def _title(titles: dict[str, str], language: str) -> str:
 def kiosk_services(branch: Organization, *, on: date, language: str) -> list[KioskService]:
     """The services in force on `on` whose regulation (in the branch's oblast) has a State Corporation channel."""
     oblast = branch.path.split("/", 1)[0]
-    services = []
-    for current in services_in_force(on):
-        if current.jurisdiction != oblast:
-            continue
-        if CHANNEL in {channel.code.value for channel in current.channels}:
-            services.append(KioskService(
-                current.id, _title(current.title.as_dict(), language),
-                documents_required=standard_lists_for(current, language)["documents_required"].items,
-                definition=current,
-            ))
+    offered = [current for current in services_in_force(on)
+               if current.jurisdiction == oblast and CHANNEL in {channel.code.value for channel in current.channels}]
+    lists = standard_lists_of(offered, language)
+    services = [KioskService(current.id, _title(current.title.as_dict(), language),
+                             documents_required=lists[current.id]["documents_required"].items, definition=current)
+                for current in offered]
     return sorted(services, key=lambda service: service.title)
 
 
