@@ -44,7 +44,8 @@ def test_the_ticked_documents_are_in_the_request_the_operator_signs(desk: Client
     assert json.loads(content)["documents"] == ["Application", "Birth certificate", "photo.jpg"]
 
 
-def test_the_desk_reads_the_standard_lists_of_all_its_services_at_once(branch: Organization, checklist: StandardList) -> None:
+def test_the_desk_reads_the_standard_lists_of_all_its_services_at_once(
+        branch: Organization, checklist: StandardList) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 

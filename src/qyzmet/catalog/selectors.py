@@ -150,7 +150,8 @@ def standard_lists_for(definition: ServiceDefinition, language: str) -> dict[str
     return standard_lists_of([definition], language)[definition.id]
 
 
-def standard_lists_of(definitions: Sequence[ServiceDefinition], language: str) -> dict[str, dict[str, StandardListShown]]:
+def standard_lists_of(definitions: Sequence[ServiceDefinition],
+                      language: str) -> dict[str, dict[str, StandardListShown]]:
     """`standard_lists_for` of several services by their id, with one query for all of them."""
     administered: dict[str, dict[str, StandardList]] = {}
     for row in StandardList.objects.filter(service__slug__in=[d.id for d in definitions]).select_related("service"):
