@@ -111,6 +111,23 @@ def test_rendered_html_has_the_four_sections_and_a_diagram_per_channel(service_i
     assert page.count("data:image/svg+xml;base64,") == len(definition.channels)
 
 
+@pytest.mark.parametrize(("language", "first_caption"), [
+    # the seeds' own numbering: "Регламенттің 1-қосымшасы" and "Приложение 1 к регламенту"
+    ("kk", "1-қосымша. Бизнес-процестердің анықтамалығы: "),
+    ("ru", "Приложение 1. Справочник бизнес-процессов: "),
+    ("en", "Appendix 1. Business-process reference: "),
+])
+def test_appendix_captions_number_the_way_each_language_does(language: str, first_caption: str) -> None:
+    from qyzmet.catalog.render import regulation_document
+
+    definition = catalog_default().latest(SERVICES[0])
+
+    captions = [caption for caption, _svg in regulation_document(definition, language, diagrams=True).appendices]
+
+    assert len(captions) == len(definition.channels)
+    assert captions[0].startswith(first_caption)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("service_id", "language"),

@@ -58,8 +58,8 @@ WORDS: dict[str, Message] = {
     ),
     "channel": pgettext_lazy("regulation text", "Channel"),
     "condition": pgettext_lazy("regulation text", "Condition"),
-    "appendix": pgettext_lazy("regulation text", "Appendix"),
-    "reference": pgettext_lazy("regulation text", "Business-process reference"),
+    # the word order of an appendix's number differs between languages ("2-қосымша", "Приложение 2")
+    "appendix_caption": pgettext_lazy("regulation text", "Appendix {number}. Business-process reference: {channel}"),
     "notes": pgettext_lazy("regulation text", "Notes on the source text"),
     "original": pgettext_lazy("regulation text", "in the original language"),
     "source": pgettext_lazy("regulation text", "Source"),
@@ -209,15 +209,8 @@ def regulation_document(definition: ServiceDefinition, language: str, *, diagram
     appendices = []
     if diagrams:
         for index, channel in enumerate(definition.channels, start=1):
-            caption = (
-                f"{word('appendix', language)} {index}. {word('reference', language)}: "
-                f"{name(CHANNELS, channel.code.value, language)}"
-            )
-            if language == "kk":
-                caption = (
-                    f"{index}-{word('appendix', language)}. {word('reference', language)}: "
-                    f"{name(CHANNELS, channel.code.value, language)}"
-                )
+            caption = word("appendix_caption", language).format(
+                number=index, channel=name(CHANNELS, channel.code.value, language))
             appendices.append((caption, diagram_svg(definition, channel.code.value, language)))
     title = f"«{text_in(definition.title, language, original)}» {word('regulation', language)}"
     act = definition.source.act
