@@ -9,7 +9,7 @@ from django.test import Client
 
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.simulator import RegistrySimulator
-from qyzmet.identity.models import PersonalDataAccess, User
+from qyzmet.identity.models import PersonalDataAccess, SignUpAttempt, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
 
@@ -77,16 +77,55 @@ def test_an_iin_with_a_wrong_check_digit_is_refused_before_any_look_up(client: C
     assert GatewayMessage.objects.count() == 0
 
 
-def test_an_iin_with_an_account_is_refused_without_saying_so(client: Client, simulator: RegistrySimulator) -> None:
-    # when
-    answer = sign_up(client, iin=EXISTING_IIN)
+def test_an_iin_with_an_account_answers_as_an_unknown_name_does(client: Client, simulator: RegistrySimulator) -> None:
+    # when: someone types a demo citizen's IIN with another name, and a new IIN with a wrong name
+    taken = sign_up(client, iin=EXISTING_IIN)
+    unknown = sign_up(client, given_name="Динара")
 
-    # then
+    # then: the two answers say the same, so the form does not tell who has an account
+    mismatch = "ИИН и фамилия, имя, отчество не совпадают с данными Государственной базы данных физических лиц."
+    assert taken.startswith("422") and mismatch in taken
+    assert unknown.startswith("422") and mismatch in unknown
+    assert "уже существует" not in taken and "Зарегистрировать этот ИИН нельзя" not in taken
+    assert User.objects.filter(iin=EXISTING_IIN).count() == 1
+
+
+def test_the_holder_of_an_iin_with_an_account_is_sent_to_log_in(client: Client, simulator: RegistrySimulator) -> None:
+    # the demo citizen's name as the simulated ГБД ФЛ has it (src/qyzmet/identity/demo.py)
+    answer = sign_up(client, iin=EXISTING_IIN, surname="Нұрланова", given_name="Айгүл", patronymic="Серікқызы")
+
     assert answer.startswith("422")
     assert "Зарегистрировать этот ИИН нельзя. Войдите в систему или восстановите доступ." in answer
-    assert "уже существует" not in answer
-    assert GatewayMessage.objects.count() == 0
     assert User.objects.filter(iin=EXISTING_IIN).count() == 1
+    assert SignUpAttempt.objects.get().outcome == "iin_not_available"
+
+
+def test_an_address_that_probes_iins_is_throttled_before_the_registry_is_asked(
+        client: Client, simulator: RegistrySimulator) -> None:
+    # given: ten refused sign-ups from one address within the hour (the limit, SIGN_UP_REFUSAL_LIMIT)
+    for _ in range(10):
+        assert sign_up(client, given_name="Динара").startswith("422")
+    looked_up = GatewayMessage.objects.count()
+
+    # when: the eleventh, this time with the right name
+    answer = sign_up(client)
+
+    # then: refused without a look-up, nothing created, the attempt recorded
+    assert answer.startswith("422")
+    assert "Слишком много отклонённых регистраций с этого адреса. Учётная запись не создана." in answer
+    assert GatewayMessage.objects.count() == looked_up
+    assert not User.objects.filter(iin=NEW_IIN).exists()
+    assert SignUpAttempt.objects.filter(outcome="throttled", address="127.0.0.1").count() == 1
+
+
+def test_another_address_is_not_throttled_by_someone_elses_refusals(
+        client: Client, simulator: RegistrySimulator) -> None:
+    for _ in range(10):
+        sign_up(client, given_name="Динара")
+
+    answer = sign_up(Client(REMOTE_ADDR="10.1.2.3"))
+
+    assert answer.startswith("302 /ru/cabinet/")
 
 
 def test_a_weak_password_is_refused_by_the_password_rules(client: Client, simulator: RegistrySimulator) -> None:

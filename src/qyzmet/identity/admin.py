@@ -14,6 +14,7 @@ from qyzmet.identity.models import (
     OneTimePassword,
     Organization,
     PersonalDataAccess,
+    SignUpAttempt,
     SmsOutbox,
     StaffRole,
     User,
@@ -105,6 +106,13 @@ class LoginAttemptAdmin(ReadOnlyAdmin):
     list_display = ["at", "iin", "outcome", "user"]
     list_filter = ["outcome"]
     search_fields = ["iin"]
+
+
+@admin.register(SignUpAttempt)
+class SignUpAttemptAdmin(ReadOnlyAdmin):
+    list_display = ["at", "iin", "outcome", "address"]
+    list_filter = ["outcome"]
+    search_fields = ["iin", "address"]
 
 
 @admin.register(PersonalDataAccess)

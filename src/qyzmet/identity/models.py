@@ -253,6 +253,33 @@ class LoginAttempt(models.Model):
         return f"{self.iin} {self.outcome} {self.at:%Y-%m-%d %H:%M}"
 
 
+class SignUpAttempt(models.Model):
+    """One row per portal sign-up that reached the registry check, or was refused for its address's attempts.
+
+    The rows throttle an address that probes IINs (`portal.services.citizen_sign_up`) and tell the
+    security officer who tried to open which account.
+    """
+
+    class Outcome(models.TextChoices):
+        CREATED = "created", _("account opened")
+        NAME_MISMATCH = "name_mismatch", _("refused: the name does not match the registry")
+        IIN_NOT_AVAILABLE = "iin_not_available", _("refused: the IIN already has an account")
+        REGISTRY_UNAVAILABLE = "registry_unavailable", _("refused: the registry did not answer")
+        THROTTLED = "throttled", _("refused: too many refused sign-ups from this address")
+
+    iin = models.CharField(max_length=12)
+    outcome = models.CharField(max_length=24, choices=Outcome.choices)
+    at = models.DateTimeField()
+    address = models.GenericIPAddressField(null=True, blank=True, help_text=_("the client's IP address"))
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["address", "at"], name="identity_signup_address_at")]
+
+    def __str__(self) -> str:
+        return f"{self.iin} {self.outcome} {self.at:%Y-%m-%d %H:%M}"
+
+
 class PersonalDataAccess(models.Model):
     """Append-only log of who looked up whose personal data, why, and from where (Law 94-V).
 

@@ -14,7 +14,7 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,7 +28,7 @@ from qyzmet.gateway.clients.registry import Person
 from qyzmet.gateway.registries import GBD_FL
 from qyzmet.gateway.services import registry_lookup
 from qyzmet.identity.identifiers import iin_validate, mobile_normalise
-from qyzmet.identity.models import User
+from qyzmet.identity.models import SignUpAttempt, User
 from qyzmet.identity.services import AccountExists, citizen_register
 
 SIGN_UP_PURPOSE: Final = "portal sign-up: checking the IIN and name against ГБД ФЛ"
@@ -38,6 +38,14 @@ REGISTRY_DOWN: Final = _(
     "The State database of individuals does not answer now, so your data cannot be checked. No account was created. "
     "Please try again later."
 )
+SIGN_UP_THROTTLED: Final = _(
+    "Too many refused sign-ups from this address. No account was created. Try again in an hour, or ask at a "
+    "State Corporation office."
+)
+# Refused sign-ups (an IIN with a wrong name, or one that has an account) from one address in the window
+# before the address is refused: enough for a family signing up at one computer with typos, too few to probe IINs.
+SIGN_UP_REFUSAL_LIMIT: Final = 10
+SIGN_UP_WINDOW: Final = timedelta(hours=1)
 FILE_TYPE: Final = _("The file '{name}' is refused: only PDF, JPEG or PNG files may be attached.")
 FILE_TOO_LARGE: Final = _("The file '{name}' is refused: it must not be larger than {limit} MB.")
 FILE_EMPTY: Final = _("The file '{name}' is empty.")
@@ -89,29 +97,56 @@ def _person_of(iin: str, *, now: datetime) -> Person | None:
 
 def citizen_sign_up(
     *, iin: str, surname: str, given_name: str, patronymic: str, password: str, mobile: str, now: datetime,
+    address: str | None = None,
 ) -> User:
     """Open a citizen's account once ГБД ФЛ confirms the IIN and the name.
 
     Everything typed is checked before the registry is asked (InvalidIdentifier, InvalidMobile,
-    Django's ValidationError for a weak password); an IIN that already has an account is refused
-    without saying so. Raises SignUpRefused (iin_not_available, name_mismatch — also for an IIN
-    the registry does not know —, registry_unavailable), and then creates nothing.
-    Side effects: the look-up's gateway log and personal-data access rows; the new account.
+    Django's ValidationError for a weak password). Whether the IIN has an account is told only to
+    someone who typed its holder's name as the registry has it: an IIN with an account and an
+    unknown IIN both give name_mismatch otherwise, so the form cannot be used to find who has an
+    account. An address (the client's IP) with SIGN_UP_REFUSAL_LIMIT refused sign-ups within
+    SIGN_UP_WINDOW is refused before the registry is asked (sign_up_throttled). Raises
+    SignUpRefused (sign_up_throttled, name_mismatch, iin_not_available, registry_unavailable), and
+    then creates no account. Not atomic on purpose: the attempt row stays written when it raises.
+    Side effects: the look-up's gateway log and personal-data access rows; a SignUpAttempt row;
+    the new account.
     """
     iin = iin_validate(iin)
     if mobile.strip():
         mobile_normalise(mobile)
     validate_password(password, User(iin=iin, surname=surname, given_name=given_name, patronymic=patronymic))
-    if User.objects.filter(iin=iin).exists():
-        raise SignUpRefused("iin_not_available", IIN_NOT_AVAILABLE)
-    person = _person_of(iin, now=now)
+    if address is not None and _sign_up_refusals(address, now) >= SIGN_UP_REFUSAL_LIMIT:
+        _sign_up_record(iin, SignUpAttempt.Outcome.THROTTLED, now=now, address=address)
+        raise SignUpRefused("sign_up_throttled", SIGN_UP_THROTTLED)
+    try:
+        person = _person_of(iin, now=now)
+    except SignUpRefused:
+        _sign_up_record(iin, SignUpAttempt.Outcome.REGISTRY_UNAVAILABLE, now=now, address=address)
+        raise
     if person is None or not _names_match(person, surname=surname, given_name=given_name, patronymic=patronymic):
+        _sign_up_record(iin, SignUpAttempt.Outcome.NAME_MISMATCH, now=now, address=address)
         raise SignUpRefused("name_mismatch", NAME_MISMATCH)
     try:
-        return citizen_register(iin=iin, password=password, surname=surname, given_name=given_name,
+        user = citizen_register(iin=iin, password=password, surname=surname, given_name=given_name,
                                 patronymic=patronymic, mobile=mobile, now=now)
     except AccountExists:
+        _sign_up_record(iin, SignUpAttempt.Outcome.IIN_NOT_AVAILABLE, now=now, address=address)
         raise SignUpRefused("iin_not_available", IIN_NOT_AVAILABLE) from None
+    _sign_up_record(iin, SignUpAttempt.Outcome.CREATED, now=now, address=address)
+    return user
+
+
+REFUSALS_COUNTED: Final = (SignUpAttempt.Outcome.NAME_MISMATCH, SignUpAttempt.Outcome.IIN_NOT_AVAILABLE)
+
+
+def _sign_up_refusals(address: str, now: datetime) -> int:
+    return SignUpAttempt.objects.filter(address=address, at__gt=now - SIGN_UP_WINDOW,
+                                        outcome__in=REFUSALS_COUNTED).count()
+
+
+def _sign_up_record(iin: str, outcome: str, *, now: datetime, address: str | None) -> None:
+    SignUpAttempt.objects.create(iin=iin, outcome=outcome, at=now, address=address)
 
 
 # --- attachments ---------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from qyzmet.cases.models import Case
 from qyzmet.cases.selectors import case_timeline
 from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import active_language
+from qyzmet.identity.addresses import client_address
 from qyzmet.identity.models import User
 from qyzmet.notifications.selectors import notifications_for
 from qyzmet.portal.forms import application_fields_parse
@@ -76,7 +77,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             user = citizen_sign_up(iin=typed["iin"], surname=typed["surname"], given_name=typed["given_name"],
                                    patronymic=typed["patronymic"], mobile=typed["mobile"], password=password,
-                                   now=timezone.now())
+                                   now=timezone.now(), address=client_address(request))
         except LocalizedError as error:
             errors = [_message(error)]
         except ValidationError as error:
