@@ -282,3 +282,24 @@ def test_an_attached_file_can_be_taken_off_before_continuing(client: Client) -> 
     assert "b.pdf" not in page and "Ещё не хватает:" in page
     response = apply(client, QUEUE_SERVICE, **{"field-age_group": "3-4", "field-child_iin": "220305600012"})
     assert response.status_code == 422 and ApplicationDraft.objects.count() == 0
+
+
+@pytest.mark.parametrize(("prefix", "caption"), [
+    # WKO school meals: the result is a notice "по форме согласно приложению 1 к стандарту" (seed)
+    ("/ru", "Приложение 1 к стандарту государственной услуги"),
+    ("", "Мемлекеттік көрсетілетін қызмет стандартының 1-қосымшасы"),  # Kazakh, the default language
+])
+def test_the_result_form_is_named_in_the_page_language(client: Client, prefix: str, caption: str) -> None:
+    login(client)
+    page = client.get(f"{prefix}/services/wko-2019-school-meals/apply/").content.decode()
+    assert caption in page
+    assert "Standard app." not in page
+
+
+def test_a_form_named_by_the_standard_reads_in_each_language() -> None:
+    from qyzmet.catalog.vocabulary import form_caption
+
+    assert form_caption("Standard p.9", "ru") == "Пункт 9 стандарта государственной услуги"
+    assert form_caption("Standard p.9", "kk") == "Мемлекеттік көрсетілетін қызмет стандартының 9-тармағы"
+    assert form_caption("Standard app. 3", "en") == "Appendix 3 to the Standard of the public service"
+    assert form_caption("форма Т-2", "ru") == "форма Т-2"  # any other name as the regulation wrote it

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from django.utils import translation
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from qyzmet.core.i18n import Message, in_language
 
@@ -186,3 +187,25 @@ def duration_phrase(value: int, unit: str, language: str) -> str:
     """'3 рабочих дня', '15 минут', '1 жұмыс күні', '2 working days'."""
     with translation.override(language):
         return UNITS[unit](value).format(count=value)
+
+
+# A form the definitions name by the part of the Standard holding it (schema `form`, `application_form`):
+# "Standard app. 2" (its appendix 2) or "Standard p.9" (its point 9), as the regulation wrote it.
+STANDARD_APPENDIX: Final = re.compile(r"^Standard app\. (?P<number>\d+)$")
+STANDARD_POINT: Final = re.compile(r"^Standard p\. ?(?P<number>\d+)$")
+
+
+def standard_appendix(form: str | None) -> str | None:
+    """The appendix number of a form named 'Standard app. N', or None for any other name."""
+    found = STANDARD_APPENDIX.match(form or "")
+    return found.group("number") if found else None
+
+
+def form_caption(form: str | None, language: str) -> str:
+    """A form's name as people read it in `language`: 'Standard app. 2' is "Приложение 2 к стандарту …"."""
+    with translation.override(language):
+        if (number := standard_appendix(form)) is not None:
+            return gettext("Appendix %(number)s to the Standard of the public service") % {"number": number}
+        if found := STANDARD_POINT.match(form or ""):
+            return gettext("Point %(number)s of the Standard of the public service") % {"number": found["number"]}
+    return form or ""

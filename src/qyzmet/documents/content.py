@@ -7,26 +7,17 @@ the PDF a signer previews is byte for byte the document made afterwards.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from qyzmet.calendar import local_time
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import document_number
 from qyzmet.catalog.schema import ServiceDefinition, Text
+from qyzmet.catalog.vocabulary import standard_appendix
 from qyzmet.core.i18n import LANGUAGES
 from qyzmet.documents.rendering import RECEIPT_TEMPLATE, RESULT_TEMPLATE, pdf_render, verify_url
 
 DATE_FORMAT = "%d.%m.%Y"
-APPENDIX = re.compile(r"^Standard app\. (?P<number>\d+)$")
-
-
-def _appendix(form: str | None) -> str | None:
-    """The appendix number of a form the definition names as 'Standard app. N' (printed in the document's language)."""
-    found = APPENDIX.match(form or "")
-    return found.group("number") if found else None
-
-
 def _text(text: Text | None, language: str, original: str, fallback: str = "") -> str:
     if text is None:
         return fallback
@@ -52,7 +43,7 @@ def result_data(
         "document": document_id,
         "kind": spec.kind.value,
         "form": spec.form,
-        "form_appendix": _appendix(spec.form),
+        "form_appendix": standard_appendix(spec.form),
         "title": _text(spec.title, language, original, document_id),
         "case": case.number,
         "filed": local_time(case.filed_at).strftime(DATE_FORMAT),
@@ -94,7 +85,7 @@ def receipt_data(receipt: Receipt, definition: ServiceDefinition, language: str)
         "kind": receipt.kind,
         "title": _receipt_form(receipt, definition, language),
         "form": receipt.form or None,
-        "form_appendix": _appendix(receipt.form),
+        "form_appendix": standard_appendix(receipt.form),
         "issued": local_time(receipt.issued_at).strftime(DATE_FORMAT + " %H:%M"),
         "case": receipt.case.number if receipt.case_id is not None and receipt.case is not None else None,
         "service": {"id": definition.id, "title": _text(definition.title, language, original, definition.id)},

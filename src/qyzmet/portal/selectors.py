@@ -17,6 +17,7 @@ from qyzmet.cases.selectors import TimeLeft, queue_position, task_time_left
 from qyzmet.catalog.models import Service
 from qyzmet.catalog.schema import ApplicationSpec, ServiceDefinition, Text
 from qyzmet.catalog.selectors import StandardListShown, definition_of_version, standard_lists_for
+from qyzmet.catalog.vocabulary import form_caption
 from qyzmet.gateway.selectors import SubjectLookup, lookups_of_subject
 from qyzmet.identity.models import Organization, Role, User
 from qyzmet.state_corporation.selectors import intakes_of_applicant
@@ -171,8 +172,9 @@ def apply_page(definition: ServiceDefinition, language: str) -> ApplyPage:
         service_id=definition.id, title=_text(definition.title, language), channels=codes,
         has_portal=portal is not None,
         confirmation=([c.value for c in portal.confirmation] or ["eds"]) if portal else [],
-        application_form=(portal.application_form or "") if portal else "",
-        results=[(_text(d.title, language), d.form or "") for d in definition.documents if not d.intermediate],
+        application_form=form_caption(portal.application_form, language) if portal else "",
+        results=[(_text(d.title, language), form_caption(d.form, language))
+                 for d in definition.documents if not d.intermediate],
         providers=list(providers_for(definition).order_by("path")) if portal else [],
         fields=fields, attachments=attachments, source=definition.application.source if definition.application else "",
         standard_lists=tuple(standard_lists_for(definition, language).values()),

@@ -17,6 +17,7 @@ from qyzmet.api.errors import ApiError
 from qyzmet.api.services import sc_request_id, sc_request_preview
 from qyzmet.cases.errors import PackageIncomplete
 from qyzmet.cases.intake import package_check, package_documents
+from qyzmet.catalog.vocabulary import form_caption
 from qyzmet.core.errors import LocalizedError, NotFound
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.models import Organization, User
@@ -164,7 +165,8 @@ def intake_detail(request: HttpRequest, operator: User, branch: Organization, nu
     context = {"intake": taken, "branch": branch, "message": message[active_language()] if message else "",
                "answers": selectors.intake_registry_answers(taken, language=active_language()),
                "case_url": url_or_none("backoffice:case", taken.case.pk) if taken.case else None,
-               "receipt_url": url_or_none("documents:receipt", taken.receipt.number) if taken.receipt else None}
+               "receipt_url": url_or_none("documents:receipt", taken.receipt.number) if taken.receipt else None,
+               "receipt_form": form_caption(taken.receipt.form, active_language()) if taken.receipt else ""}
     return render(request, "workstation/intake_detail.html", context)
 
 
