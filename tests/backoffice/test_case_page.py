@@ -68,6 +68,7 @@ def test_case_page_shows_application_attachments_timeline_and_the_register_actio
     assert case.number in page
     assert "identity.pdf" in page and "ab" * 32 in page and "20480" in page
     assert "Нұрланова Айгүл" in page  # the applicant
+    assert "<dt>children</dt><dd>1</dd>" in page  # a value the service defines no field for keeps its key
     assert "Зарегистрировать" in page  # the register step's button, in Russian
     assert 'name="decision"' not in page and 'name="branch"' not in page and "data-eds-sign" not in page
     assert page.count('name="form_key"') == 1

@@ -17,10 +17,11 @@ from django.db.models import QuerySet
 from qyzmet.api.selectors import case_detail, rural_akim_offices_for, task_detail
 from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.models import Case, Task
-from qyzmet.cases.selectors import deadline_state, task_queue_filtered, task_time_left
+from qyzmet.cases.selectors import deadline_state, definition_of, task_queue_filtered, task_time_left
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, standard_lists_for, versions_in_force
+from qyzmet.catalog.vocabulary import form_facts
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.identity.access import organizations_where_role
@@ -97,6 +98,7 @@ class CasePage:
     queue: dict[str, Any] | None
     lookups: list[Lookup]
     open_tasks: list[OpenTask]
+    form: list[tuple[str, str]] = field(default_factory=list)  # (label, value) in the page's language
 
 
 def case_lookups(case: Case, *, language: str) -> list[Lookup]:
@@ -161,7 +163,13 @@ def case_page(case: Case, *, user: User, language: str, now: datetime) -> CasePa
         case=case, service_title=case.service_version.service.title(language), timeline=timeline,
         documents=detail["documents"], receipts=detail["receipts"], queue=detail["queue"],
         lookups=case_lookups(case, language=language), open_tasks=open_tasks,
+        form=_form_facts(case, language),
     )
+
+
+def _form_facts(case: Case, language: str) -> list[tuple[str, str]]:
+    application = definition_of(case).application
+    return form_facts(application.fields if application else [], case.form or {}, language)
 
 
 # --- intake choices ------------------------------------------------------------------------------------

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from django.utils import translation
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -209,3 +209,29 @@ def form_caption(form: str | None, language: str) -> str:
         if found := STANDARD_POINT.match(form or ""):
             return gettext("Point %(number)s of the Standard of the public service") % {"number": found["number"]}
     return form or ""
+
+
+def form_facts(fields: Sequence[Any], form: Mapping[str, Any], language: str) -> list[tuple[str, str]]:
+    """An application's form data as (label, value) in `language`, in the order of the service's `fields`.
+
+    A field's label and a choice's label come from the definition; a value of a field the definition
+    does not name (written by a desk or the gateway, e.g. the State Corporation's intake number) keeps
+    its key as its label; empty values are left out.
+    """
+    facts: list[tuple[str, str]] = []
+    known = set()
+    for spec in fields:
+        known.add(spec.id)
+        value = form.get(spec.id)
+        if value in (None, ""):
+            continue
+        choices = {choice.value: choice.label for choice in spec.choices}
+        shown = _text_in(choices[value], language) if value in choices else str(value)
+        facts.append((_text_in(spec.label, language), shown))
+    facts += [(key, str(value)) for key, value in form.items() if key not in known and value not in (None, "")]
+    return facts
+
+
+def _text_in(text: Any, language: str) -> str:  # a schema Text
+    value: str = text.get(language) or text.get("ru") or text.get("kk") or ""
+    return value

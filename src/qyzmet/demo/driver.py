@@ -159,7 +159,7 @@ def case_open(
     provider = _provider(definition)
     citizen = applicant or _applicant()
     person = Applicant(iin=citizen.iin, name=citizen.full_name, user=citizen)
-    application = Application(form=form or {"demo": True}, attachments=[], language=language)
+    application = Application(form=form or {}, attachments=[], language=language)
     if channel == "provider_office":
         return intake_office(
             version=version,
