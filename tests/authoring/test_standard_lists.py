@@ -53,3 +53,61 @@ def test_others_get_404_and_change_nothing(data: None) -> None:
     assert clerk.get(URL).status_code == 404
     assert other_admin.post(URL, body).status_code == 404
     assert not StandardList.objects.exists()
+
+
+def _save(admin: Client, items_ru: str) -> None:
+    body = {"kind": "documents_required", "items_kk": items_ru, "items_ru": items_ru, "items_en": "",
+            "source": "Standard p.9 (test)"}
+    assert admin.post(URL, body).status_code == 302
+
+
+def test_every_saved_wording_is_a_revision_in_the_chained_log(data: None) -> None:
+    from qyzmet.audit.verify import audit_verify
+    from qyzmet.catalog.models import StandardListRevision
+
+    admin = login(Client(), _admin("wko"))
+
+    _save(admin, "Заявление")
+    _save(admin, "Заявление\nСвидетельство")
+
+    revisions = list(StandardListRevision.objects.order_by("chain_position"))
+    assert [(r.chain_position, r.items_ru, r.actor_iin) for r in revisions] == [
+        (1, "Заявление", _admin("wko")), (2, "Заявление\nСвидетельство", _admin("wko"))]
+    assert revisions[1].previous_hash == revisions[0].hash
+    assert audit_verify().intact
+
+
+def test_a_list_changed_outside_the_log_and_an_edited_revision_are_named(data: None) -> None:
+    from qyzmet.audit.verify import audit_verify
+    from qyzmet.catalog.models import StandardListRevision
+
+    admin = login(Client(), _admin("wko"))
+    _save(admin, "Заявление")
+    _save(admin, "Заявление\nСвидетельство")
+
+    # when: someone with database access shortens the list, and rewrites the first revision (SQLite: no trigger)
+    StandardList.objects.update(items_kk="Заявление", items_ru="Заявление")
+    StandardListRevision.objects.filter(chain_position=1).update(items_ru="Паспорт")
+
+    findings = [(f.kind, f.log, f.sequence) for f in audit_verify().findings]
+    assert findings == [("log_row_edited", "standard_lists", 1), ("standard_list_changed", "standard_lists", None)]
+
+
+def test_a_list_saved_in_the_django_admin_is_logged_too(data: None) -> None:
+    from qyzmet.catalog.models import Service, StandardListRevision
+    from qyzmet.identity.models import User
+
+    superuser = User.objects.get(iin=_admin("wko"))
+    User.objects.filter(pk=superuser.pk).update(is_staff=True, is_superuser=True)
+    admin = login(Client(), superuser.iin)
+    service = Service.objects.get(slug="wko-2019-school-meals")
+
+    response = admin.post("/ru/admin/catalog/standardlist/add/", {
+        "service": service.pk, "kind": "refusal_grounds", "items_kk": "бір", "items_ru": "один", "items_en": "",
+        "source": "Standard p.10 (test)"})
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    revision = StandardListRevision.objects.get()
+    assert (revision.service_slug, revision.kind, revision.items_ru, revision.actor_iin) == (
+        "wko-2019-school-meals", "refusal_grounds", "один", superuser.iin)
+    assert StandardList.objects.get().updated_by == superuser

@@ -21,7 +21,8 @@ from qyzmet.audit.models import LogHead
 GENESIS: Final = "0" * 64
 PD_ACCESS: Final = "pd_access"
 GATEWAY_MESSAGES: Final = "gateway_messages"
-LOGS: Final = (PD_ACCESS, GATEWAY_MESSAGES)
+STANDARD_LISTS: Final = "standard_lists"
+LOGS: Final = (PD_ACCESS, GATEWAY_MESSAGES, STANDARD_LISTS)
 
 
 def canonical_bytes(payload: Any) -> bytes:

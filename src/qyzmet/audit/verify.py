@@ -15,7 +15,7 @@ from typing import Any, Final
 from django.db.models import BinaryField
 from django.db.models.functions import Cast
 
-from qyzmet.audit.chain import GATEWAY_MESSAGES, GENESIS, PD_ACCESS, chain_digest, sha256_hex
+from qyzmet.audit.chain import GATEWAY_MESSAGES, GENESIS, PD_ACCESS, STANDARD_LISTS, chain_digest, sha256_hex
 from qyzmet.audit.checkpoints import (
     DECISIVE_FIELDS,
     case_checkpoint_content,
@@ -45,10 +45,12 @@ LOG_ROW_DELETED: Final = "log_row_deleted"
 LOG_TRUNCATED: Final = "log_truncated"
 MESSAGE_CHANGED: Final = "gateway_message_changed"
 MESSAGE_DELETED: Final = "gateway_message_deleted"
+LIST_CHANGED: Final = "standard_list_changed"
 KINDS: Final = (
     EVENT_EDITED, EVENT_DELETED, EVENT_REORDERED, EVENTS_TRUNCATED, EVENTS_UNCHECKPOINTED, CASE_CHANGED,
     CASE_DELETED, DOCUMENT_CHANGED, DOCUMENT_DELETED, CHECKPOINT_MISSING, CHECKPOINT_SIGNATURE,
     CHECKPOINT_BEHIND, LOG_ROW_EDITED, LOG_ROW_DELETED, LOG_TRUNCATED, MESSAGE_CHANGED, MESSAGE_DELETED,
+    LIST_CHANGED,
 )
 
 
@@ -267,6 +269,7 @@ def audit_verify(*, logs: bool = True) -> Report:
     if logs:
         report.log_rows += _pd_access_check(findings)
         report.log_rows += _gateway_log_check(findings)
+        report.log_rows += _standard_lists_check(findings)
     return report
 
 
@@ -388,4 +391,32 @@ def _gateway_log_check(findings: list[Finding]) -> int:
                 f"message {message.message_id}: {', '.join(differs)} not as logged")))
     for message_id in sorted(expected):
         findings.append(Finding(MESSAGE_DELETED, log=GATEWAY_MESSAGES, detail=f"message {message_id} is gone"))
+    return count
+
+
+def _standard_lists_check(findings: list[Finding]) -> int:
+    """The revision chain, and every Standard list as its last revision says (one edited outside the log shows)."""
+    from qyzmet.catalog.models import StandardList, StandardListRevision
+    from qyzmet.catalog.services import standard_list_revision_payload
+
+    last: dict[tuple[str, str], StandardListRevision] = {}
+
+    def rows() -> Iterator[tuple[int | None, str, str, dict[str, Any]]]:
+        for revision in StandardListRevision.objects.order_by("chain_position").iterator(chunk_size=500):
+            last[(revision.service_slug, revision.kind)] = revision
+            yield (revision.chain_position, revision.previous_hash, revision.hash,
+                   standard_list_revision_payload(revision))
+
+    count = _chain_check(STANDARD_LISTS, rows(), findings)
+    for row in StandardList.objects.select_related("service").order_by("service__slug", "kind"):
+        logged = last.pop((row.service.slug, row.kind), None)
+        name = f"{row.service.slug} {row.kind}"
+        if logged is None:
+            findings.append(Finding(LIST_CHANGED, log=STANDARD_LISTS, detail=f"{name} is not in the log"))
+        elif (row.items_kk, row.items_ru, row.items_en, row.source) != (
+                logged.items_kk, logged.items_ru, logged.items_en, logged.source):
+            findings.append(Finding(LIST_CHANGED, log=STANDARD_LISTS, detail=(
+                f"{name} differs from its revision {logged.chain_position}")))
+    for service, kind in sorted(last):
+        findings.append(Finding(LIST_CHANGED, log=STANDARD_LISTS, detail=f"{service} {kind} is gone"))
     return count

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from qyzmet.catalog.models import StandardList
+from qyzmet.catalog.services import standard_list_save
 
 
 @admin.register(StandardList)
@@ -22,6 +23,10 @@ class StandardListAdmin(admin.ModelAdmin[StandardList]):
     readonly_fields = ("updated_at", "updated_by")
 
     def save_model(self, request: HttpRequest, obj: StandardList, form: Any, change: bool) -> None:
-        obj.updated_at = timezone.now()
-        obj.updated_by = request.user if request.user.is_authenticated else None
-        super().save_model(request, obj, form, change)
+        # through the one writer, so that the edit is in the Standard lists' revision log
+        saved = standard_list_save(
+            service_id=obj.service.slug, kind=obj.kind, items_kk=obj.items_kk, items_ru=obj.items_ru,
+            items_en=obj.items_en, source=obj.source,
+            actor=request.user if request.user.is_authenticated else None, now=timezone.now(),
+        )
+        obj.pk, obj.updated_at, obj.updated_by = saved.pk, saved.updated_at, saved.updated_by

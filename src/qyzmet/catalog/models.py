@@ -121,3 +121,31 @@ class StandardList(models.Model):
 
 
 # --- end faithful ---
+
+
+class StandardListRevision(models.Model):
+    """Each saved wording of a Standard list, who saved it and when: an append-only, hash-chained log.
+
+    Written by `catalog.services.standard_list_save` in the same transaction as the list itself (the
+    back-office page and the admin both go through it); `qyzmet audit verify` walks the chain and checks
+    that every list reads as its last revision, so a list changed outside the log shows (ADR 0015).
+    """
+
+    service_slug = models.CharField(max_length=100)
+    kind = models.CharField(max_length=32, choices=StandardList.Kind.choices)
+    items_kk = models.TextField()
+    items_ru = models.TextField()
+    items_en = models.TextField(blank=True)
+    source = models.CharField(max_length=300)
+    at = models.DateTimeField()
+    actor_iin = models.CharField(max_length=12, blank=True, help_text=_("who saved it (empty: a command)"))
+    chain_position = models.PositiveBigIntegerField(unique=True, null=True)
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["chain_position"]
+        indexes = [models.Index(fields=["service_slug", "kind", "chain_position"], name="catalog_list_revision")]
+
+    def __str__(self) -> str:
+        return f"{self.service_slug}: {self.kind} at {self.at:%Y-%m-%d %H:%M}"

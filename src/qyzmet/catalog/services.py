@@ -10,9 +10,10 @@ from typing import Any
 
 from django.db import transaction
 
+from qyzmet.audit.chain import STANDARD_LISTS, log_append
 from qyzmet.catalog import errors
 from qyzmet.catalog.definitions import Catalog
-from qyzmet.catalog.models import Service, ServiceVersion, StandardList
+from qyzmet.catalog.models import Service, ServiceVersion, StandardList, StandardListRevision
 from qyzmet.catalog.schema import ServiceDefinition
 
 # The stored number of a version is the catalogue's own sequence, not part of the content it identifies.
@@ -121,6 +122,7 @@ def standard_list_save(
     The caller has checked that `actor` administers the service's oblast. Raises ValidationError (and
     writes nothing) when the languages give different numbers of items or a field is missing. Filed cases
     keep the documents their intake recorded; only later intakes and pages see the new list.
+    Side effects: the list row and its revision, the next row of the hash-chained STANDARD_LISTS log.
     """
     service = Service.objects.get(slug=service_id)
     row = StandardList.objects.select_for_update().filter(service=service, kind=kind).first()
@@ -129,7 +131,17 @@ def standard_list_save(
     row.updated_at, row.updated_by = now, actor
     row.full_clean()
     row.save()
+    log_append(STANDARD_LISTS, StandardListRevision(
+        service_slug=service.slug, kind=kind, items_kk=row.items_kk, items_ru=row.items_ru, items_en=row.items_en,
+        source=row.source, at=now, actor_iin=getattr(actor, "iin", "") or "",
+    ), standard_list_revision_payload)
     return row
+
+
+def standard_list_revision_payload(row: StandardListRevision) -> dict[str, Any]:
+    """What a Standard-list revision's chain hash covers."""
+    return {"service": row.service_slug, "kind": row.kind, "kk": row.items_kk, "ru": row.items_ru,
+            "en": row.items_en, "source": row.source, "at": row.at, "actor": row.actor_iin}
 
 
 # --- end faithful ---
