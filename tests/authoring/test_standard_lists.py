@@ -118,3 +118,14 @@ def test_a_list_saved_in_the_django_admin_is_logged_too(data: None) -> None:
     assert (revision.service_slug, revision.kind, revision.items_ru, revision.actor_iin) == (
         "wko-2019-school-meals", "refusal_grounds", "один", superuser.iin)
     assert StandardList.objects.get().updated_by == superuser
+
+
+def test_a_demo_oblast_administrator_has_no_django_permissions(data: None) -> None:
+    from qyzmet.identity.models import User
+
+    administrator = User.objects.get(iin=_admin("wko"))
+    admin = login(Client(), administrator.iin)
+
+    assert administrator.is_staff and not administrator.is_superuser  # staff: the regulation pages only
+    assert admin.get("/ru/admin/identity/user/").status_code == 403  # no one's accounts
+    assert admin.get("/ru/admin/catalog/standardlist/").status_code == 403  # lists: the scoped page above

@@ -251,7 +251,8 @@ def _people_load(organizations: dict[str, Organization]) -> tuple[int, int]:
             users[person.iin] = User.objects.create(
                 iin=person.iin, surname=person.surname, given_name=person.given_name,
                 patronymic=person.patronymic, mobile=person.mobile, password=password_hash, created_at=now,
-                is_staff=person.is_administrator, is_superuser=person.is_administrator,
+                # staff for the regulation pages, no Django permission (superusers: the platform's operators)
+                is_staff=person.is_administrator, is_superuser=False,
             )
             created_users += 1
         for role, code in person.roles:
