@@ -6,10 +6,11 @@ Part of the case engine; `qyzmet.cases.services` re-exports every name.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 
-from qyzmet.audit.checkpoints import case_checkpoints_deferred
+from qyzmet.audit.checkpoints import case_checkpoints_deferred, case_events_pending
 from qyzmet.calendar import Duration as CalendarDuration
 from qyzmet.calendar import Unit as CalendarUnit
 from qyzmet.calendar import deadline
@@ -17,7 +18,7 @@ from qyzmet.cases import errors
 from qyzmet.cases.assignment import calendar_hours, organization_for_step
 from qyzmet.cases.decisions import TaskAction, _apply_decision
 from qyzmet.cases.documents import _after_step, _documents_issue, _documents_sign, _signing_documents_prepare
-from qyzmet.cases.events import case_event_record
+from qyzmet.cases.events import GENESIS, case_event_chain_carried, case_event_chain_released, case_event_record
 from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Task, TaskStatus
 from qyzmet.cases.selectors import route_of
 from qyzmet.cases.telling import _applicant_tell
@@ -63,6 +64,9 @@ def _task_due(case: Case, placed: PlacedStep, organization: Organization | None,
 
 
 def _reopened_last(case: Case) -> datetime | None:
+    kept = [event for event in case_events_pending(case.pk) if event.kind == "case_reopened"]
+    if kept:
+        return kept[-1].at
     event = CaseEvent.objects.filter(case=case, kind="case_reopened").order_by("-sequence").only("at").first()
     return event.at if event is not None else None
 
@@ -101,10 +105,13 @@ def _task_open(
 
 
 def _advance(
-    case: Case, route: Route, placed: PlacedStep | None, *, now: datetime, decisions: dict[str, str]
+    case: Case, route: Route, placed: PlacedStep | None, *, now: datetime, decisions: dict[str, str],
+    sequence: int | None = None,
 ) -> Task | None:
-    """Open tasks from `placed` on, completing automatic steps, until a person must act or the flow ends."""
-    sequence: int | None = None
+    """Open tasks from `placed` on, completing automatic steps, until a person must act or the flow ends.
+
+    `sequence` is the next task's number in the case when the caller knows it (under the case lock).
+    """
     while placed is not None:
         if not is_automatic(placed.step):
             task = _task_open(case, placed, now=now, sequence=sequence)
@@ -192,10 +199,42 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     A refused action raises TransitionNotAllowed and changes nothing. Returns the next open task.
     """
     task = Task.objects.select_for_update(of=("self",)).select_related("case", "organization").get(pk=task.pk)
-    case = Case.objects.select_for_update(of=("self",)).select_related("provider").get(pk=task.case_id)
+    case = Case.objects.select_for_update(of=("self",)).select_related("provider", "applicant").get(pk=task.case_id)
     task.case = case
     context.case_number_bind(case.number)
     task_ensure_allowed(task, actor)
+    last_event, last_task = _case_ends(case)
+    case_event_chain_carried(case, last_event)
+    try:
+        return _task_complete_locked(task, case, actor=actor, action=action, now=now, next_task=last_task + 1)
+    finally:
+        case_event_chain_released(case)
+
+
+def _case_ends(case: Case) -> tuple[tuple[int, str], int]:
+    """The case's last event (sequence, hash) and last task's number, in one read. Call under the case lock.
+
+    Written as SQL: once per task completion, where the ORM spends ~2 ms of CPU building it (ADR 0028).
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(_case_ends_sql(connection.vendor), [case.pk, case.pk, case.pk])
+        event, event_hash, task = cursor.fetchone()
+    return ((event, event_hash) if event is not None else (0, GENESIS)), task or 0
+
+
+@lru_cache(maxsize=4)
+def _case_ends_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    events, tasks = quote(CaseEvent._meta.db_table), quote(Task._meta.db_table)
+    case_id, sequence = quote("case_id"), quote("sequence")
+    last = f"WHERE {case_id} = %s ORDER BY {sequence} DESC LIMIT 1"
+    return (f"SELECT (SELECT {sequence} FROM {events} {last}), (SELECT {quote('hash')} FROM {events} {last}), "
+            f"(SELECT {sequence} FROM {tasks} {last})")
+
+
+def _task_complete_locked(
+    task: Task, case: Case, *, actor: User, action: TaskAction, now: datetime, next_task: int
+) -> Task | None:
     route = route_of(case)
     placed = route.get(task.step_id)
     step = placed.step
@@ -234,4 +273,4 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     if step.end or ends_with_refusal_message(step):
         _case_close(case, route, placed, now=now)
         return None
-    return _advance(case, route, route.next_of(step.id, branch), now=now, decisions={})
+    return _advance(case, route, route.next_of(step.id, branch), now=now, decisions={}, sequence=next_task)
