@@ -198,8 +198,9 @@ def task_complete(*, task: Task, actor: User, action: TaskAction, now: datetime)
     and a signing step gets a valid EDS signature of every unsigned result document by the actor.
     A refused action raises TransitionNotAllowed and changes nothing. Returns the next open task.
     """
-    task = Task.objects.select_for_update(of=("self",)).select_related("case", "organization").get(pk=task.pk)
-    case = Case.objects.select_for_update(of=("self",)).select_related("provider", "applicant").get(pk=task.case_id)
+    # Each joined table costs ~0.4 ms of ORM CPU: the case comes with its own lock, its applicant when told.
+    task = Task.objects.select_for_update(of=("self",)).select_related("organization").get(pk=task.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("provider").get(pk=task.case_id)
     task.case = case
     context.case_number_bind(case.number)
     task_ensure_allowed(task, actor)
