@@ -141,10 +141,10 @@ def _insert_sql(vendor: str, rows: int) -> str:
 
     quote = connection.ops.quote_name
     meta = CaseEvent._meta
-    columns = [quote(f.column) for f in meta.concrete_fields if not f.primary_key]
+    columns = [quote(str(f.column)) for f in meta.concrete_fields if not f.primary_key]
     values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows)
     return (f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) VALUES {values} "
-            f"RETURNING {quote(meta.pk.column)}")
+            f"RETURNING {quote(str(meta.pk.column))}")
 
 
 def case_event_append_deferred(event: Any, *, case: Any) -> bool:
@@ -292,18 +292,22 @@ def _checkpoint_move(number: str, fields: dict[str, Any], certificate: str) -> b
     Written as SQL once per connection vendor: it runs once per engine operation, and the ORM spends
     ~1 ms of CPU building this UPDATE each time (ADR 0028).
     """
-    meta = CaseCheckpoint._meta
-    params = [meta.get_field(name).get_db_prep_save(fields[name], connection) for name in _MOVED_FIELDS]
+    moved = _moved_fields()
+    params = [moved[name].get_db_prep_save(fields[name], connection) for name in _MOVED_FIELDS]
     with connection.cursor() as cursor:
         cursor.execute(_checkpoint_move_sql(connection.vendor), [*params, number, certificate])
         return bool(cursor.rowcount)
 
 
+def _moved_fields() -> dict[str, Any]:
+    return {f.name: f for f in CaseCheckpoint._meta.concrete_fields if f.name in _MOVED_FIELDS}
+
+
 @lru_cache(maxsize=4)
 def _checkpoint_move_sql(vendor: str) -> str:
     quote = connection.ops.quote_name
-    meta, certificates = CaseCheckpoint._meta, SigningCertificate._meta
-    assignments = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in _MOVED_FIELDS)
+    meta, certificates, moved = CaseCheckpoint._meta, SigningCertificate._meta, _moved_fields()
+    assignments = ", ".join(f"{quote(str(moved[name].column))} = %s" for name in _MOVED_FIELDS)
     return (f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote('case_number')} = %s AND EXISTS "
             f"(SELECT 1 FROM {quote(certificates.db_table)} WHERE {quote('fingerprint')} = %s)")
 

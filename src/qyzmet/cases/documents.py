@@ -48,7 +48,7 @@ def document_content(
 def _document_create(
     case: Case, definition: ServiceDefinition, document_id: str, *, now: datetime, details: dict[str, Any]
 ) -> ResultDocument:
-    existing = ResultDocument.objects.filter(case=case, document_id=document_id).first()
+    existing = ResultDocument.objects.filter(case=case, document_id=document_id).defer("content", "signature").first()
     if existing is not None:
         return existing
     spec = definition.document(document_id)

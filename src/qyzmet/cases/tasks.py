@@ -5,6 +5,7 @@ Part of the case engine; `qyzmet.cases.services` re-exports every name.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 
@@ -48,10 +49,13 @@ def _due(organization: Organization | None, start: datetime, duration: Duration 
     return deadline(start, term, hours=calendar_hours(organization))
 
 
-def _task_due(case: Case, placed: PlacedStep, organization: Organization | None, now: datetime) -> datetime | None:
+def _task_due(
+    case: Case, placed: PlacedStep, organization: Organization | None, now: datetime, *, unsaved: Sequence[Task] = ()
+) -> datetime | None:
     """The step's own deadline, or the procedure's single shared budget counted from its first task.
 
-    A reopened case (`case_reopen`) counts a fresh budget from the reopening.
+    A reopened case (`case_reopen`) counts a fresh budget from the reopening. `unsaved` are the tasks
+    the running `_advance` made and has not inserted yet (they follow every task in the database).
     """
     if placed.budget is None:
         return _due(organization, now, placed.step.duration)
@@ -59,7 +63,9 @@ def _task_due(case: Case, placed: PlacedStep, organization: Organization | None,
     reopened = _reopened_last(case)
     if reopened is not None:
         earlier = earlier.filter(started_at__gte=reopened)
-    first = earlier.order_by("sequence").first()
+    first = earlier.order_by("sequence").first() or next(
+        (t for t in unsaved if t.phase == "procedure" and t.due_at is not None
+         and (reopened is None or t.started_at >= reopened)), None)
     return first.due_at if first else _due(organization, now, placed.budget)
 
 
@@ -71,13 +77,14 @@ def _reopened_last(case: Case) -> datetime | None:
     return event.at if event is not None else None
 
 
-def _task_open(
-    case: Case, placed: PlacedStep, *, now: datetime, sequence: int | None = None, done_with_branch: str | None = None
+def _task_make(
+    case: Case, placed: PlacedStep, *, now: datetime, sequence: int | None = None, done_with_branch: str | None = None,
+    unsaved: Sequence[Task] = (),
 ) -> Task:
-    """Write the step's task: open, or (an automatic step, `done_with_branch` given) already done.
+    """The step's task, not yet inserted: open, or (an automatic step, `done_with_branch` given) already done.
 
     `sequence` is the task's number in the case when the caller knows it (it holds the case's lock
-    and wrote the previous task), otherwise read from the last task.
+    and made the previous task), otherwise read from the last task. `unsaved`: see `_task_due`.
     """
     step = placed.step
     organization = None if is_automatic(step) else organization_for_step(case, step)
@@ -85,7 +92,7 @@ def _task_open(
         last = Task.objects.filter(case=case).order_by("-sequence").only("sequence").first()
         sequence = (last.sequence + 1) if last else 1
     done = done_with_branch is not None
-    task = Task.objects.create(
+    return Task(
         case=case,
         sequence=sequence,
         step_id=step.id,
@@ -99,9 +106,16 @@ def _task_open(
         started_at=now,
         duration_value=step.duration.value if step.duration else None,
         duration_unit=step.duration.unit.value if step.duration else "",
-        due_at=_task_due(case, placed, organization, now),
+        due_at=_task_due(case, placed, organization, now, unsaved=unsaved),
     )
-    return task
+
+
+def _tasks_insert(tasks: list[Task]) -> None:
+    """Insert the tasks `_advance` made, in one statement."""
+    if len(tasks) == 1:
+        tasks[0].save(force_insert=True)
+    elif tasks:
+        Task.objects.bulk_create(tasks)
 
 
 def _advance(
@@ -111,10 +125,13 @@ def _advance(
     """Open tasks from `placed` on, completing automatic steps, until a person must act or the flow ends.
 
     `sequence` is the next task's number in the case when the caller knows it (under the case lock).
+    The tasks it makes are inserted together, before the case closes or when the next one opens.
     """
+    made: list[Task] = []
     while placed is not None:
         if not is_automatic(placed.step):
-            task = _task_open(case, placed, now=now, sequence=sequence)
+            task = _task_make(case, placed, now=now, sequence=sequence, unsaved=made)
+            _tasks_insert([*made, task])
             _signing_documents_prepare(case, route, placed, now=now)
             case_event_record(
                 case=case,
@@ -129,8 +146,9 @@ def _advance(
         # The branch the intake found for this check (at filing, or kept on the case since), else its success branch.
         branch = (decisions.get(placed.step.id) or case.intake_checks.get(placed.step.id)
                   or route.success_branch(placed.step))
-        # An automatic step's task is written done at once: one INSERT, not an INSERT and an UPDATE.
-        task = _task_open(case, placed, now=now, sequence=sequence, done_with_branch=branch or "")
+        # An automatic step's task is made done at once: one INSERT, not an INSERT and an UPDATE.
+        task = _task_make(case, placed, now=now, sequence=sequence, done_with_branch=branch or "", unsaved=made)
+        made.append(task)
         sequence = task.sequence + 1
         case_event_record(
             case=case,
@@ -142,9 +160,11 @@ def _advance(
         )
         _after_step(case, route, placed, now=now, actor=None)
         if placed.step.end or ends_with_refusal_message(placed.step):
+            _tasks_insert(made)
             _case_close(case, route, placed, now=now)
             return None
         placed = route.next_of(placed.step.id, branch)
+    _tasks_insert(made)
     _case_close(case, route, None, now=now)
     return None
 
