@@ -124,6 +124,9 @@ def _pending_insert(block: _Block) -> None:
     rows = [event for chain in block.chains.values() for event in chain.pending]
     if not rows:
         return
+    if not connection.features.can_return_rows_from_bulk_insert:  # no INSERT … RETURNING here
+        CaseEvent.objects.bulk_create(rows)
+        return
     meta = CaseEvent._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
     params = [f.get_db_prep_save(f.pre_save(row, True), connection) for row in rows for f in fields]
