@@ -107,8 +107,11 @@ def case_checkpoints_deferred() -> Iterator[None]:
     try:
         yield
         _pending_insert(block)
-        for after in block.after:
-            after()
+        while block.after:  # what waited for the rows; an event it appends is inserted in turn
+            waiting, block.after = block.after, []
+            for after in waiting:
+                after()
+            _pending_insert(block)
         for case_pk, chain in block.chains.items():
             head = (chain.events, chain.head_hash) if _still_open(chain.savepoints) else None
             _case_checkpoint_write_current(case_pk=case_pk, at=chain.at, head=head, case=chain.case)
@@ -126,6 +129,7 @@ def _pending_insert(block: _Block) -> None:
         return
     if not connection.features.can_return_rows_from_bulk_insert:  # no INSERT … RETURNING here
         CaseEvent.objects.bulk_create(rows)
+        _pending_clear(block)
         return
     meta = CaseEvent._meta
     fields = [f for f in meta.concrete_fields if not f.primary_key]
@@ -136,6 +140,12 @@ def _pending_insert(block: _Block) -> None:
     for row, (row_id,) in zip(rows, ids, strict=True):
         row.pk = row_id
         row._state.adding, row._state.db = False, connection.alias
+    _pending_clear(block)
+
+
+def _pending_clear(block: _Block) -> None:
+    for chain in block.chains.values():
+        chain.pending.clear()
 
 
 @lru_cache(maxsize=32)
