@@ -3,7 +3,8 @@
 `case_checkpoint_write` signs (case number, event count, head hash, the case row's decisive
 fields), in the event append's transaction and under the case lock the append already holds: at
 once for an append of its own, or once per case at the end of an engine operation that runs
-inside `case_checkpoints_deferred` (filing, completing a task: one signature, not one per event).
+inside `case_checkpoints_deferred` (filing, completing a task: one signature, not one per event;
+the operation's events are also kept and inserted together at the block's end, ADR 0028).
 `heads_checkpoint_make` signs the ordered list of every case's (number, events, head) and every
 log's (rows, head), chained to the previous heads checkpoint; it refuses to sign when a case's
 checkpoint is not validly signed or went backwards since the previous heads checkpoint (a deleted
