@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from qyzmet.audit.checkpoints import case_checkpoint_content, case_checkpoints_deferred
 from qyzmet.audit.models import CaseCheckpoint
@@ -13,6 +14,7 @@ from qyzmet.cases.models import Case, CaseEvent
 from qyzmet.catalog.definitions import catalog_default
 from qyzmet.cli import main
 from qyzmet.demo.driver import case_drive, case_open
+from qyzmet.notifications.models import Notification
 from tests.cases.conftest import START
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("platform")]
@@ -77,3 +79,53 @@ def test_a_block_that_raises_leaves_the_checkpoint_as_it_was() -> None:
     # then
     assert _checkpoint_checks(case).head_hash == kept.head_hash
     assert main(["audit", "verify"]) == 0
+
+
+def test_an_event_a_released_savepoint_kept_is_counted_and_followed() -> None:
+    # given: a filed case; its chain has some events
+    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+    before = CaseEvent.objects.filter(case=case).count()
+
+    # when: inside one deferred block, an event, then one in a savepoint that is released, then one more
+    with transaction.atomic(), case_checkpoints_deferred():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        case_event_record(case=locked, kind="note", at=START)
+        with transaction.atomic():
+            middle = case_event_record(case=locked, kind="note", at=START)
+        last = case_event_record(case=locked, kind="note", at=START)
+
+    # then: three events in a row, the third pointing at the second, and the checkpoint signs the third
+    assert (middle.sequence, last.sequence) == (before + 2, before + 3)
+    assert last.previous_hash == middle.hash
+    assert list(CaseEvent.objects.filter(case=case, sequence__gt=before).values_list("sequence", flat=True)
+                .order_by("sequence")) == [before + 1, before + 2, before + 3]
+    checkpoint = _checkpoint_checks(case)
+    assert (checkpoint.events, checkpoint.head_hash) == (before + 3, last.hash)
+    assert main(["audit", "verify"]) == 0
+
+
+def test_the_events_of_one_block_are_inserted_together_at_its_end() -> None:
+    # given: a filed case
+    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+
+    # when: three events in one deferred block
+    with CaptureQueriesContext(connection) as queries, transaction.atomic(), case_checkpoints_deferred():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        events = [case_event_record(case=locked, kind="note", at=START) for _ in range(3)]
+        not_yet = [event.pk for event in events]
+
+    # then: no row until the block's end, then one INSERT of all three, each given its row
+    assert not_yet == [None, None, None]
+    inserts = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('INSERT INTO "cases_caseevent"')]
+    assert len(inserts) == 1
+    assert [CaseEvent.objects.get(pk=event.pk).hash for event in events] == [event.hash for event in events]
+    assert main(["audit", "verify"]) == 0
+
+
+def test_the_acceptance_notification_names_the_filing_event() -> None:
+    # when: a case is filed (its events are inserted at the end of the filing)
+    case = case_open(catalog_default().latest(SERVICE), "provider_office", now=START)
+
+    # then
+    filed = CaseEvent.objects.get(case=case, kind="case_filed")
+    assert Notification.objects.get(case=case, kind=Notification.Kind.ACCEPTED).source_event_id == filed.pk

@@ -80,13 +80,28 @@ def checkpoint_sign(content: bytes) -> tuple[str, str]:
 
     Side effects: records the signing certificate in SigningCertificate the first time.
     """
+    certificate, signature = checkpoint_sign_unrecorded(content)
+    if certificate:
+        signing_certificate_record()
+    return certificate, signature
+
+
+def checkpoint_sign_unrecorded(content: bytes) -> tuple[str, str]:
+    """As `checkpoint_sign`, leaving the certificate's record to the caller (`signing_certificate_record`
+    when it is not known to be there): no query."""
     signer = signer_default()
     if signer is None:
         return "", ""
-    if not SigningCertificate.objects.filter(fingerprint=signer.fingerprint).exists():
-        SigningCertificate.objects.get_or_create(
-            fingerprint=signer.fingerprint, defaults={"pem": signer.pem, "first_used_at": timezone.now()})
     return signer.fingerprint, signer.sign(content)
+
+
+def signing_certificate_record() -> None:
+    """Record the platform's signing certificate in SigningCertificate unless it is there."""
+    signer = signer_default()
+    if signer is None or SigningCertificate.objects.filter(fingerprint=signer.fingerprint).exists():
+        return
+    SigningCertificate.objects.get_or_create(
+        fingerprint=signer.fingerprint, defaults={"pem": signer.pem, "first_used_at": timezone.now()})
 
 
 class CheckpointTrust:

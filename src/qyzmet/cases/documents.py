@@ -48,7 +48,7 @@ def document_content(
 def _document_create(
     case: Case, definition: ServiceDefinition, document_id: str, *, now: datetime, details: dict[str, Any]
 ) -> ResultDocument:
-    existing = ResultDocument.objects.filter(case=case, document_id=document_id).first()
+    existing = ResultDocument.objects.filter(case=case, document_id=document_id).defer("content", "signature").first()
     if existing is not None:
         return existing
     spec = definition.document(document_id)
@@ -119,7 +119,7 @@ def _document_in_outcome(route: Route, case: Case, document_id: str) -> bool:
 def _documents_issue(case: Case, *, now: datetime, actor: User | None) -> None:
     """Issue every final document not issued yet, each to the place the channel's data gives it
     (`result_delivery`, `result_delivery_documents`: the cabinet, a State Corporation hand-over, the provider)."""
-    pending = list(ResultDocument.objects.filter(case=case, intermediate=False, issued_at=None))
+    pending = list(ResultDocument.objects.filter(case=case, intermediate=False, issued_at=None).only("document_id"))
     if not pending:
         return
     route = route_of(case)

@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from qyzmet.audit.checkpoints import case_chain_tail_deferred, case_checkpoint_event_appended
+from qyzmet.audit.checkpoints import (
+    case_chain_tail_deferred,
+    case_checkpoint_event_appended,
+    case_event_append_deferred,
+)
 from qyzmet.cases.models import Case, CaseEvent
 from qyzmet.identity.models import Organization, User
 
@@ -87,16 +91,12 @@ def case_event_record(
 
     The case's signed checkpoint (head, count, decisive fields) moves with it, so a deleted last
     event or a changed case row shows: at once, or inside `case_checkpoints_deferred` once at the
-    end of the operation. Side effects: writes a CaseEvent and the CaseCheckpoint.
+    end of the operation, which also inserts the event then (its `pk` is None until the block's end:
+    `case_events_written_then` runs what needs the row). Side effects: writes a CaseEvent and the
+    CaseCheckpoint.
     """
-    carried: tuple[int, str] | None = getattr(case, _TAIL, None)
-    tail = carried or case_chain_tail_deferred(case.pk)
-    if tail is None:
-        last = CaseEvent.objects.filter(case=case).order_by("-sequence").only("sequence", "hash").first()
-        sequence = last.sequence + 1 if last else 1
-        previous_hash = last.hash if last else GENESIS
-    else:
-        sequence, previous_hash = tail[0] + 1, tail[1]
+    previous_sequence, previous_hash = _chain_end(case)
+    sequence = previous_sequence + 1
     # JSON round trip so the stored data and the hashed data are the same (dates become strings).
     data = json.loads(json.dumps(data or {}, default=str))
     event = CaseEvent(
@@ -116,23 +116,53 @@ def case_event_record(
         previous_hash=previous_hash,
     )
     event.hash = _digest_of(event, case.number)
+    if case_event_append_deferred(event, case=case):
+        return event
     event.save()
-    if carried is not None:
+    if hasattr(case, _TAIL):
         setattr(case, _TAIL, (sequence, event.hash))
     case_checkpoint_event_appended(case_pk=case.pk, events=sequence, head_hash=event.hash, at=at)
     return event
 
 
+def _chain_end(case: Case) -> tuple[int, str]:
+    """(sequence, hash) of the case's last event: known to the running deferred block or carried by
+    the case, else read back."""
+    deferred = case_chain_tail_deferred(case.pk)
+    if deferred is None:
+        carried: tuple[int, str] | None = getattr(case, _TAIL, None)
+        return carried if carried is not None else _chain_end_read(case, after=None)
+    known, kept = deferred
+    return known if known is not None else _chain_end_read(case, after=kept)
+
+
+def _chain_end_read(case: Case, *, after: tuple[int, str] | None) -> tuple[int, str]:
+    """The last event in the database, or `after` (kept pending, not in it yet) when none follows it."""
+    events = CaseEvent.objects.filter(case=case)
+    if after is not None:
+        events = events.filter(sequence__gt=after[0])
+    last = events.order_by("-sequence").only("sequence", "hash").first()
+    if last is not None:
+        return last.sequence, last.hash
+    return after if after is not None else (0, GENESIS)
+
+
 # A case created in the running transaction carries the end of its chain (sequence, hash) while
 # it is being filed, so each event does not read the previous one back: no other transaction can
-# see the case yet, and the filing holds the only instance. A stale tail could only repeat a
+# see the case yet, and the filing holds the only instance. Completing a task carries the end it
+# read under the case lock, with the last task's number, in one query. A stale tail could only repeat a
 # sequence number, which the (case, sequence) unique constraint refuses.
 _TAIL = "_qyzmet_event_tail"
 
 
 def case_event_chain_started(case: Case) -> None:
     """Mark `case`, created in this transaction with no events yet, as carrying its chain's end."""
-    setattr(case, _TAIL, (0, GENESIS))
+    case_event_chain_carried(case, (0, GENESIS))
+
+
+def case_event_chain_carried(case: Case, end: tuple[int, str]) -> None:
+    """Mark `case` as carrying its chain's end (sequence, hash), read under the case lock in this transaction."""
+    setattr(case, _TAIL, end)
 
 
 def case_event_chain_released(case: Case) -> None:

@@ -139,7 +139,7 @@ def _case_filed_advance(
             issued_at=now,
         )
         case_event_record(case=case, kind="receipt_issued", at=now, actor=actor, data={"receipt": receipt.number})
-    _advance(case, route, route.first(), now=now, decisions=filing.decisions)
+    _advance(case, route, route.first(), now=now, decisions=filing.decisions, sequence=1)  # a new case
     # Told after the first tasks opened: "accepted" carries the expected date computed from them.
     _applicant_tell(filed, now=now)
     context.case_number_bind(case.number)

@@ -48,7 +48,7 @@ from qyzmet.cases.tasks import _due as _due
 from qyzmet.cases.tasks import _reopened_last as _reopened_last
 from qyzmet.cases.tasks import _task_close as _task_close
 from qyzmet.cases.tasks import _task_due as _task_due
-from qyzmet.cases.tasks import _task_open as _task_open
+from qyzmet.cases.tasks import _task_make as _task_make
 from qyzmet.cases.tasks import task_complete as task_complete
 from qyzmet.cases.tasks import task_ensure_allowed as task_ensure_allowed
 from qyzmet.cases.telling import _applicant_tell as _applicant_tell
