@@ -208,8 +208,10 @@ def _row_state(row: dict[str, Any], now: datetime) -> str:
 
 
 def case_page(case: Case, *, user: User, language: str, now: datetime) -> CasePage:
-    """Everything the case page shows: application, timeline, registry answers, documents, open tasks."""
-    detail = case_detail(case, user=user, now=now)
+    """Everything the case page shows: application, timeline, registry answers, documents, open tasks.
+
+    `case` is one the user may see as staff (fetched with `case_get_for_officer`)."""
+    detail = case_detail(case, user=user, now=now, staff=True)  # the case came through case_get_for_officer
     open_tasks = [
         _open_task(task, user=user, language=language, now=now)
         for task in case.tasks.filter(status=Task.Status.OPEN).select_related("case", "organization")
