@@ -35,8 +35,8 @@ from qyzmet.calendar import TIMEZONE
 from qyzmet.cases.models import Case, CaseStatus, Task, TaskStatus
 from qyzmet.identity.models import StaffRole
 from qyzmet.reports.expressions import SecondsBetween
-from qyzmet.reports.models import SlaDay
 from qyzmet.reports.measures import HoursCache, report_unit, working_overrun, working_used
+from qyzmet.reports.models import SlaDay
 from qyzmet.reports.percentiles import percentile, percentile_by_group
 from qyzmet.reports.scope import ReportPeriod, ReportScope
 from qyzmet.reports.summary import task_late_q
