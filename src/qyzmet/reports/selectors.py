@@ -104,14 +104,15 @@ def sla_compliance(*, period: ReportPeriod, scope: ReportScope, now: datetime) -
             counts[(row["service_slug"], row["provider__code"])][0:2] = [row["closed_sum"], row["late_sum"]]
     is_late = Exists(Task.objects.filter(case=OuterRef("pk")).filter(task_late_q(now)))
     live = (
-        cases_in_report(period=period, scope=scope).open()
+        cases_in_report(period=period, scope=scope).filter(status=CaseStatus.IN_PROGRESS)
         .annotate(is_late=is_late)
         .values("service_slug", "provider__code")
         .annotate(total=Count("pk"), late_count=Count("pk", filter=Q(is_late=True)))
         .order_by()
     )
-    for row in live:
-        counts[(row["service_slug"], row["provider__code"])][2:4] = [row["total"], row["late_count"]]
+    for live_row in live:
+        key = (live_row["service_slug"], live_row["provider__code"])
+        counts[key][2:4] = [live_row["total"], live_row["late_count"]]
     return [
         SlaRow(service=service, provider=provider, cases=closed + open_, closed=closed, on_time=closed - closed_late,
                late=closed_late + open_late, open=open_)
