@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -120,3 +121,28 @@ def test_deadline_state_by_hand() -> None:
     assert deadline_state(due, datetime(2026, 9, 1, 19, 0, tzinfo=TIMEZONE)) == "overdue"
     assert deadline_state(due, datetime(2026, 8, 31, 23, 50, tzinfo=TIMEZONE)) == "ok"
     assert deadline_state(None, datetime(2026, 9, 1, 10, 0, tzinfo=TIMEZONE)) == "none"
+
+
+def test_the_queue_pages_by_deadline_and_continues_after_the_last_row(
+    client: Client, clock: time_machine.Coordinates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: three registrations filed ten minutes apart (deadlines 15 minutes later each), two rows a page
+    from qyzmet.backoffice import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_PAGE", 2)
+    cases = []
+    for _ in range(3):
+        cases.append(office_case(SERVICE, TEREKTI_CLERK))
+        clock.shift(timedelta(minutes=10))
+    login(client, TEREKTI_CLERK)
+
+    # when
+    first = client.get("/backoffice/tasks/").content.decode()
+
+    # then: the two soonest deadlines, and a link to the rest after the second one's task
+    assert _numbers(first, *cases) == [True, True, False]
+    link = re.search(r'<a rel="next" href="([^"]+)"', first)
+    assert link is not None
+    second = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert _numbers(second, *cases) == [False, False, True]
+    assert 'rel="next"' not in second and "view=all&amp;q=&amp;after=" in link.group(0)

@@ -128,3 +128,28 @@ def test_another_citizen_gets_404_for_the_case_status(client: Client) -> None:
 
     assert client.get(f"/cabinet/cases/{case.pk}/status/").status_code == 404
     assert client.get(f"/cabinet/cases/{case.pk}/").status_code == 404
+
+
+def test_the_cabinet_pages_newest_first_and_continues_with_older_applications(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: three applications of the demo citizen filed a day apart, two cases a page
+    from qyzmet.portal import selectors
+
+    monkeypatch.setattr(selectors, "CABINET_CASES", 2)
+    cases = [case_at_office("wko-2015-patronat-payment", at=START + timedelta(days=day)) for day in range(3)]
+    login(client, DEMO_APPLICANT_IIN)
+
+    def listed(path: str) -> str:  # the applications' section (the messages below name every case too)
+        page = client.get(path).content.decode()
+        return page[page.index('<section id="cases">'):page.index("</section>")]
+
+    # when
+    first = listed("/cabinet/")
+
+    # then: the two newest, and a link to the older ones after the second shown
+    assert [case.number in first for case in cases] == [False, True, True]
+    assert f'href="?older_than={cases[1].pk}#cases"' in first
+    older = listed(f"/cabinet/?older_than={cases[1].pk}")
+    assert [case.number in older for case in cases] == [True, False, False]
+    assert "older_than=" not in older

@@ -128,3 +128,20 @@ def test_reports_sla_on_a_demo_database_counts_the_demo_cases(tmp_path: Path) ->
     rows = json.loads(report.stdout)
     assert rows == _expected_from_demo(runs, database, at)
     assert sum(row["cases"] for row in rows) == len(runs) and {row["service"] for row in rows} == {SERVICE}
+
+
+def test_refresh_with_sla_days_rebuilds_the_summary_the_report_reads(
+    case_set: CaseSet, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # given: the summary lost (as after a bulk load that wrote cases only)
+    from qyzmet.reports.models import SlaDay
+
+    SlaDay.objects.all().delete()
+
+    # when
+    assert main(["reports", "refresh", "--sla-days"]) == 0
+
+    # then: three rows (09-01 Terekti: A and B; 09-01 Burli: G; 08-28 Terekti: F) and the same report
+    assert "3 SLA summary row(s) rebuilt" in capsys.readouterr().out
+    rows = json.loads(_sla(tmp_path).read_text())
+    assert [[row[key] for key in HEADER] for row in rows] == EXPECTED

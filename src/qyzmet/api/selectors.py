@@ -181,9 +181,13 @@ def task_row(task: Task, *, now: datetime) -> dict[str, Any]:
     }
 
 
-def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
-    """The case with its timeline, documents, receipts and queue place; its applicant sees issued documents only."""
-    staff = is_staff_viewer(case, user)
+def case_detail(case: Case, *, user: User, now: datetime, staff: bool | None = None) -> dict[str, Any]:
+    """The case with its timeline, documents, receipts and queue place; its applicant sees issued documents only.
+
+    `staff`: whether the user sees the case as staff, when the caller has already checked it (the
+    back-office case page fetched the case through `case_get_for_officer`); asked here otherwise."""
+    if staff is None:
+        staff = is_staff_viewer(case, user)
     tasks = case.tasks.select_related("organization").order_by("sequence")
     documents = case.documents.select_related("signed_by").order_by("pk")
     if not staff:

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from qyzmet.api.selectors import case_detail, rural_akim_offices_for, task_detail
-from qyzmet.cases.assignment import providers_for
+from qyzmet.backoffice.templatetags.backoffice import UNITS
+from qyzmet.cases.assignment import calendar_hours, providers_for
 from qyzmet.cases.models import Case, Task
-from qyzmet.cases.selectors import deadline_state, definition_of, task_queue_filtered, task_time_left
+from qyzmet.cases.selectors import TimeLeft, deadline_state, definition_of, task_queue_filtered, task_time_left
 from qyzmet.catalog.models import ServiceVersion
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, standard_lists_for, versions_in_force
@@ -27,7 +29,13 @@ from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.identity.access import organizations_where_role
 from qyzmet.identity.models import Organization, StaffRole, User
 
-QUEUE_LIMIT = 200
+QUEUE_PAGE = 50  # rows per page of the work queue; the next page follows the last row shown (keyset)
+QUEUE_COLUMNS = (
+    "id", "case_id", "step_id", "role", "does", "organization_id", "status", "duration_unit", "started_at",
+    "due_at", "completed_at", "case__number", "case__applicant_iin", "organization__code",
+    "organization__opens_at", "organization__closes_at", "organization__lunch_starts_at",
+    "organization__lunch_ends_at",
+)
 
 
 # --- the work queue ------------------------------------------------------------------------------------
@@ -43,19 +51,73 @@ class QueueRow:
     left_amount: int | None
     left_unit: str
     overdue: bool
+    left_text: str = ""
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the work queue and the task to continue after (None: the last page)."""
+
+    rows: list[QueueRow]
+    next_after: int | None
+
+
+def _left_text(left: TimeLeft | None) -> str:
+    """The "time left" cell, as _time_left.html words it (the same messages)."""
+    if left is None:
+        return "—"
+    values = {"amount": abs(left.left), "unit": UNITS.get(left.unit, left.unit)}
+    if left.overdue:
+        return _("overdue by %(amount)s %(unit)s") % values
+    return _("%(amount)s %(unit)s left") % values
+
+
+def _queue_after(tasks: QuerySet[Task], after: int | None) -> QuerySet[Task]:
+    """The tasks after task `after` in the queue's order (deadline, then id; no deadline last)."""
+    if after is None:
+        return tasks
+    cursor = Task.objects.filter(pk=after).values_list("due_at", flat=True).first()
+    if cursor is None:  # no deadline (or no such task): only deadline-less tasks after it
+        return tasks.filter(due_at__isnull=True, pk__gt=after)
+    return tasks.filter(Q(due_at__gt=cursor) | Q(due_at=cursor, pk__gt=after) | Q(due_at__isnull=True))
+
+
+def queue_page(user: User, *, view: str, search: str, language: str, now: datetime,
+               after: int | None = None) -> QueuePage:
+    """One page of the user's open tasks in one view (mine / overdue / today / all), searched, soonest deadline
+    first, continuing after task `after`. One query: the rows' own columns only (no case form, no definition);
+    each time left is computed for the rows shown, the office hours and the words once per page."""
+    tasks = (
+        task_queue_filtered(user, view=view, search=search, now=now)
+        .select_related(None).select_related("case", "organization").only(*QUEUE_COLUMNS)
+        .annotate(**{f"service_title_{code}": F(f"case__service_version__service__title_{code}")
+                     for code in ("kk", "ru", "en")})
+        .order_by(F("due_at").asc(nulls_last=True), "pk")
+    )
+    listed = list(_queue_after(tasks, after)[:QUEUE_PAGE + 1])
+    shown = listed[:QUEUE_PAGE]
+    hours: dict[int | None, Any] = {}
+    words: dict[tuple[int, str, bool], str] = {}
+    rows = []
+    for task in shown:
+        if task.organization_id not in hours:
+            hours[task.organization_id] = calendar_hours(task.organization) if task.organization else None
+        left = task_time_left(task, now, hours=hours[task.organization_id])
+        key = (left.left, left.unit, left.overdue) if left else (0, "", False)
+        if key not in words:
+            words[key] = _left_text(left)
+        titles = {code: getattr(task, f"service_title_{code}") for code in ("kk", "ru", "en")}
+        rows.append(QueueRow(
+            task=task, service_title=titles.get(language) or titles["ru"], state=deadline_state(task.due_at, now),
+            left_amount=abs(left.left) if left else None, left_unit=left.unit if left else "",
+            overdue=bool(left and left.overdue), left_text=words[key],
+        ))
+    return QueuePage(rows=rows, next_after=shown[-1].pk if len(listed) > QUEUE_PAGE else None)
 
 
 def queue_rows(user: User, *, view: str, search: str, language: str, now: datetime) -> list[QueueRow]:
-    """The user's open tasks in one view (mine / overdue / today / all), searched, soonest deadline first."""
-    rows = []
-    for task in task_queue_filtered(user, view=view, search=search, now=now)[:QUEUE_LIMIT]:
-        left = task_time_left(task, now)
-        rows.append(QueueRow(
-            task=task, service_title=task.case.service_version.service.title(language),
-            state=deadline_state(task.due_at, now), left_amount=abs(left.left) if left else None,
-            left_unit=left.unit if left else "", overdue=bool(left and left.overdue),
-        ))
-    return rows
+    """The first page of `queue_page`'s rows."""
+    return queue_page(user, view=view, search=search, language=language, now=now).rows
 
 
 # --- the case page -------------------------------------------------------------------------------------
@@ -148,8 +210,10 @@ def _row_state(row: dict[str, Any], now: datetime) -> str:
 
 
 def case_page(case: Case, *, user: User, language: str, now: datetime) -> CasePage:
-    """Everything the case page shows: application, timeline, registry answers, documents, open tasks."""
-    detail = case_detail(case, user=user, now=now)
+    """Everything the case page shows: application, timeline, registry answers, documents, open tasks.
+
+    `case` is one the user may see as staff (fetched with `case_get_for_officer`)."""
+    detail = case_detail(case, user=user, now=now, staff=True)  # the case came through case_get_for_officer
     open_tasks = [
         _open_task(task, user=user, language=language, now=now)
         for task in case.tasks.filter(status=Task.Status.OPEN).select_related("case", "organization")

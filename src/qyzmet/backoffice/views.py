@@ -31,7 +31,7 @@ from qyzmet.backoffice.selectors import (
     intake_desks,
     intake_services_for_office,
     intake_services_for_rural_akim,
-    queue_rows,
+    queue_page,
     roles_held,
 )
 from qyzmet.backoffice.templatetags.backoffice import VERBS
@@ -107,9 +107,15 @@ def _queue_context(request: HttpRequest) -> dict[str, Any]:
     if view not in QUEUE_VIEWS:
         view = "all"
     search = request.GET.get("q", "").strip()[:80]
-    rows = queue_rows(_user(request), view=view, search=search, language=active_language(), now=timezone.now())
+    after_text = request.GET.get("after", "")
+    after = int(after_text) if after_text.isdigit() else None
+    page = queue_page(_user(request), view=view, search=search, language=active_language(), now=timezone.now(),
+                      after=after)
     query = urlencode({k: v for k, v in (("view", view), ("q", search)) if v})
-    return {"rows": rows, "view": view, "search": search, "query": query, "views": QUEUE_VIEWS}
+    next_query = urlencode({"view": view, "q": search, "after": page.next_after}) if page.next_after else ""
+    return {"rows": page.rows, "view": view, "search": search, "query": query, "views": QUEUE_VIEWS,
+            "next_query": next_query, "after": after,
+            "table_query": urlencode({k: v for k, v in (("view", view), ("q", search), ("after", after)) if v})}
 
 
 @require_GET

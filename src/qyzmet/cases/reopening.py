@@ -15,6 +15,7 @@ from qyzmet.cases.models import Case, CaseEvent, CaseStatus, Task, TaskStatus
 from qyzmet.cases.selectors import route_of
 from qyzmet.cases.tasks import _advance
 from qyzmet.cases.workflow import is_automatic
+from qyzmet.reports.summary import sla_case_reopened
 
 
 def reopenable_steps(case: Case) -> list[str]:
@@ -38,6 +39,7 @@ def case_reopen(case: Case, step_id: str, *, by_appeal: Case, now: datetime) -> 
     case = Case.objects.select_for_update().get(pk=case.pk)
     if CaseEvent.objects.filter(case=case, kind="case_reopened", data__appeal=by_appeal.number).exists():
         return None
+    sla_case_reopened(case, now=now)  # out of the SLA report's closed counts (reports.summary, ADR 0027)
     for task in Task.objects.select_for_update().filter(case=case, status=TaskStatus.OPEN):
         task.status, task.completed_at = TaskStatus.CANCELLED, now
         task.save(update_fields=["status", "completed_at"])

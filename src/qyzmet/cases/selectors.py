@@ -9,7 +9,16 @@ from typing import Final
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
-from qyzmet.calendar import DEFAULT_OFFICE_HOURS, TIMEZONE, Duration, Unit, elapsed, local_time, remaining
+from qyzmet.calendar import (
+    DEFAULT_OFFICE_HOURS,
+    TIMEZONE,
+    Duration,
+    OfficeHours,
+    Unit,
+    elapsed,
+    local_time,
+    remaining,
+)
 from qyzmet.cases import errors
 from qyzmet.cases.assignment import calendar_hours
 from qyzmet.cases.models import Case, QueueEntry, ResultDocument, Task
@@ -89,13 +98,16 @@ class TimeLeft:
     overdue: bool
 
 
-def task_time_left(task: Task, now: datetime) -> TimeLeft | None:
+def task_time_left(task: Task, now: datetime, *, hours: OfficeHours | None = None) -> TimeLeft | None:
+    """The task's term used and left at `now` (or at its completion); `hours`, when the caller has them, are
+    its organization's office hours (a page of tasks computes them once per organization)."""
     if task.due_at is None or not task.duration_unit:
         return None
     unit = Unit(task.duration_unit)
     if unit is Unit.CALENDAR_DAYS:
         unit = Unit.WORKING_DAYS  # reported in working days: calendar days are counted to a working day's end
-    hours = calendar_hours(task.organization) if task.organization else DEFAULT_OFFICE_HOURS
+    if hours is None:
+        hours = calendar_hours(task.organization) if task.organization else DEFAULT_OFFICE_HOURS
     end = task.completed_at or now
     used = elapsed(task.started_at, end, unit, hours=hours)
     left = remaining(task.due_at, end, unit, hours=hours)

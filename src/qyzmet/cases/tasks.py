@@ -36,6 +36,7 @@ from qyzmet.catalog.schema import Duration
 from qyzmet.core import context
 from qyzmet.identity.access import user_has_role
 from qyzmet.identity.models import Organization, User
+from qyzmet.reports.summary import sla_case_closed
 
 OUTCOME_STATUS = {"issued": CaseStatus.ISSUED, "refused": CaseStatus.REFUSED, "queued": CaseStatus.QUEUED}
 
@@ -185,6 +186,7 @@ def _case_close(case: Case, route: Route, placed: PlacedStep | None, *, now: dat
         case.status = OUTCOME_STATUS.get(case.outcome, CaseStatus.ISSUED)
     case.closed_at = now
     case.save(update_fields=["status", "closed_at"])
+    sla_case_closed(case, now=now)  # the SLA report's counts (reports.summary, ADR 0027)
     if case.status != CaseStatus.ENDED:
         # Nothing half-done: a result not yet handed over by a delivery step is delivered on closing.
         _documents_issue(case, now=now, actor=None)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -85,17 +86,32 @@ class Cabinet:
     cases: list[CaseRow]
     intakes: list[IntakeRow]
     lookups: list[SubjectLookup]
+    older_than: int | None = None  # the last case shown, when older ones follow on the next page
+
+
+CABINET_CASES = 50  # cases a page of the cabinet shows, newest first; older ones follow the last one shown
+
+
+# What a cabinet row does not show: the application's JSON (decoded per row) and the long texts.
+CASE_ROW_DEFERRED = ("form", "attachments", "intake_checks", "refusal_ground", "applicant_name", "definition_sha256")
 
 
 def _titles(language: str) -> dict[str, str]:
     return {s.slug: s.title(language) for s in Service.objects.all()}
 
 
-def cabinet_for(user: User, language: str) -> Cabinet:
-    """Everything a citizen's cabinet shows, for `user` only."""
+def cabinet_for(user: User, language: str, *, older_than: int | None = None) -> Cabinet:
+    """Everything a citizen's cabinet shows, for `user` only: one page of their cases, newest first,
+    continuing with those filed before case `older_than` (keyset: filing moment, then id)."""
     titles = _titles(language)
     cases = []
-    for case in cases_of_applicant(user).select_related("queue_entry").order_by("-filed_at", "-pk"):
+    mine = cases_of_applicant(user)
+    listed = mine.select_related("queue_entry").defer(*CASE_ROW_DEFERRED).order_by("-filed_at", "-pk")
+    cursor = mine.filter(pk=older_than).values_list("filed_at", flat=True).first() if older_than else None
+    if cursor is not None:
+        listed = listed.filter(Q(filed_at__lt=cursor) | Q(filed_at=cursor, pk__lt=older_than))
+    page = list(listed[:CABINET_CASES + 1])
+    for case in page[:CABINET_CASES]:
         entry = getattr(case, "queue_entry", None)
         cases.append(CaseRow(case.pk, case.number, titles.get(case.service_slug, case.service_slug), case.channel,
                              str(CaseStatus(case.status).label), case.filed_at,
@@ -105,7 +121,8 @@ def cabinet_for(user: User, language: str) -> Cabinet:
         message = intake_message(intake)
         intakes.append(IntakeRow(intake.number, titles.get(intake.service_slug, intake.service_slug),
                                  intake.status, message.get(language, "") if message else "", intake.case_id))
-    return Cabinet(cases, intakes, lookups_of_subject(user.iin)[:100])
+    older = page[CABINET_CASES - 1].pk if len(page) > CABINET_CASES else None
+    return Cabinet(cases, intakes, lookups_of_subject(user.iin)[:100], older_than=older)
 
 
 def case_documents(case: Case) -> list[dict[str, object]]:

@@ -255,7 +255,10 @@ def draft_submit_view(request: HttpRequest, draft_id: int) -> HttpResponse:
 @login_required
 def cabinet(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    context = {"cabinet": cabinet_for(user, active_language()), "notifications": notifications_for(user, limit=20)}
+    older_text = request.GET.get("older_than", "")
+    older_than = int(older_text) if older_text.isdigit() else None
+    context = {"cabinet": cabinet_for(user, active_language(), older_than=older_than),
+               "notifications": notifications_for(user, limit=20)}
     return render(request, "portal/cabinet.html", context)
 
 

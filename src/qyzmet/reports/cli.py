@@ -1,6 +1,7 @@
 """`qyzmet reports sla`: SLA compliance per service and provider, as JSON, CSV or XLSX.
 
 The numbers come from the same selector as the /reports/ page (`selectors.sla_compliance`).
+`qyzmet reports refresh [--sla-days]`: pre-aggregate completed tasks' working time (and rebuild the SLA summary).
 """
 
 from __future__ import annotations
@@ -78,6 +79,10 @@ def _refresh(args: argparse.Namespace) -> int:
     from qyzmet.reports.services import task_timings_refresh_all
 
     print(f"{task_timings_refresh_all(now=timezone.now())} completed task(s) measured")
+    if args.sla_days:
+        from qyzmet.reports.summary import sla_days_rebuild
+
+        print(f"{sla_days_rebuild(now=timezone.now())} SLA summary row(s) rebuilt from the closed cases")
     return 0
 
 
@@ -107,4 +112,7 @@ def register(subparsers: Any) -> None:
         "refresh", help="pre-aggregate the working time of completed tasks (safe to run again and in parallel)"
     )
     refresh.add_argument("--database", metavar="URL", help="use this database instead of DATABASE_URL's")
+    refresh.add_argument("--sla-days", action="store_true",
+                         help="also recompute the SLA summary (reports.SlaDay) from the closed cases: after a bulk "
+                              "load or a restore (the engine keeps it as cases close and reopen)")
     refresh.set_defaults(handler=_refresh)
