@@ -30,7 +30,7 @@ NO_PORTAL = "karaganda-2015-child-allowance"
 ATTACHMENTS = [{"name": "birth-certificate.pdf", "sha256": "0f" * 32, "size": 1024}]
 # Queries of one signed portal application (ADR 0029): the draft, and the submission with the engine's writes.
 DRAFT_QUERIES = 6
-SUBMIT_QUERIES = 43
+SUBMIT_QUERIES = 42
 
 
 def _provider(api: ApiClient, service: str) -> dict[str, Any]:

@@ -224,12 +224,11 @@ def _timeline(case: Case) -> list[Task]:
 
 def case_detail(case: Case, *, user: User, now: datetime) -> dict[str, Any]:
     """The case with its timeline, documents, receipts and queue place; its applicant sees issued documents only."""
-    staff = is_staff_viewer(case, user)
     has_documents, has_receipts, has_entry = _parts_present(case)
     documents: list[ResultDocument] = []
-    if has_documents:
+    if has_documents:  # who sees unissued documents matters only when there are documents
         visible = case.documents.select_related("signed_by").order_by("pk")
-        documents = list(visible if staff else visible.exclude(issued_at=None))
+        documents = list(visible if is_staff_viewer(case, user) else visible.exclude(issued_at=None))
     entry = QueueEntry.objects.select_related("locality").filter(case=case).first() if has_entry else None
     queue = None
     if entry is not None:
