@@ -28,6 +28,9 @@ EDS_OR_OTP = "wko-2019-school-transport"
 EDS_ONLY = "wko-2019-school-meals"
 NO_PORTAL = "karaganda-2015-child-allowance"
 ATTACHMENTS = [{"name": "birth-certificate.pdf", "sha256": "0f" * 32, "size": 1024}]
+# Queries of one signed portal application (ADR 0029): the draft, and the submission with the engine's writes.
+DRAFT_QUERIES = 6
+SUBMIT_QUERIES = 42
 
 
 def _provider(api: ApiClient, service: str) -> dict[str, Any]:
@@ -252,3 +255,58 @@ def test_bad_application_input(api: ApiClient, body: dict[str, Any], status: int
 
     assert response.status_code == status
     assert set(response.json()["message"]) == {"kk", "ru", "en"}
+
+
+@pytest.mark.django_db
+def test_one_signed_application_stays_within_its_query_budget(
+    api: ApiClient, django_assert_max_num_queries: Any,
+) -> None:
+    """Issue 12: a draft and its signed submission read and write no more than ADR 0029 counts."""
+    # given: the provider list read and one application already filed (caches of the process warm)
+    citizen = user(APPLICANT_IIN)
+    provider = _provider(api, EDS_OR_OTP)["id"]
+    body = {"service": EDS_OR_OTP, "provider": provider, "form": {"school": "№ 7", "grade": 3}, "attachments": []}
+    first = api.ok(api.post(citizen, "/applications", body), 201)
+    api.ok(api.post(citizen, f"/applications/{first['id']}/submit",
+                    {"signature": sign_b64(key_for(citizen), base64.b64decode(first["content"]))}), 201)
+
+    # when / then
+    with django_assert_max_num_queries(DRAFT_QUERIES):
+        draft = api.ok(api.post(citizen, "/applications", body), 201)
+    signature = sign_b64(key_for(citizen), base64.b64decode(draft["content"]))
+    with django_assert_max_num_queries(SUBMIT_QUERIES):
+        case = api.ok(api.post(citizen, f"/applications/{draft['id']}/submit", {"signature": signature}), 201)
+    assert [step["sequence"] for step in case["timeline"]] == list(range(1, len(case["timeline"]) + 1))
+    assert Case.objects.count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", ["another_drafts_bytes", "another_persons_key"])
+def test_a_signature_is_checked_whole_after_the_signers_certificate_was_read_before(api: ApiClient, case: str) -> None:
+    """The certificates and paths this process keeps never stand in for the checks of the signature itself."""
+    # given: the citizen filed one application, so their certificate and its path are kept
+    citizen = user(APPLICANT_IIN)
+    first = _draft(api, citizen)
+    first_signature = sign_b64(key_for(citizen), base64.b64decode(first["content"]))
+    api.ok(api.post(citizen, f"/applications/{first['id']}/submit", {"signature": first_signature}), 201)
+    other = user(OTHER_CITIZEN_IIN)
+    other_draft = _draft(api, other)
+    api.ok(api.post(other, f"/applications/{other_draft['id']}/submit",
+                    {"signature": sign_b64(key_for(other), base64.b64decode(other_draft["content"]))}), 201)
+    body = {"service": EDS_OR_OTP, "provider": first["provider"]["id"], "form": {"school": "№ 7", "grade": 4}}
+    second = api.ok(api.post(citizen, "/applications", body), 201)  # other bytes: another grade
+    second_content = base64.b64decode(second["content"])
+    assert second_content != base64.b64decode(first["content"])
+    body = {
+        "another_drafts_bytes": {"signature": first_signature},
+        "another_persons_key": {"signature": sign_b64(key_for(other), second_content)},
+    }[case]
+
+    # when
+    response = api.post(citizen, f"/applications/{second['id']}/submit", body)
+
+    # then
+    assert response.status_code == 422
+    assert response.json()["code"] == "eds_not_confirmed"
+    assert Case.objects.count() == 2
+    assert ApplicationDraft.objects.get(pk=second["id"]).case is None

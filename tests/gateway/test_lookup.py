@@ -16,7 +16,7 @@ from qyzmet.gateway.clients import RetryPolicy
 from qyzmet.gateway.models import GatewayMessage, LookupSubject, PendingRequest
 from qyzmet.gateway.registries import ENIS, GBD_FL, GBD_UL
 from qyzmet.gateway.selectors import lookups_of_subject
-from qyzmet.gateway.services import gateway_retry_pending, messages_link_case, registry_lookup
+from qyzmet.gateway.services import gateway_http_shared, gateway_retry_pending, messages_link_case, registry_lookup
 from qyzmet.gateway.simulator import dataset_default
 from qyzmet.identity.demo import CITIZENS
 from qyzmet.identity.identifiers import InvalidIdentifier
@@ -276,3 +276,19 @@ def test_try_now_resends_a_waiting_request_before_it_is_due(make_client, registr
 
     assert (not_due.answered, try_now.answered) == (0, 1)
     assert GatewayMessage.objects.get().outcome == "found"
+
+
+@pytest.mark.django_db
+def test_look_ups_without_a_client_share_one_open_connection_pool_per_process(registry, recorded_certificates):
+    # given: the process's client for the registry address in settings
+    shared = gateway_http_shared()
+
+    # when: two look-ups with the default client
+    first = registry_lookup(registry=GBD_FL, identifier=AYGUL, actor=None, purpose=PURPOSE, now=_now())
+    second = registry_lookup(registry=GBD_FL, identifier=ERLAN, actor=None, purpose=PURPOSE, now=_now())
+
+    # then: both answered through the same client, which stays open for the next
+    assert (first.status, second.status) == ("found", "found")
+    assert gateway_http_shared() is shared
+    assert not shared.is_closed
+    assert str(shared.base_url).rstrip("/") == registry.url.rstrip("/")

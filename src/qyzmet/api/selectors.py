@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 
 from qyzmet.api.models import ApiToken, ApplicationDraft
@@ -45,8 +46,12 @@ def token_hash(token: str) -> str:
 
 def token_user(token: str, *, now: datetime) -> User | None:
     """The active user a bearer token belongs to, if the token is known, unrevoked and unexpired."""
-    record = ApiToken.objects.select_related("user").filter(key_hash=token_hash(token)).first()
-    if record is None or not record.is_usable(now) or not record.user.is_active:
+    # One query on every API request: get() reads the unique hash without first()'s ORDER BY.
+    try:
+        record = ApiToken.objects.select_related("user").get(key_hash=token_hash(token))
+    except ApiToken.DoesNotExist:
+        return None
+    if not record.is_usable(now) or not record.user.is_active:
         return None
     return record.user
 
@@ -108,11 +113,17 @@ def applicant_of(*, iin: str, name: str = "", representative_iin: str = "") -> A
 
 
 def draft_get_for_applicant(*, draft_id: int, user: User) -> ApplicationDraft:
-    """The user's own draft; NotFound for "not yours" and "no such"."""
-    draft = (ApplicationDraft.objects.select_related("service_version__service", "provider", "applicant", "case")
-             .filter(pk=draft_id, applicant_id=user.pk).first())
-    if draft is None:
-        raise NotFound(f"application {draft_id}")
+    """The user's own draft; NotFound for "not yours" and "no such".
+
+    Its applicant is `user` (no join); its case is read only when it has one; the version's definition
+    text stays in the database (`definition_of_version` parses it once per process).
+    """
+    try:
+        draft = (ApplicationDraft.objects.select_related("service_version__service", "provider")
+                 .defer("service_version__definition").get(pk=draft_id, applicant_id=user.pk))
+    except ApplicationDraft.DoesNotExist:
+        raise NotFound(f"application {draft_id}") from None
+    draft.applicant = user
     return draft
 
 
@@ -181,25 +192,58 @@ def task_row(task: Task, *, now: datetime) -> dict[str, Any]:
     }
 
 
+def _parts_present(case: Case) -> tuple[bool, bool, bool]:
+    """Whether the case has result documents, receipts and a queue entry, in one query.
+
+    A case just filed usually has none of them: three empty ORM reads cost ~1.5 ms of Django's query
+    building on every submit (ADR 0029), this fixed statement ~0.1 ms.
+    """
+    quote = connection.ops.quote_name
+    probes = [f"EXISTS(SELECT 1 FROM {quote(model._meta.db_table)} "
+              f"WHERE {quote(model._meta.get_field('case').column)} = %s)"
+              for model in (ResultDocument, Receipt, QueueEntry)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(probes)}", [case.pk] * len(probes))
+        row = cursor.fetchone()
+    return bool(row[0]), bool(row[1]), bool(row[2])
+
+
+def _timeline(case: Case) -> list[Task]:
+    """The case's tasks in order; their organizations are mostly the case's provider and intake office,
+    which the answer shows anyway, so only others are read (one query for all of them)."""
+    tasks = list(case.tasks.order_by("sequence"))
+    known = {related.pk: related for related in (case.provider, case.intake_office) if related is not None}
+    missing = {t.organization_id for t in tasks if t.organization_id is not None} - known.keys()
+    if missing:
+        known |= Organization.objects.in_bulk(missing)
+    for task in tasks:
+        if task.organization_id is not None:
+            task.organization = known[task.organization_id]
+    return tasks
+
+
 def case_detail(case: Case, *, user: User, now: datetime, staff: bool | None = None) -> dict[str, Any]:
     """The case with its timeline, documents, receipts and queue place; its applicant sees issued documents only.
 
     `staff`: whether the user sees the case as staff, when the caller has already checked it (the
-    back-office case page fetched the case through `case_get_for_officer`); asked here otherwise."""
-    if staff is None:
-        staff = is_staff_viewer(case, user)
-    tasks = case.tasks.select_related("organization").order_by("sequence")
-    documents = case.documents.select_related("signed_by").order_by("pk")
-    if not staff:
-        documents = documents.exclude(issued_at=None)
-    entry = QueueEntry.objects.select_related("locality").filter(case=case).first()
+    back-office case page fetched the case through `case_get_for_officer`); asked here otherwise, and only
+    when the case has documents (who sees unissued documents matters only then)."""
+    has_documents, has_receipts, has_entry = _parts_present(case)
+    documents: list[ResultDocument] = []
+    if has_documents:
+        visible = case.documents.select_related("signed_by").order_by("pk")
+        if staff is None:
+            staff = is_staff_viewer(case, user)
+        documents = list(visible if staff else visible.exclude(issued_at=None))
+    entry = QueueEntry.objects.select_related("locality").filter(case=case).first() if has_entry else None
     queue = None
     if entry is not None:
         queue = {"status": entry.status, "position": queue_position(entry), "locality": entry.locality,
                  "group": entry.group, "registered_at": entry.registered_at, "directed_at": entry.directed_at}
+    receipts = list(case.receipts.select_related("organization").order_by("pk")) if has_receipts else []
     return {
-        "case": case, "timeline": [task_row(task, now=now) for task in tasks], "documents": list(documents),
-        "receipts": list(case.receipts.select_related("organization").order_by("pk")), "queue": queue,
+        "case": case, "timeline": [task_row(task, now=now) for task in _timeline(case)], "documents": documents,
+        "receipts": receipts, "queue": queue,
     }
 
 

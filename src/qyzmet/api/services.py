@@ -22,7 +22,7 @@ from qyzmet.api import errors
 from qyzmet.api.models import ApiToken, ApplicationDraft, AuthChallenge
 from qyzmet.api.selectors import ServiceRef, draft_application, token_hash
 from qyzmet.cases.errors import channel_unavailable
-from qyzmet.cases.idempotency import case_by_key, case_directed_by, once, receipt_by_key
+from qyzmet.cases.idempotency import case_by_key, case_directed_by, once, race_settled, receipt_by_key
 from qyzmet.cases.intake import (
     Applicant,
     Application,
@@ -248,10 +248,12 @@ def draft_submit(*, draft: ApplicationDraft, now: datetime, signature: str | Non
 
 
 def _draft_submit(*, draft: ApplicationDraft, now: datetime, signature: str | None, otp_code: str | None) -> Case:
-    case = case_filed_once(idempotency_key=f"api-draft:{draft.pk}", file=lambda: intake_portal(
+    # No look-up of the key first: the draft's own link (read with it) answers an earlier submit, and
+    # `case_file` looks the key up inside its transaction; a twin racing past both gets the winner's case.
+    key = f"api-draft:{draft.pk}"
+    case = race_settled(key, case_by_key, lambda: intake_portal(
         version=draft.service_version, provider=draft.provider, applicant=draft.applicant,
-        application=draft_application(draft), now=now, signature=signature, otp_code=otp_code,
-        idempotency_key=f"api-draft:{draft.pk}",
+        application=draft_application(draft), now=now, signature=signature, otp_code=otp_code, idempotency_key=key,
     ))
     ApplicationDraft.objects.filter(pk=draft.pk, case=None).update(case=case, submitted_at=now)
     return case

@@ -21,6 +21,8 @@ from qyzmet.identity.models import User
 
 def cases_visible_to_staff(user: User | AnonymousUser) -> QuerySet[Case]:
     organizations = organizations_visible_to(user)
+    if organizations.query.is_empty():  # a citizen without staff roles: nothing to ask the database
+        return Case.objects.none()
     return Case.objects.filter(
         Q(provider__in=organizations) | Q(intake_office__in=organizations) | Q(tasks__organization__in=organizations)
     ).distinct()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from qyzmet.calendar import OfficeHours as CalendarOfficeHours
 from qyzmet.cases.models import Case
@@ -66,19 +66,53 @@ def organization_for_step(case: Case, step: Step) -> Organization:
     return case.provider
 
 
+def _provider_kinds(definition: ServiceDefinition) -> set[str]:
+    return set().union(*(PROVIDER_KINDS[p.kind.value] for p in definition.providers))
+
+
+def _preferred_kind(definition: ServiceDefinition) -> str | None:
+    # The definition's `provider_unit` (data, ADR 0024) names the unit that takes the service among the kinds.
+    return definition.provider_unit.value if definition.provider_unit is not None else None
+
+
+def _candidates(oblast_path: str, kinds: set[str]) -> QuerySet[Organization]:
+    with_clerks = StaffRole.objects.filter(role="office_clerk").values("organization_id")
+    return Organization.objects.filter(path__startswith=oblast_path, kind__in=kinds, pk__in=with_clerks)
+
+
 def providers_for(definition: ServiceDefinition) -> QuerySet[Organization]:
     """Organizations in the regulation's oblast that provide the service (and have an office clerk)."""
     oblast = Organization.objects.filter(code=definition.jurisdiction, parent=None).first()
     if oblast is None:
         return Organization.objects.none()
-    kinds = set().union(*(PROVIDER_KINDS[p.kind.value] for p in definition.providers))
-    with_clerks = StaffRole.objects.filter(role="office_clerk").values("organization_id")
-    candidates = organization_subtree(oblast).filter(kind__in=kinds, pk__in=with_clerks)
-    # The definition's `provider_unit` (data, ADR 0024) names the unit that takes the service among the kinds.
-    preferred = definition.provider_unit.value if definition.provider_unit is not None else None
+    candidates = _candidates(oblast.path, _provider_kinds(definition)).order_by("path")
+    preferred = _preferred_kind(definition)
     if preferred and candidates.filter(kind=preferred).exists():
         return candidates.filter(kind=preferred)
     return candidates
+
+
+def provider_is_suitable(definition: ServiceDefinition, provider: Organization) -> bool:
+    """Whether `provider` is one of `providers_for(definition)`, asked in one query instead of three.
+
+    The oblast is the root of the provider's path: paths are set once from the parent's
+    (`identity.services.organization_create`), so a path that begins with the oblast's code lies in its
+    subtree. The query reads the kinds of the organizations with an office clerk among the provider and,
+    where the regulation prefers a unit the provider is not, that unit's organizations in the oblast.
+    """
+    kinds = _provider_kinds(definition)
+    oblast_path = f"{definition.jurisdiction}/"
+    if provider.kind not in kinds or not provider.path.startswith(oblast_path):
+        return False
+    preferred = _preferred_kind(definition)
+    others = preferred is not None and preferred != provider.kind and preferred in kinds
+    asked = Q(organization_id=provider.pk)
+    if others:
+        asked |= Q(organization__kind=preferred, organization__path__startswith=oblast_path)
+    with_clerks = set(StaffRole.objects.filter(asked, role="office_clerk").order_by()
+                      .values_list("organization__kind", flat=True).distinct())
+    # provider.kind can only come from the provider itself, as the others are of another kind.
+    return provider.kind in with_clerks and not (others and preferred in with_clerks)
 
 
 def state_corporation_branches(definition: ServiceDefinition) -> QuerySet[Organization]:

@@ -41,6 +41,15 @@ def once[T](key: str | None, lookup: Callable[[str], T | None], create: Callable
         found = lookup(key)
         if found is not None:
             return found
+    return race_settled(key, lookup, create)
+
+
+def race_settled[T](key: str | None, lookup: Callable[[str], T | None], create: Callable[[], T]) -> T:
+    """`create()`; a concurrent twin that loses the race on the unique `key` gets the winner's result.
+
+    For a `create` that looks its key up itself (`case_file` does), where `once`'s look-up would be a
+    second query for the same answer. `create` must be its own transaction, as for `once`.
+    """
     try:
         return create()
     except IntegrityError:

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from qyzmet.cases import errors
-from qyzmet.cases.assignment import RoutingError, providers_for, rural_akim_offices
+from qyzmet.cases.assignment import RoutingError, provider_is_suitable, rural_akim_offices
 from qyzmet.cases.idempotency import receipt_by_key
 from qyzmet.cases.models import Case, Receipt
 from qyzmet.cases.numbers import number_next
@@ -86,7 +86,7 @@ def _ensure_role(user: User, role: str, organization: Organization) -> None:
 
 def provider_ensure_suitable(definition: ServiceDefinition, provider: Organization) -> None:
     """Refuse (IntakeRefused provider_unsuitable) an organization that is not among the service's providers."""
-    if not providers_for(definition).filter(pk=provider.pk).exists():
+    if not provider_is_suitable(definition, provider):
         raise errors.provider_unsuitable(provider.code)
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -146,24 +148,41 @@ def gateway_policy() -> RetryPolicy:
 
 
 def gateway_client_default(*, now: datetime, registry_url: str | None = None,
-                           policy: RetryPolicy | None = None) -> RegistryClient:
-    """A registry client for settings.QYZMET_REGISTRY_URL (or `registry_url`), signing as the platform."""
-    http = httpx.Client(base_url=registry_url or settings.QYZMET_REGISTRY_URL)
+                           policy: RetryPolicy | None = None, http: httpx.Client | None = None) -> RegistryClient:
+    """A registry client for settings.QYZMET_REGISTRY_URL (or `registry_url`), signing as the platform.
+
+    With `http`, it sends through that client (and closing it closes that client); else through a new one.
+    """
+    http = http if http is not None else httpx.Client(base_url=registry_url or settings.QYZMET_REGISTRY_URL)
     gateway = GatewayClient(http, verifier=get_verifier(), policy=policy or gateway_policy())
     return RegistryClient(gateway, sign=platform_credentials(now=now).sign,
                           sender_id=settings.QYZMET_GATEWAY_SENDER_ID)
 
 
+_SHARED_HTTP: dict[tuple[int, str], httpx.Client] = {}
+_SHARED_HTTP_LOCK = threading.Lock()
+
+
+def gateway_http_shared() -> httpx.Client:
+    """The process's keep-alive httpx client for settings.QYZMET_REGISTRY_URL, made on first use.
+
+    A new client per look-up built an SSL context and opened a connection every time; an httpx client
+    may be shared between threads. Keyed by the process id too, so a forked worker makes its own.
+    """
+    key = (os.getpid(), str(settings.QYZMET_REGISTRY_URL))
+    client = _SHARED_HTTP.get(key)
+    if client is None or client.is_closed:
+        with _SHARED_HTTP_LOCK:
+            client = _SHARED_HTTP.get(key)
+            if client is None or client.is_closed:
+                client = _SHARED_HTTP[key] = httpx.Client(base_url=key[1])
+    return client
+
+
 @contextlib.contextmanager
 def _client_or_default(client: RegistryClient | None, now: datetime) -> Iterator[RegistryClient]:
-    if client is not None:
-        yield client
-        return
-    default = gateway_client_default(now=now)
-    try:
-        yield default
-    finally:
-        default.close()
+    # The default sends through the process's shared connection pool, which stays open afterwards.
+    yield client if client is not None else gateway_client_default(now=now, http=gateway_http_shared())
 
 
 # --- look-ups ---------------------------------------------------------------------------------------

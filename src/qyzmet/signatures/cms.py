@@ -272,8 +272,26 @@ def _octets(content: core.ParsableOctetString) -> bytes:
     return bytes(native) if isinstance(native, bytes) else bytes(content)
 
 
+# Certificates this process has read whole, by their DER: the CA certificates every signature carries,
+# and a signer's own while they sign again. A DER read once without error reads the same every time.
+_READ: dict[bytes, x509.Certificate] = {}
+_READ_MAX: Final = 4096
+
+
 def _certificate(asn1_certificate: asn1_x509.Certificate) -> x509.Certificate:
-    certificate = x509.load_der_x509_certificate(asn1_certificate.dump())
+    der = asn1_certificate.dump()
+    known = _READ.get(der)
+    if known is not None:
+        return known
+    certificate = _certificate_read(asn1_certificate, der)
+    if len(_READ) >= _READ_MAX:
+        _READ.clear()
+    _READ[der] = certificate
+    return certificate
+
+
+def _certificate_read(asn1_certificate: asn1_x509.Certificate, der: bytes) -> x509.Certificate:
+    certificate = x509.load_der_x509_certificate(der)
     # cryptography reads extensions lazily; a damaged one would raise later, in the chain or key-usage
     # checks. Read them now, so the ValueError makes the whole signature MALFORMED_CMS here.
     _ = certificate.extensions
