@@ -231,3 +231,70 @@ def test_refusal_to_accept_by_a_party_the_regulation_does_not_name_is_refused(ap
     assert response.json()["message"]["en"] == (
         "Under the regulation the provider may not refuse to accept; only the State Corporation may")
     assert not Receipt.objects.exists()
+
+
+# --- the Standard p.9 checklist, as at the desk (cases.intake.package_check) ---------------------------------
+
+CHECKLIST_SERVICE = "wko-2019-school-meals"  # the office may refuse to accept an incomplete package (its p.8)
+
+
+def _checklist() -> None:
+    from django.utils import timezone
+
+    from qyzmet.catalog.models import Service, StandardList
+
+    # an administrator's list (test data, not the Standard's text)
+    StandardList.objects.create(
+        service=Service.objects.get(slug=CHECKLIST_SERVICE), kind="documents_required",
+        items_kk="Өтініш\nАнықтама", items_ru="Заявление\nСправка с места учёбы", items_en="",
+        source="Standard p.9 (test)", updated_at=timezone.now())
+
+
+@pytest.mark.django_db
+def test_the_standard_lists_are_read_in_the_language_asked(api: ApiClient) -> None:
+    _checklist()
+
+    lists = api.ok(api.get(None, f"/services/{CHECKLIST_SERVICE}/standard-lists?language=ru"))
+
+    assert lists["documents_required"] == {"items": ["Заявление", "Справка с места учёбы"],
+                                           "source": "Standard p.9 (test)", "administered": True}
+    assert lists["refusal_grounds"]["administered"] is False
+
+
+@pytest.mark.django_db
+def test_an_office_intake_missing_a_listed_document_is_refused_and_files_nothing(api: ApiClient) -> None:
+    _checklist()
+    provider = _provider(api, CHECKLIST_SERVICE)
+
+    response = api.post(_clerk(provider), "/intake/office",
+                        _office_body(CHECKLIST_SERVICE, provider, presented=[0], language="ru"))
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "package_incomplete"
+    assert "Справка с места учёбы" in response.json()["message"]["ru"]
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_complete_package_is_filed_with_the_handed_in_documents_first(api: ApiClient) -> None:
+    _checklist()
+    provider = _provider(api, CHECKLIST_SERVICE)
+    body = _office_body(CHECKLIST_SERVICE, provider, presented=[1, 0], language="ru",
+                        attachments=[{"name": "scan.pdf", "sha256": "ab" * 32}])
+
+    case = api.ok(api.post(_clerk(provider), "/intake/office", body), 201)
+
+    names = [attachment["name"] for attachment in Case.objects.get(pk=case["id"]).attachments]
+    assert names == ["Заявление", "Справка с места учёбы", "scan.pdf"]
+
+
+@pytest.mark.django_db
+def test_a_presented_index_past_the_list_is_refused(api: ApiClient) -> None:
+    _checklist()
+    provider = _provider(api, CHECKLIST_SERVICE)
+
+    response = api.post(_clerk(provider), "/intake/office", _office_body(CHECKLIST_SERVICE, provider, presented=[2]))
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "presented_out_of_range"
+    assert not Case.objects.exists()

@@ -34,6 +34,10 @@ DRAFT_SUBMITTED: Final = _("The application is already submitted; no one-time pa
 REQUEST_ID_REQUIRED: Final = _(
     "Give the request id (request_id or Idempotency-Key): the signed preview is bound to it."
 )
+PRESENTED_OUT_OF_RANGE: Final = _(
+    "'presented' names a document the service's Standard p.9 list does not have: its {count} documents are "
+    "numbered from 0 (GET /api/v1/services/{{id}}/standard-lists)."
+)
 REQUEST_ID_CONFLICT: Final = _("request_id and the Idempotency-Key header differ; give one, or the same in both.")
 
 STATUS_MESSAGES: Final[dict[int, tuple[str, Message]]] = {
@@ -112,6 +116,13 @@ class RequestIdConflict(ApiError):
 
     def __init__(self) -> None:
         super().__init__("request_id_conflict", REQUEST_ID_CONFLICT)
+
+
+class PresentedOutOfRange(ApiError):
+    status = HTTPStatus.UNPROCESSABLE_ENTITY
+
+    def __init__(self, count: int) -> None:
+        super().__init__("presented_out_of_range", render_messages(PRESENTED_OUT_OF_RANGE, count=count))
 
 
 class IntakeNotSent(ApiError):

@@ -133,6 +133,17 @@ class ServiceSummaryOut(Schema):
         return definition_summary(definition)
 
 
+class StandardListOut(Schema):
+    items: list[str]
+    source: str
+    administered: bool = Field(..., description="Kept by the oblast's administrators; false: the definition's own.")
+
+
+class StandardListsOut(Schema):
+    documents_required: StandardListOut
+    refusal_grounds: StandardListOut
+
+
 # --- applications and intake ----------------------------------------------------------------------------
 
 
@@ -179,6 +190,10 @@ class OfficeIntakeIn(Input):
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
     originals_compared: bool = Field(False, description="The copies were compared with the originals, returned.")
+    presented: list[int] | None = Field(None, max_length=100, description=(
+        "Which of the service's Standard p.9 documents (GET /services/{id}/standard-lists, by their index) the "
+        "applicant handed in. Given, the package is checked as at the desk: where the regulation lets this "
+        "office refuse to accept, a missing one is 422 package_incomplete and nothing is filed."))
     language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 
@@ -190,6 +205,10 @@ class RuralAkimIntakeIn(Input):
     applicant: ApplicantIn
     form: dict[str, Any] = {}
     attachments: list[AttachmentIn] = []
+    presented: list[int] | None = Field(None, max_length=100, description=(
+        "Which of the service's Standard p.9 documents (GET /services/{id}/standard-lists, by their index) the "
+        "applicant handed in. Given, the package is checked as at the desk: where the regulation lets this "
+        "office refuse to accept, a missing one is 422 package_incomplete and nothing is filed."))
     language: LanguageIn | None = Field(None, description=LANGUAGE_DESCRIPTION)
 
 

@@ -5,6 +5,7 @@ Every create takes an `Idempotency-Key` header: a retried request returns what t
 
 import base64
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from django.http import HttpRequest
@@ -29,6 +30,7 @@ from qyzmet.api.schemas import (
     StateCorporationRequestIn,
 )
 from qyzmet.api.selectors import (
+    ServiceRef,
     applicant_of,
     case_detail,
     organization_get,
@@ -45,8 +47,9 @@ from qyzmet.api.services import (
     sc_request_id,
     sc_request_preview,
 )
-from qyzmet.cases.intake import Applicant, Application
+from qyzmet.cases.intake import Applicant, Application, package_check, package_documents
 from qyzmet.cases.models import Case, Receipt
+from qyzmet.catalog.selectors import standard_lists_for
 from qyzmet.identity.models import User
 from qyzmet.state_corporation.models import IntakeStatus
 from qyzmet.state_corporation.services import IntakeSubmission, PowerOfAttorneyEntry
@@ -65,6 +68,20 @@ def _application(request: HttpRequest, form: dict[str, Any], attachments: list[A
                        language=request_language(request, language))
 
 
+def _package(request: HttpRequest, service: ServiceRef, channel: str, presented: list[int] | None,
+             application: Application) -> Application:
+    """The desk's Standard p.9 check for an API intake (cases.intake.package_check), when `presented` is given:
+    PackageIncomplete where the office may refuse; the handed-in documents lead the attachments as at the desk."""
+    if presented is None:
+        return application
+    required = standard_lists_for(service.definition, application.case_language)["documents_required"].items
+    if any(index < 0 or index >= len(required) for index in presented):
+        raise errors.PresentedOutOfRange(len(required))
+    package_check(service.definition, channel, required=required, presented=presented)
+    handed_in = [{"name": name[:200]} for name in package_documents(required, presented, [])]
+    return replace(application, attachments=handed_in + application.attachments)
+
+
 def _case_out(case: Case, user: User) -> Status[dict[str, Any]]:
     return Status(201, CaseDetailOut.of(case_detail(case, user=user, now=timezone.now())))
 
@@ -75,10 +92,12 @@ def intake_office_api(request: HttpRequest, payload: OfficeIntakeIn,
                       ) -> Status[dict[str, Any]]:
     """The provider's clerk registers a paper application (with the receipt of acceptance, where one is given)."""
     clerk = request_user(request)
+    service = service_get(payload.service, on=timezone.localdate())
+    application = _package(request, service, "provider_office", payload.presented,
+                           _application(request, payload.form, payload.attachments, payload.language))
     case = office_intake(
-        service=service_get(payload.service, on=timezone.localdate()), provider=organization_get(payload.provider),
-        clerk=clerk, applicant=_applicant(payload.applicant),
-        application=_application(request, payload.form, payload.attachments, payload.language),
+        service=service, provider=organization_get(payload.provider),
+        clerk=clerk, applicant=_applicant(payload.applicant), application=application,
         originals_compared=payload.originals_compared,
         now=timezone.now(),
         idempotency_key=idempotency_key_scoped(user=clerk, operation="intake-office", key=idempotency_key),
@@ -93,10 +112,13 @@ def intake_rural_akim_api(request: HttpRequest, payload: RuralAkimIntakeIn,
     """The rural akim's office registers an application and forwards it to the provider."""
     specialist = request_user(request)
     akim_office = organization_get(payload.akim_office)
+    service = service_get(payload.service, on=timezone.localdate())
+    application = _package(request, service, "rural_akim", payload.presented,
+                           _application(request, payload.form, payload.attachments, payload.language))
     case = rural_akim_intake(
-        service=service_get(payload.service, on=timezone.localdate()), akim_office=akim_office,
+        service=service, akim_office=akim_office,
         provider=organization_get(payload.provider), specialist=specialist, applicant=_applicant(payload.applicant),
-        application=_application(request, payload.form, payload.attachments, payload.language),
+        application=application,
         residence=organization_get(payload.residence) if payload.residence is not None else akim_office,
         now=timezone.now(),
         idempotency_key=idempotency_key_scoped(user=specialist, operation="intake-rural-akim", key=idempotency_key),
