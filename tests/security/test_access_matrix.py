@@ -149,6 +149,7 @@ RULES: Final[dict[str, Rule]] = {
     "api-v1:token_create_eds_api": public(f"{API}/auth/eds", "POST", body=lambda w, s: {}),
     "api-v1:service_list_api": public(f"{API}/services"),
     "api-v1:service_get_api": public(f"{API}/services/{SERVICE}"),
+    "api-v1:service_standard_lists_api": public(f"{API}/services/{SERVICE}/standard-lists"),
     "api-v1:service_providers_api": public(f"{API}/services/{SERVICE}/providers"),
     "api-v1:service_branches_api": public(f"{API}/services/{SERVICE}/state-corporation-branches"),
     "api-v1:service_rural_offices_api": public(f"{API}/services/{SERVICE}/rural-akim-offices"),
