@@ -40,6 +40,10 @@ class Text(Strict):
         value: str | None = getattr(self, language, None)
         return value
 
+    def shown(self, language: str) -> str:
+        """The text in `language`, else in Russian, else in Kazakh (the seeds' languages), else ''."""
+        return self.get(language) or self.ru or self.kk or ""
+
     def as_dict(self) -> dict[str, str]:
         return {key: value for key, value in self.model_dump().items() if value is not None}
 

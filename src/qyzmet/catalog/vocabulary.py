@@ -226,12 +226,7 @@ def form_facts(fields: Sequence[Any], form: Mapping[str, Any], language: str) ->
         if value in (None, ""):
             continue
         choices = {choice.value: choice.label for choice in spec.choices}
-        shown = _text_in(choices[value], language) if value in choices else str(value)
-        facts.append((_text_in(spec.label, language), shown))
+        shown = choices[value].shown(language) if value in choices else str(value)
+        facts.append((spec.label.shown(language), shown))
     facts += [(key, str(value)) for key, value in form.items() if key not in known and value not in (None, "")]
     return facts
-
-
-def _text_in(text: Any, language: str) -> str:  # a schema Text
-    value: str = text.get(language) or text.get("ru") or text.get("kk") or ""
-    return value

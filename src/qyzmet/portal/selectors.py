@@ -172,9 +172,7 @@ class ApplyPage:
 
 
 def _text(text: Text | None, language: str) -> str:
-    if text is None:
-        return ""
-    return text.get(language) or text.get("ru") or text.get("kk") or ""
+    return text.shown(language) if text is not None else ""
 
 
 def apply_page(definition: ServiceDefinition, language: str) -> ApplyPage:
