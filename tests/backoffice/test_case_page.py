@@ -80,7 +80,7 @@ def test_the_head_sees_no_action_on_the_clerks_step(client: Client) -> None:
 
     page = client.get(f"/en/backoffice/cases/{case.pk}/").content.decode()
 
-    assert "Waiting for the office clerk of wko-terekti." in page
+    assert "Waiting for the office clerk of Akimat of Terekti District." in page  # its name, not its code
     assert 'name="form_key"' not in page
 
 

@@ -292,3 +292,21 @@ def test_look_ups_without_a_client_share_one_open_connection_pool_per_process(re
     assert gateway_http_shared() is shared
     assert not shared.is_closed
     assert str(shared.base_url).rstrip("/") == registry.url.rstrip("/")
+
+
+@pytest.mark.django_db
+def test_the_newest_look_ups_only_when_a_limit_is_given(make_client):
+    # given: three look-ups of the principal, a minute apart; the power of attorney names her as principal
+    client = make_client()
+    for minutes in (0, 1, 2):
+        registry_lookup(registry=ENIS, identifier=ERLAN, actor=None, purpose=PURPOSE,
+                        now=_now() + timedelta(minutes=minutes), client=client)
+    every = lookups_of_subject(AYGUL)
+
+    # when
+    newest = lookups_of_subject(AYGUL, limit=2)
+
+    # then: the two newest messages, newest first, each with her role in it
+    assert len(every) == 3
+    assert [row.at for row in newest] == sorted((row.at for row in every), reverse=True)[:2]
+    assert [row.roles for row in newest] == [("principal",), ("principal",)]

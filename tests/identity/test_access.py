@@ -3,8 +3,12 @@ district B; Dana: the oblast's quality monitor; Chingiz: a citizen)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest, HttpResponse
 
 from qyzmet.identity.access import (
     NotFound,
@@ -12,11 +16,12 @@ from qyzmet.identity.access import (
     is_in_subtree,
     organizations_visible_to,
     organizations_where_role,
+    roles_read_once_per_request,
     staff_roles_in,
     user_has_role,
 )
 from qyzmet.identity.models import Organization, Role, User
-from qyzmet.identity.services import staff_role_grant
+from qyzmet.identity.services import staff_role_grant, staff_role_revoke
 from tests.identity.conftest import NOW, Personas, Tree
 
 
@@ -123,3 +128,55 @@ def test_a_deactivated_member_of_staff_loses_every_organization(tree: Tree, pers
     assert staff_roles_in(aliya, tree.district_a) == frozenset()
     with pytest.raises(NotFound):
         access_organization_for_staff(aliya, tree.district_a.pk)
+
+
+def _in_one_request[T](work: Callable[[], T]) -> T:
+    """Run `work` as a view behind the middleware that reads roles once per request."""
+    answers: list[T] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        answers.append(work())
+        return HttpResponse()
+
+    roles_read_once_per_request(view)(HttpRequest())
+    return answers[0]
+
+
+@pytest.mark.django_db
+def test_within_one_request_the_roles_are_read_once(tree: Tree, personas: Personas,
+                                                    django_assert_num_queries: Any) -> None:
+    aliya = personas.aliya_clerk_a
+
+    def three_checks() -> tuple[bool, bool, frozenset[str]]:
+        with django_assert_num_queries(1):
+            return (user_has_role(aliya, Role.OFFICE_CLERK, tree.district_a),
+                    user_has_role(aliya, Role.OFFICE_CLERK, tree.district_b),
+                    staff_roles_in(aliya, tree.district_a))
+
+    assert _in_one_request(three_checks) == (True, False, {"office_clerk"})
+
+
+@pytest.mark.django_db
+def test_a_role_granted_or_withdrawn_within_a_request_is_seen_by_the_rest_of_it(tree: Tree,
+                                                                                personas: Personas) -> None:
+    aliya = personas.aliya_clerk_a
+
+    def grant_then_revoke() -> list[bool]:
+        seen = [user_has_role(aliya, Role.EXECUTOR, tree.district_a)]
+        staff_role_grant(user=aliya, organization=tree.district_a, role=Role.EXECUTOR, now=NOW)
+        seen.append(user_has_role(aliya, Role.EXECUTOR, tree.district_a))
+        staff_role_revoke(user=aliya, organization=tree.district_a, role=Role.EXECUTOR)
+        seen.append(user_has_role(aliya, Role.EXECUTOR, tree.district_a))
+        return seen
+
+    assert _in_one_request(grant_then_revoke) == [False, True, False]
+
+
+@pytest.mark.django_db
+def test_outside_a_request_every_check_reads_the_roles_again(tree: Tree, personas: Personas) -> None:
+    aliya = personas.aliya_clerk_a
+    assert not user_has_role(aliya, Role.EXECUTOR, tree.district_a)
+
+    staff_role_grant(user=aliya, organization=tree.district_a, role=Role.EXECUTOR, now=NOW)
+
+    assert user_has_role(aliya, Role.EXECUTOR, tree.district_a)

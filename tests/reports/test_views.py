@@ -211,3 +211,23 @@ def test_state_corporation_head_sees_the_branch_hall_only(case_set: CaseSet) -> 
     head = staff_member("head", Organization.objects.get(code="wko-sc"))
     html = _get(_client_for(head), "/en/reports/").content.decode()  # type: ignore[attr-defined]
     assert 'data-table="sla"' not in html and "Akimat of Terekti District" not in html
+
+
+@pytest.mark.parametrize(("role", "work_queue", "reports"), [
+    ("office_clerk", True, False),
+    ("head", True, True),
+    (None, False, False),  # a citizen
+])
+def test_the_header_links_to_the_work_queue_for_staff_and_to_reports_for_report_roles(
+        platform: None, role: str | None, work_queue: bool, reports: bool) -> None:
+    # given
+    district = Organization.objects.get(code="wko-terekti")
+    user = staff_member(role, district) if role else User.objects.get(iin=DEMO_APPLICANT_IIN)
+
+    # when
+    html = _client_for(user).get("/en/cabinet/").content.decode()
+
+    # then
+    header = html.split('class="account"', 1)[1].split("</nav>", 1)[0]
+    assert ('href="/en/backoffice/tasks/"' in header) is work_queue
+    assert ('href="/en/reports/"' in header) is reports

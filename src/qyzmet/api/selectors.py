@@ -208,10 +208,11 @@ def _parts_present(case: Case) -> tuple[bool, bool, bool]:
     return bool(row[0]), bool(row[1]), bool(row[2])
 
 
-def _timeline(case: Case) -> list[Task]:
-    """The case's tasks in order; their organizations are mostly the case's provider and intake office,
-    which the answer shows anyway, so only others are read (one query for all of them)."""
-    tasks = list(case.tasks.order_by("sequence"))
+def _timeline(case: Case, tasks: list[Task] | None = None) -> list[Task]:
+    """The case's tasks in order (`tasks`, when the caller has read them so); their organizations are mostly
+    the case's provider and intake office, which the answer shows anyway, so only others are read (one
+    query for all of them)."""
+    tasks = list(case.tasks.order_by("sequence")) if tasks is None else tasks
     known = {related.pk: related for related in (case.provider, case.intake_office) if related is not None}
     missing = {t.organization_id for t in tasks if t.organization_id is not None} - known.keys()
     if missing:
@@ -222,7 +223,8 @@ def _timeline(case: Case) -> list[Task]:
     return tasks
 
 
-def case_detail(case: Case, *, user: User, now: datetime, staff: bool | None = None) -> dict[str, Any]:
+def case_detail(case: Case, *, user: User, now: datetime, staff: bool | None = None,
+                tasks: list[Task] | None = None) -> dict[str, Any]:
     """The case with its timeline, documents, receipts and queue place; its applicant sees issued documents only.
 
     `staff`: whether the user sees the case as staff, when the caller has already checked it (the
@@ -242,7 +244,7 @@ def case_detail(case: Case, *, user: User, now: datetime, staff: bool | None = N
                  "group": entry.group, "registered_at": entry.registered_at, "directed_at": entry.directed_at}
     receipts = list(case.receipts.select_related("organization").order_by("pk")) if has_receipts else []
     return {
-        "case": case, "timeline": [task_row(task, now=now) for task in _timeline(case)], "documents": documents,
+        "case": case, "timeline": [task_row(task, now=now) for task in _timeline(case, tasks)], "documents": documents,
         "receipts": receipts, "queue": queue,
     }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import Q
+
 from qyzmet.appeals.models import Appeal
 from qyzmet.appeals.services import appeal_pending, appealable
 from qyzmet.cases.models import Case, Task
@@ -52,15 +54,20 @@ def _decision_task(appeal: Appeal) -> Task | None:
 
 def appeal_panel(case: Case, *, user: User, language: str) -> AppealPanel:
     """For the cabinet (the applicant) and the case page of staff: the appeal link and what may be done."""
-    appeal = Appeal.objects.select_related("original", "case").filter(case=case).first()
-    if appeal is not None:
+    # The case's own appeal (when the case is one) and the appeals of it, in one query.
+    read = list(Appeal.objects.select_related("original", "case").filter(Q(case=case) | Q(original=case))
+                .order_by("filed_at", "pk"))
+    appeal = next((a for a in read if a.case_id == case.pk), None)
+    if appeal is None:
+        Appeal._meta.get_field("case").remote_field.set_cached_value(case, None)  # `appealable` need not ask again
+    else:
         task = _decision_task(appeal)
         return AppealPanel(
             appeal=appeal, decision_task=task,
             reopen_choices=reopen_choices(appeal.original, language) if task is not None else [],
         )
-    appeals = list(Appeal.objects.filter(original=case).select_related("case").order_by("filed_at", "pk"))
-    fileable = appealable(case) and appeal_pending(case) is None
+    appeals = [a for a in read if a.original_id == case.pk]
+    fileable = appealable(case) and appeal_pending(case, among=appeals) is None
     return AppealPanel(
         appeals=appeals,
         may_appeal=fileable and case.applicant_iin == getattr(user, "iin", None),

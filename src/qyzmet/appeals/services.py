@@ -8,6 +8,7 @@ the link to the original case and what the decision does to it (`cases.services.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
@@ -70,7 +71,12 @@ def appealable(original: Case) -> bool:
     return original.tasks.open().exclude(overdue_at=None).exists()
 
 
-def appeal_pending(original: Case) -> Appeal | None:
+def appeal_pending(original: Case, *, among: Iterable[Appeal] | None = None) -> Appeal | None:
+    """The appeal of `original` still being decided; `among`: the case's appeals with their cases, when the
+    caller has read them already."""
+    if among is not None:
+        return next((a for a in among if a.original_id == original.pk and a.case.status == CaseStatus.IN_PROGRESS),
+                    None)
     return Appeal.objects.filter(original=original, case__status=CaseStatus.IN_PROGRESS).select_related("case").first()
 
 

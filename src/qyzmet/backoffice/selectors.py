@@ -26,8 +26,8 @@ from qyzmet.catalog.selectors import definition_of_version, standard_lists_for, 
 from qyzmet.catalog.vocabulary import form_facts
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
-from qyzmet.identity.access import organizations_where_role
-from qyzmet.identity.models import Organization, StaffRole, User
+from qyzmet.identity.access import held_roles, organizations_where_role
+from qyzmet.identity.models import Organization, User
 
 QUEUE_PAGE = 50  # rows per page of the work queue; the next page follows the last row shown (keyset)
 QUEUE_COLUMNS = (
@@ -174,7 +174,7 @@ def case_lookups(case: Case, *, language: str) -> list[Lookup]:
             at=message.created_at, answered_at=message.answered_at, registry=message.registry,
             registry_name=spec.name(language) if spec else message.registry,
             actor_name=message.actor.full_name if message.actor else "",
-            organization=message.organization.code if message.organization else "",
+            organization=message.organization.name(language) if message.organization else "",
             purpose=message.purpose, status=message.status, outcome=message.outcome, answer=message.answer,
         ))
     return lookups
@@ -213,15 +213,14 @@ def case_page(case: Case, *, user: User, language: str, now: datetime) -> CasePa
     """Everything the case page shows: application, timeline, registry answers, documents, open tasks.
 
     `case` is one the user may see as staff (fetched with `case_get_for_officer`)."""
-    detail = case_detail(case, user=user, now=now, staff=True)  # the case came through case_get_for_officer
-    open_tasks = [
-        _open_task(task, user=user, language=language, now=now)
-        for task in case.tasks.filter(status=Task.Status.OPEN).select_related("case", "organization")
-        .order_by("sequence")
-    ]
-    actors = {task.pk: task.completed_by.full_name
-              for task in case.tasks.exclude(completed_by=None).select_related("completed_by")
-              if task.completed_by is not None}
+    # The case's tasks read once: for the timeline, the open ones' panels and who completed each.
+    tasks = list(case.tasks.select_related("completed_by").order_by("sequence"))
+    for task in tasks:
+        task.case = case
+    detail = case_detail(case, user=user, now=now, staff=True, tasks=tasks)  # came through case_get_for_officer
+    open_tasks = [_open_task(task, user=user, language=language, now=now)
+                  for task in tasks if task.status == Task.Status.OPEN]
+    actors = {task.pk: task.completed_by.full_name for task in tasks if task.completed_by is not None}
     timeline = [{**row, "state": _row_state(row, now), "actor": actors.get(row["id"])} for row in detail["timeline"]]
     return CasePage(
         case=case, service_title=case.service_version.service.title(language), timeline=timeline,
@@ -295,7 +294,7 @@ def intake_services_for_rural_akim(office: Organization, *, language: str, on: d
 
 def roles_held(user: User) -> frozenset[str]:
     """The staff roles the user holds anywhere (which intake desks the queue page links to)."""
-    return frozenset(StaffRole.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    return frozenset(held.role for held in held_roles(user))
 
 
 def intake_desks(user: User, role: str) -> QuerySet[Organization]:

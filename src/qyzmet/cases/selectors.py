@@ -25,7 +25,8 @@ from qyzmet.cases.models import Case, QueueEntry, ResultDocument, Task
 from qyzmet.cases.workflow import Route
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, definition_of_version_seen
-from qyzmet.identity.models import StaffRole, User
+from qyzmet.identity.access import held_roles
+from qyzmet.identity.models import User
 
 
 def task_queue_for_user(user: User | AnonymousUser) -> QuerySet[Task]:
@@ -33,8 +34,8 @@ def task_queue_for_user(user: User | AnonymousUser) -> QuerySet[Task]:
     if not user.is_authenticated:
         return Task.objects.none()
     condition = Q(pk__in=[])
-    for organization_id, role in StaffRole.objects.filter(user_id=user.pk).values_list("organization_id", "role"):
-        condition |= Q(organization_id=organization_id, role=role)
+    for held in held_roles(user):
+        condition |= Q(organization_id=held.organization_id, role=held.role)
     return Task.objects.open().filter(condition).select_related("case", "organization").order_by("due_at", "pk")
 
 

@@ -44,14 +44,19 @@ def _status(message: GatewayMessage) -> str:
     return message.status
 
 
-def lookups_of_subject(iin: str) -> list[SubjectLookup]:
-    """Every look-up of the person with this IIN, newest first: when, which registry, who, why, which case.
+def lookups_of_subject(iin: str, *, limit: int | None = None) -> list[SubjectLookup]:
+    """Every look-up of the person with this IIN (the newest `limit` ones), newest first: when, which
+    registry, who, why, which case.
 
     Includes look-ups still waiting for the registry and those that failed, with their status.
     """
     subjects = (LookupSubject.objects.filter(iin=iin.strip())
                 .select_related("message", "message__actor", "message__organization", "message__pending")
                 .order_by("-message__created_at", "-message__pk", "pk"))
+    if limit is not None:  # the newest messages first, so a person with years of look-ups costs no more
+        newest = (GatewayMessage.objects.filter(subjects__iin=iin.strip()).order_by("-created_at", "-pk")
+                  .distinct().values_list("pk", flat=True)[:limit])
+        subjects = subjects.filter(message_id__in=list(newest))
     roles: dict[int, list[str]] = {}
     messages: dict[int, GatewayMessage] = {}
     for subject in subjects:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q
+from django.db.models import F, Q
 
 from qyzmet.core.i18n import active_language
 from qyzmet.identity.models import User
@@ -40,7 +40,7 @@ def notifications_for(
     shown_in = language or active_language()
     rows = (
         Notification.objects.filter(Q(recipient=user) | Q(recipient__isnull=True, recipient_iin=user.iin))
-        .select_related("case")
+        .annotate(number_of_case=F("case__number"))  # the case's number only, not its row with the form's JSON
         .order_by("-created_at", "-pk")[:limit]
     )
     return [
@@ -48,7 +48,7 @@ def notifications_for(
             id=row.pk,
             kind=row.kind,
             text=notification_text(row, shown_in),
-            case_number=row.case.number if row.case is not None else None,
+            case_number=row.number_of_case,
             case_id=row.case_id,
             created_at=row.created_at,
             sent_at=row.sent_at,

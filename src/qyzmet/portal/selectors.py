@@ -90,6 +90,7 @@ class Cabinet:
 
 
 CABINET_CASES = 50  # cases a page of the cabinet shows, newest first; older ones follow the last one shown
+CABINET_LOOKUPS = 100  # the newest look-ups of the person's data the cabinet shows (`qyzmet gateway` lists all)
 
 
 # What a cabinet row does not show: the application's JSON (decoded per row) and the long texts.
@@ -122,7 +123,7 @@ def cabinet_for(user: User, language: str, *, older_than: int | None = None) -> 
         intakes.append(IntakeRow(intake.number, titles.get(intake.service_slug, intake.service_slug),
                                  intake.status, message.get(language, "") if message else "", intake.case_id))
     older = page[CABINET_CASES - 1].pk if len(page) > CABINET_CASES else None
-    return Cabinet(cases, intakes, lookups_of_subject(user.iin)[:100], older_than=older)
+    return Cabinet(cases, intakes, lookups_of_subject(user.iin, limit=CABINET_LOOKUPS), older_than=older)
 
 
 def case_documents(case: Case) -> list[dict[str, object]]:

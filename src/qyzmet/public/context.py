@@ -28,10 +28,12 @@ def signing(request: HttpRequest) -> dict[str, object]:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """Which staff pages the header links to: the reports only for those who may read them."""
+    """Which staff pages the header links to: the work queue for staff, the reports only for those who may
+    read them (from the roles the request has read once)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"SHOW_REPORTS": False}
-    from qyzmet.reports.access import report_roots_for_user
+        return {"SHOW_WORK_QUEUE": False, "SHOW_REPORTS": False}
+    from qyzmet.identity.access import held_roles
+    from qyzmet.reports.access import may_read_reports
 
-    return {"SHOW_REPORTS": bool(report_roots_for_user(user))}
+    return {"SHOW_WORK_QUEUE": bool(held_roles(user)), "SHOW_REPORTS": may_read_reports(user)}

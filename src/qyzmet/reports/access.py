@@ -18,19 +18,24 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
 from qyzmet.core.errors import NotFound
-from qyzmet.identity.access import is_in_subtree
+from qyzmet.identity.access import held_roles, is_in_subtree
 from qyzmet.identity.models import Organization, Role, User
 from qyzmet.reports.scope import ReportScope
 
 REPORT_ROLES: Final = frozenset({Role.HEAD, Role.AKIM, Role.AKIMAT, Role.QUALITY_MONITOR, Role.ADMINISTRATOR})
 
 
+def may_read_reports(user: User | AnonymousUser) -> bool:
+    """Whether the user may read any report (the header links to the reports only then)."""
+    return any(held.role in REPORT_ROLES for held in held_roles(user))
+
+
 def report_roots_for_user(user: User | AnonymousUser) -> list[Organization]:
     """The topmost organizations whose subtrees the user may report on (none for those without a report role)."""
-    if not user.is_authenticated or not user.is_active:
+    where = {held.organization_id for held in held_roles(user) if held.role in REPORT_ROLES}
+    if not where:
         return []
-    held = Organization.objects.filter(staff_roles__user_id=user.pk, staff_roles__role__in=REPORT_ROLES).distinct()
-    organizations = sorted(held, key=lambda o: o.path)
+    organizations = sorted(Organization.objects.filter(pk__in=where), key=lambda o: o.path)
     roots: list[Organization] = []
     for organization in organizations:
         if not any(is_in_subtree(organization, root) for root in roots):

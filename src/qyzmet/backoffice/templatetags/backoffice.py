@@ -91,3 +91,15 @@ def text_in(value: object, language: str) -> str:
     if not isinstance(value, dict):
         return "" if value is None else str(value)
     return str(value.get(language) or value.get("ru") or value.get("kk") or next(iter(value.values()), ""))
+
+
+@register.filter
+def organization_name(organization: object) -> str:
+    """`{{ task.organization|organization_name }}`: the organization's name in the active language ("—" for none)."""
+    from django.utils.translation import get_language
+
+    from qyzmet.identity.models import Organization
+
+    if not isinstance(organization, Organization):
+        return "—"
+    return organization.name((get_language() or "kk").split("-")[0])
