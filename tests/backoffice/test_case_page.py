@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from qyzmet.cases.models import CaseEvent, ResultDocument, Task
@@ -283,3 +286,24 @@ def test_the_timeline_colours_a_late_step_overdue_and_an_open_one_by_its_deadlin
     # then
     timeline = page.split('id="timeline-heading"')[1].split("</section>")[0]
     assert re.findall(r'class="badge (due-[a-z]+)"', timeline) == ["due-overdue", "due-ok"]
+
+
+def test_the_case_page_reads_as_many_queries_after_three_steps_as_after_none(
+        client: Client, clock: time_machine.Coordinates, django_assert_max_num_queries: Any) -> None:
+    # given: a fresh case, and one whose clerk, head and executor have acted (three steps done, one open)
+    fresh, worked = office_case(SERVICE, TEREKTI_CLERK), office_case(SERVICE, TEREKTI_CLERK)
+    for iin, fields in ((TEREKTI_CLERK, {}), (TEREKTI_HEAD, {}), (TEREKTI_EXECUTOR, {"decision": "issued"})):
+        login(client, iin)
+        assert act(client, case=worked, task=open_task(worked), clock=clock, **fields).status_code == 302
+    login(client, TEREKTI_HEAD)
+    client.get(f"/backoffice/cases/{fresh.pk}/")  # warm the per-process caches (catalogue, calendar)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(f"/backoffice/cases/{fresh.pk}/").status_code == 200
+
+    # then: the tasks, their actors and organizations, the appeals and the roles are each read once, whatever
+    # the number of steps (session, user, roles, the case, its parts, documents, tasks, version, service,
+    # look-ups, appeals and the signing key's certificate at most)
+    with django_assert_max_num_queries(len(first) + 2):  # the worked case has documents and a key to show
+        page = client.get(f"/backoffice/cases/{worked.pk}/")
+    assert page.content.decode().count("<tr") >= 4
+    assert len(first) <= 12

@@ -32,7 +32,8 @@ from qyzmet.identity.models import Organization, User
 QUEUE_PAGE = 50  # rows per page of the work queue; the next page follows the last row shown (keyset)
 QUEUE_COLUMNS = (
     "id", "case_id", "step_id", "role", "does", "organization_id", "status", "duration_unit", "started_at",
-    "due_at", "completed_at", "case__number", "case__applicant_iin", "organization__code",
+    "due_at", "completed_at", "case__number", "case__applicant_iin", "organization__code", "organization__name_kk",
+    "organization__name_ru", "organization__name_en",
     "organization__opens_at", "organization__closes_at", "organization__lunch_starts_at",
     "organization__lunch_ends_at",
 )
