@@ -56,7 +56,7 @@ def lookups_of_subject(iin: str, *, limit: int | None = None) -> list[SubjectLoo
     if limit is not None:  # the newest messages first, so a person with years of look-ups costs no more
         newest = (GatewayMessage.objects.filter(subjects__iin=iin.strip()).order_by("-created_at", "-pk")
                   .distinct().values_list("pk", flat=True)[:limit])
-        subjects = subjects.filter(message_id__in=list(newest))
+        subjects = subjects.filter(message_id__in=newest)  # a subquery: still one query
     roles: dict[int, list[str]] = {}
     messages: dict[int, GatewayMessage] = {}
     for subject in subjects:

@@ -7,7 +7,10 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from qyzmet.api.models import ApplicationDraft
@@ -27,6 +30,19 @@ from qyzmet.state_corporation.services.intake import intake_message
 APPLICANT_LABEL: Final = _("you, the applicant")
 SYSTEM_LABEL: Final = _("an information system")
 # What each kind of step does, as the applicant reads it (catalog.schema.Verb).
+# Where the applicant applied (or may apply), in plain words.
+CHANNEL_WORDS: Final[dict[str, Promise]] = {
+    "provider_office": _("in person at the provider's office (the organization that provides the service)"),
+    "state_corporation": _("at a branch of the State Corporation “Government for Citizens”"),
+    "rural_akim": _("at the office of the akim of your rural okrug"),
+    "portal": _("through the e-government portal"),
+}
+
+
+def channel_words(code: str) -> str:
+    return str(CHANNEL_WORDS.get(code, code))
+
+
 VERB_WORDS: Final[dict[str, Promise]] = {
     "accept": _("accepts and registers the application"),
     "register": _("registers the application"),
@@ -61,8 +77,10 @@ EVENT_WORDS: Final[dict[str, Promise]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseRow:
+    """One case as the cabinet lists it, every cell a ready string (ADR 0030)."""
+
     id: int
     number: str
     service: str
@@ -70,6 +88,9 @@ class CaseRow:
     status: str
     filed_at: datetime
     queue_position: int | None
+    url: str = ""
+    channel_text: str = ""
+    filed_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,11 +133,18 @@ def cabinet_for(user: User, language: str, *, older_than: int | None = None) -> 
     if cursor is not None:
         listed = listed.filter(Q(filed_at__lt=cursor) | Q(filed_at=cursor, pk__lt=older_than))
     page = list(listed[:CABINET_CASES + 1])
+    marker = 987654321  # the case page's address reversed once per page, not once per row
+    address = reverse("portal:case", args=[marker])
+    channels: dict[str, str] = {}
     for case in page[:CABINET_CASES]:
         entry = getattr(case, "queue_entry", None)
+        if case.channel not in channels:
+            channels[case.channel] = channel_words(case.channel)
         cases.append(CaseRow(case.pk, case.number, titles.get(case.service_slug, case.service_slug), case.channel,
                              str(CaseStatus(case.status).label), case.filed_at,
-                             queue_position(entry) if entry else None))
+                             queue_position(entry) if entry else None,
+                             url=address.replace(str(marker), str(case.pk)), channel_text=channels[case.channel],
+                             filed_text=date_format(localtime(case.filed_at), "j E Y, H:i")))
     intakes = []
     for intake in intakes_of_applicant(user.iin).order_by("-pk")[:50]:
         message = intake_message(intake)

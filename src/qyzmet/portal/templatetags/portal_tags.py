@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from qyzmet.cases.selectors import TimeLeft
-from qyzmet.portal.selectors import VERB_WORDS, role_label
+from qyzmet.portal.selectors import VERB_WORDS, channel_words, role_label
 
 register = template.Library()
 TODAY_LIMIT = {"working_days": 0, "hours": 8, "minutes": 8 * 60}
@@ -54,6 +54,9 @@ def due_class(left: TimeLeft | None) -> str:
 def role_words(role: str) -> str:
     """Who holds a step, in plain words."""
     return role_label(role)
+
+
+register.filter("channel_words", channel_words)  # where one applies, in plain words
 
 
 @register.filter
