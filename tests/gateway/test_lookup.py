@@ -295,7 +295,7 @@ def test_look_ups_without_a_client_share_one_open_connection_pool_per_process(re
 
 
 @pytest.mark.django_db
-def test_the_newest_look_ups_only_when_a_limit_is_given(make_client):
+def test_the_newest_look_ups_only_when_a_limit_is_given(make_client, django_assert_num_queries):
     # given: three look-ups of the principal, a minute apart; the power of attorney names her as principal
     client = make_client()
     for minutes in (0, 1, 2):
@@ -303,10 +303,13 @@ def test_the_newest_look_ups_only_when_a_limit_is_given(make_client):
                         now=_now() + timedelta(minutes=minutes), client=client)
     every = lookups_of_subject(AYGUL)
 
-    # when
-    newest = lookups_of_subject(AYGUL, limit=2)
+    # when: one query, the person's data itself (requests and answers) not read
+    with django_assert_num_queries(1):
+        newest = lookups_of_subject(AYGUL, limit=2)
+        shown = [(row.actor_name, row.organization_name, row.status, row.message_id) for row in newest]
 
     # then: the two newest messages, newest first, each with her role in it
     assert len(every) == 3
     assert [row.at for row in newest] == sorted((row.at for row in every), reverse=True)[:2]
     assert [row.roles for row in newest] == [("principal",), ("principal",)]
+    assert [status for _, _, status, _ in shown] == ["found", "found"]

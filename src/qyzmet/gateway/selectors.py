@@ -34,6 +34,15 @@ class SubjectLookup:
     message_id: str
 
 
+# What a SubjectLookup is made of, read through a LookupSubject.
+SUBJECT_LOOKUP_COLUMNS = (
+    "message_id", "role", *(f"message__{name}" for name in (
+        "message_id", "registry", "actor_iin", "purpose", "reference", "case_number", "status", "outcome",
+        "created_at", "answered_at", "actor__surname", "actor__given_name", "actor__patronymic",
+        "organization__code", "organization__name_ru", "pending__status")),
+)
+
+
 def _status(message: GatewayMessage) -> str:
     """found / not_found once answered; waiting while a pending re-send is due; else the failure."""
     if message.is_answered:
@@ -52,6 +61,7 @@ def lookups_of_subject(iin: str, *, limit: int | None = None) -> list[SubjectLoo
     """
     subjects = (LookupSubject.objects.filter(iin=iin.strip())
                 .select_related("message", "message__actor", "message__organization", "message__pending")
+                .only(*SUBJECT_LOOKUP_COLUMNS)  # not the request's and answer's JSON (the person's data itself)
                 .order_by("-message__created_at", "-message__pk", "pk"))
     if limit is not None:  # the newest messages first, so a person with years of look-ups costs no more
         newest = (GatewayMessage.objects.filter(subjects__iin=iin.strip()).order_by("-created_at", "-pk")

@@ -40,6 +40,7 @@ def notifications_for(
     shown_in = language or active_language()
     rows = (
         Notification.objects.filter(Q(recipient=user) | Q(recipient__isnull=True, recipient_iin=user.iin))
+        .only("kind", "params", "language", "case_id", "created_at", "sent_at", "channels")
         .annotate(number_of_case=F("case__number"))  # the case's number only, not its row with the form's JSON
         .order_by("-created_at", "-pk")[:limit]
     )
