@@ -153,3 +153,19 @@ def test_the_cabinet_pages_newest_first_and_continues_with_older_applications(
     older = listed(f"/cabinet/?older_than={cases[1].pk}")
     assert [case.number in older for case in cases] == [True, False, False]
     assert "older_than=" not in older
+
+
+def test_a_queued_child_shows_its_place_in_the_queue(client: Client) -> None:
+    # given: two children of the demo citizen queued for a preschool place, one minute apart
+    from tests.cases.helpers import queued_children
+
+    first, second = queued_children(2)
+    login(client, DEMO_APPLICANT_IIN)
+
+    # when
+    page = client.get("/en/cabinet/").content.decode()
+
+    # then: the row of each case names its place (the earlier one is first in the queue)
+    rows = {number: page.split(number, 1)[1].split("</tr>", 1)[0] for number in (first.number, second.number)}
+    assert "place in the queue: 1" in rows[first.number]
+    assert "place in the queue: 2" in rows[second.number]

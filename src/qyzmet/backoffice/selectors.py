@@ -23,7 +23,7 @@ from qyzmet.backoffice.templatetags.backoffice import UNITS, label, organization
 from qyzmet.cases.assignment import calendar_hours, providers_for
 from qyzmet.cases.models import Case, Task
 from qyzmet.cases.selectors import TimeLeft, deadline_state, definition_of, task_queue_filtered, task_time_left
-from qyzmet.catalog.models import ServiceVersion
+from qyzmet.catalog.models import ServiceVersion, service_title
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, standard_lists_for, versions_in_force
 from qyzmet.catalog.vocabulary import form_facts
@@ -136,7 +136,7 @@ def queue_page(user: User, *, view: str, search: str, language: str, now: dateti
                 labels[table, code] = str(label(code, table))
         titles = {code: getattr(task, f"service_title_{code}") for code in ("kk", "ru", "en")}
         rows.append(QueueRow(
-            task=task, service_title=titles.get(language) or titles["ru"], state=deadline_state(task.due_at, now),
+            task=task, service_title=service_title(titles, language), state=deadline_state(task.due_at, now),
             left_amount=abs(left.left) if left else None, left_unit=left.unit if left else "",
             overdue=bool(left and left.overdue), left_text=words[key],
             case_url=case_url(task.case_id), case_number=task.case.number, applicant_iin=task.case.applicant_iin,

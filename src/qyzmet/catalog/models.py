@@ -7,6 +7,7 @@ changed: a changed file becomes the next version (ADR 0019).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -31,8 +32,12 @@ class Service(models.Model):
         return self.slug
 
     def title(self, language: str) -> str:
-        titles = {"kk": self.title_kk, "ru": self.title_ru, "en": self.title_en}
-        return titles.get(language) or self.title_ru
+        return service_title({"kk": self.title_kk, "ru": self.title_ru, "en": self.title_en}, language)
+
+
+def service_title(titles: Mapping[str, str], language: str) -> str:
+    """A service's title in `language` from its kk/ru/en titles (read as columns), else the Russian one."""
+    return titles.get(language) or titles["ru"]
 
 
 class VersionImmutable(RuntimeError):

@@ -19,7 +19,7 @@ from qyzmet.cases.access import cases_of_applicant
 from qyzmet.cases.assignment import providers_for
 from qyzmet.cases.models import Case, CaseStatus, QueueEntry
 from qyzmet.cases.selectors import TimeLeft, queue_position, task_time_left
-from qyzmet.catalog.models import Service
+from qyzmet.catalog.models import Service, service_title
 from qyzmet.catalog.schema import ApplicationSpec, ServiceDefinition, Text
 from qyzmet.catalog.selectors import StandardListShown, definition_of_version, standard_lists_for
 from qyzmet.catalog.vocabulary import form_caption
@@ -133,7 +133,6 @@ def _titles(language: str) -> dict[str, str]:
 def cabinet_for(user: User, language: str, *, older_than: int | None = None) -> Cabinet:
     """Everything a citizen's cabinet shows, for `user` only: one page of their cases, newest first,
     continuing with those filed before case `older_than` (keyset: filing moment, then id)."""
-    titles = _titles(language)
     cases = []
     mine = cases_of_applicant(user)
     listed = mine.order_by("-filed_at", "-pk")
@@ -141,26 +140,30 @@ def cabinet_for(user: User, language: str, *, older_than: int | None = None) -> 
     if cursor is not None:
         listed = listed.filter(Q(filed_at__lt=cursor) | Q(filed_at=cursor, pk__lt=older_than))
     # The columns a row shows, as tuples: building 50 model instances cost more than reading them.
-    page = list(listed.values_list(*CASE_ROW_COLUMNS)[:CABINET_CASES + 1])
+    page = list(listed.values_list(*CASE_ROW_COLUMNS, *(f"service_version__service__title_{code}"
+                                                         for code in ("kk", "ru", "en")))[:CABINET_CASES + 1])
     shown = page[:CABINET_CASES]
-    queued = {entry for *_, entry in shown if entry is not None}
+    queued = {row[6] for row in shown if row[6] is not None}  # the queue entry's id
     entries = QueueEntry.objects.in_bulk(queued) if queued else {}
     marker = 987654321  # the case page's address reversed once per page, not once per row
     address = reverse("portal:case", args=[marker])
     words: dict[tuple[Callable[[str], str], str], str] = {}  # each channel's and status's words, once a page
-    for pk, number, service_slug, channel, status, filed_at, entry_id in shown:
+    for pk, number, _slug, channel, status, filed_at, entry_id, *titles in shown:
         for say, code in ((channel_words, channel), (_status_label, status)):
             if (say, code) not in words:
                 words[say, code] = say(code)
         entry = entries.get(entry_id) if entry_id is not None else None
-        cases.append(CaseRow(pk, number, titles.get(service_slug, service_slug), channel,
+        title = service_title(dict(zip(("kk", "ru", "en"), titles, strict=True)), language)
+        cases.append(CaseRow(pk, number, title, channel,
                              words[_status_label, status], filed_at, queue_position(entry) if entry else None,
                              url=address.replace(str(marker), str(pk)), channel_text=words[channel_words, channel],
                              filed_text=date_format(localtime(filed_at), "j E Y, H:i")))
     intakes = []
     # Only what the list shows: joining the case, receipt and branch cost more CPU to compile than the rows.
-    shown_intakes = intakes_of_applicant(user.iin).select_related(None).only(*INTAKE_ROW_COLUMNS)
-    for intake in shown_intakes.order_by("-pk")[:50]:
+    shown_intakes = list(intakes_of_applicant(user.iin).select_related(None).only(*INTAKE_ROW_COLUMNS)
+                         .order_by("-pk")[:50])
+    titles = _titles(language) if shown_intakes else {}
+    for intake in shown_intakes:
         message = intake_message(intake)
         intakes.append(IntakeRow(intake.number, titles.get(intake.service_slug, intake.service_slug),
                                  intake.status, message.get(language, "") if message else "", intake.case_id))
