@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from qyzmet.api.selectors import task_row
+from qyzmet.backoffice.selectors import _left_text
 from qyzmet.cases.errors import TransitionNotAllowed
 from qyzmet.cases.events import case_chain_verify
 from qyzmet.cases.models import Case, CaseEvent, CaseStatus, ResultDocument, Task
@@ -23,6 +25,7 @@ from qyzmet.cases.selectors import task_time_left
 from qyzmet.cases.services import TaskAction, route_of, task_complete, tasks_mark_overdue
 from qyzmet.demo.keys import demo_key_for, demo_sign
 from qyzmet.identity.models import Organization
+from qyzmet.portal.templatetags.portal_tags import time_left
 from tests.cases.conftest import START
 from tests.cases.factories import (
     case_at_office,
@@ -227,6 +230,27 @@ def test_a_step_done_at_its_deadline_is_on_time_and_one_done_a_minute_later_is_l
     # the time-left figure the pages show says the same: late, in its first started working day
     late = task_time_left(resolve, later)
     assert late is not None and (late.left, late.overdue) == (-1, True)
+
+
+def test_a_minutes_term_overdue_by_whole_working_days_is_told_in_working_days() -> None:
+    # given: filed Tue 01.09.2026 12:50; the 15-minute registration is due 14:35 and nobody registers it.
+    # The office works 09:00-18:30 with lunch 13:00-14:30: 480 minutes a day.
+    case = case_at_office(PATRONAT, at=at(2026, 9, 1, 12, 50))
+    register = open_task(case)
+
+    # when: two office hours late, then five working days late (Wed 2, Thu 3, Fri 4, Mon 7, Tue 8 September)
+    hours_late = task_time_left(register, at(2026, 9, 1, 16, 35))
+    days_late = task_time_left(register, at(2026, 9, 8, 14, 35))
+
+    # then: the term's own unit is kept for the API; a page tells the days once a whole one has passed
+    assert hours_late is not None and days_late is not None
+    assert (hours_late.unit, hours_late.left, hours_late.shown_unit, hours_late.shown_left) == (
+        "minutes", -120, "minutes", -120)
+    assert (days_late.unit, days_late.left, days_late.shown_unit, days_late.shown_left) == (
+        "minutes", -5 * 480, "working_days", -5)
+    with translation.override("en"):
+        assert _left_text(days_late) == "overdue by 5 working days"
+        assert time_left(days_late) == "overdue, working days: 5"
 
 
 def test_refusal_needs_a_ground_and_changes_nothing_without_it() -> None:

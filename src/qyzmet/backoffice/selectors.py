@@ -87,7 +87,7 @@ def _left_text(left: TimeLeft | None) -> str:
     """The "time left" cell, as _time_left.html words it (the same messages)."""
     if left is None:
         return "—"
-    values = {"amount": abs(left.left), "unit": UNITS.get(left.unit, left.unit)}
+    values = {"amount": abs(left.shown_left), "unit": UNITS.get(left.shown_unit, left.shown_unit)}
     if left.overdue:
         return _("overdue by %(amount)s %(unit)s") % values
     return _("%(amount)s %(unit)s left") % values
@@ -128,7 +128,7 @@ def queue_page(user: User, *, view: str, search: str, language: str, now: dateti
             hours[task.organization_id] = calendar_hours(task.organization) if task.organization else None
             names[task.organization_id] = organization_name(task.organization)
         left = task_time_left(task, now, hours=hours[task.organization_id])
-        key = (left.left, left.unit, left.overdue) if left else (0, "", False)
+        key = (left.shown_left, left.shown_unit, left.overdue) if left else (0, "", False)
         if key not in words:
             words[key] = _left_text(left)
         for table, code in (("verb", task.does), ("role", task.role)):
@@ -137,7 +137,7 @@ def queue_page(user: User, *, view: str, search: str, language: str, now: dateti
         titles = {code: getattr(task, f"service_title_{code}") for code in ("kk", "ru", "en")}
         rows.append(QueueRow(
             task=task, service_title=service_title(titles, language), state=deadline_state(task.due_at, now),
-            left_amount=abs(left.left) if left else None, left_unit=left.unit if left else "",
+            left_amount=abs(left.shown_left) if left else None, left_unit=left.shown_unit if left else "",
             overdue=bool(left and left.overdue), left_text=words[key],
             case_url=case_url(task.case_id), case_number=task.case.number, applicant_iin=task.case.applicant_iin,
             step_text=labels["verb", task.does], role_text=labels["role", task.role],
@@ -179,6 +179,7 @@ class OpenTask:
     action_text: str
     state: str
     left_amount: int | None
+    left_unit: str = ""  # the unit the amount is told in (TimeLeft.shown_unit)
     sign_documents: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -227,10 +228,10 @@ def _open_task(task: Task, *, user: User, language: str, now: datetime) -> OpenT
     signing_step = detail["may_act"] and detail["signs"] and not detail["decides"]
     to_sign = [{"document_id": d.document_id, "title": d.title, "content": bytes(d.content)}
                for d in detail["to_sign"]] if signing_step else []
-    time = detail["time"]
+    left = task_time_left(task, now)
     return OpenTask(detail=detail, action_text=_text(detail["action"], language),
-                    state=deadline_state(task.due_at, now), left_amount=abs(time["left"]) if time else None,
-                    sign_documents=documents_for_signature(to_sign))
+                    state=deadline_state(task.due_at, now), left_amount=abs(left.shown_left) if left else None,
+                    left_unit=left.shown_unit if left else "", sign_documents=documents_for_signature(to_sign))
 
 
 def _row_state(row: dict[str, Any], now: datetime) -> str:

@@ -91,12 +91,23 @@ def task_queue_filtered(
 
 @dataclass(frozen=True)
 class TimeLeft:
-    """How much of a task's term is used and left, in the term's own unit (working units)."""
+    """How much of a task's term is used and left, in the term's own unit (working units).
+
+    `shown_unit` and `shown_left` are what a page tells a person: the same, except that a term in
+    minutes or hours overdue by a whole working day's office time or more is told in working days
+    ("overdue by 51 working days", not "by 24,701 working minutes"). The API keeps the term's unit."""
 
     unit: str
     used: int
     left: int
     overdue: bool
+    shown_unit: str = ""
+    shown_left: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.shown_unit:
+            object.__setattr__(self, "shown_unit", self.unit)
+            object.__setattr__(self, "shown_left", self.left)
 
 
 def task_time_left(task: Task, now: datetime, *, hours: OfficeHours | None = None) -> TimeLeft | None:
@@ -115,7 +126,14 @@ def task_time_left(task: Task, now: datetime, *, hours: OfficeHours | None = Non
     # Late is past the deadline itself (the rule the API and the sweep use), not "a whole unit late":
     # a working-day step finished one office minute late is overdue, in its first started day.
     overdue = end > task.due_at
-    return TimeLeft(unit.value, used, min(left, -1) if overdue else left, overdue)
+    left = min(left, -1) if overdue else left
+    if overdue and unit in (Unit.MINUTES, Unit.HOURS):
+        # the office time past the deadline, in this office's working days (09:00-18:30 less lunch: 480 minutes)
+        late_minutes = -left if unit is Unit.MINUTES else -remaining(task.due_at, end, Unit.MINUTES, hours=hours)
+        days = late_minutes * 60_000_000 // hours.day_us
+        if days >= 1:
+            return TimeLeft(unit.value, used, left, overdue, Unit.WORKING_DAYS.value, -days)
+    return TimeLeft(unit.value, used, left, overdue)
 
 
 def queue_position(entry: QueueEntry) -> int | None:

@@ -34,7 +34,7 @@ def time_left(left: TimeLeft | None) -> str:
     if left is None:
         return ""
     if left.overdue:
-        return str(OVERDUE_WORDS.get(left.unit, OVERDUE_WORDS["working_days"])) % {"count": abs(left.left)}
+        return str(OVERDUE_WORDS.get(left.shown_unit, OVERDUE_WORDS["working_days"])) % {"count": abs(left.shown_left)}
     return str(LEFT_WORDS.get(left.unit, LEFT_WORDS["working_days"])) % {"count": left.left}
 
 
