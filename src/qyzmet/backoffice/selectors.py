@@ -8,13 +8,11 @@ a service is `cases.assignment`. This module only arranges their answers for a p
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
-from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -27,6 +25,7 @@ from qyzmet.catalog.models import ServiceVersion, service_title
 from qyzmet.catalog.schema import ServiceDefinition
 from qyzmet.catalog.selectors import definition_of_version, standard_lists_for, versions_in_force
 from qyzmet.catalog.vocabulary import form_facts
+from qyzmet.core.addresses import address_by_id
 from qyzmet.gateway.models import GatewayMessage
 from qyzmet.gateway.registries import REGISTRIES
 from qyzmet.identity.access import held_roles, organizations_where_role
@@ -76,13 +75,6 @@ class QueuePage:
     next_after: int | None
 
 
-def _case_url_maker() -> Callable[[int], str]:
-    """The back-office case page's address for a case id: reversed once per page, not once per row."""
-    marker = 987654321
-    pattern = reverse("backoffice:case", args=[marker])
-    return lambda case_id: pattern.replace(str(marker), str(case_id))
-
-
 def _left_text(left: TimeLeft | None) -> str:
     """The "time left" cell, as _time_left.html words it (the same messages)."""
     if left is None:
@@ -121,7 +113,7 @@ def queue_page(user: User, *, view: str, search: str, language: str, now: dateti
     words: dict[tuple[int, str, bool], str] = {}
     labels: dict[tuple[str, str], str] = {}
     names: dict[int | None, str] = {}
-    case_url = _case_url_maker()
+    case_url = address_by_id("backoffice:case")
     rows = []
     for task in shown:
         if task.organization_id not in hours:

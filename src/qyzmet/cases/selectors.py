@@ -101,13 +101,8 @@ class TimeLeft:
     used: int
     left: int
     overdue: bool
-    shown_unit: str = ""
-    shown_left: int = 0
-
-    def __post_init__(self) -> None:
-        if not self.shown_unit:
-            object.__setattr__(self, "shown_unit", self.unit)
-            object.__setattr__(self, "shown_left", self.left)
+    shown_unit: str
+    shown_left: int
 
 
 def task_time_left(task: Task, now: datetime, *, hours: OfficeHours | None = None) -> TimeLeft | None:
@@ -133,7 +128,7 @@ def task_time_left(task: Task, now: datetime, *, hours: OfficeHours | None = Non
         days = late_minutes * 60_000_000 // hours.day_us
         if days >= 1:
             return TimeLeft(unit.value, used, left, overdue, Unit.WORKING_DAYS.value, -days)
-    return TimeLeft(unit.value, used, left, overdue)
+    return TimeLeft(unit.value, used, left, overdue, unit.value, left)
 
 
 def queue_position(entry: QueueEntry) -> int | None:

@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any, Final
 
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.timezone import localtime
@@ -23,6 +22,7 @@ from qyzmet.catalog.models import Service, service_title
 from qyzmet.catalog.schema import ApplicationSpec, ServiceDefinition, Text
 from qyzmet.catalog.selectors import StandardListShown, definition_of_version, standard_lists_for
 from qyzmet.catalog.vocabulary import form_caption
+from qyzmet.core.addresses import address_by_id
 from qyzmet.gateway.selectors import SubjectLookup, lookups_of_subject
 from qyzmet.identity.models import Organization, Role, User
 from qyzmet.state_corporation.selectors import intakes_of_applicant
@@ -145,8 +145,7 @@ def cabinet_for(user: User, language: str, *, older_than: int | None = None) -> 
     shown = page[:CABINET_CASES]
     queued = {row[6] for row in shown if row[6] is not None}  # the queue entry's id
     entries = QueueEntry.objects.in_bulk(queued) if queued else {}
-    marker = 987654321  # the case page's address reversed once per page, not once per row
-    address = reverse("portal:case", args=[marker])
+    address = address_by_id("portal:case")
     words: dict[tuple[Callable[[str], str], str], str] = {}  # each channel's and status's words, once a page
     for pk, number, _slug, channel, status, filed_at, entry_id, *titles in shown:
         for say, code in ((channel_words, channel), (_status_label, status)):
@@ -156,7 +155,7 @@ def cabinet_for(user: User, language: str, *, older_than: int | None = None) -> 
         title = service_title(dict(zip(("kk", "ru", "en"), titles, strict=True)), language)
         cases.append(CaseRow(pk, number, title, channel,
                              words[_status_label, status], filed_at, queue_position(entry) if entry else None,
-                             url=address.replace(str(marker), str(pk)), channel_text=words[channel_words, channel],
+                             url=address(pk), channel_text=words[channel_words, channel],
                              filed_text=date_format(localtime(filed_at), "j E Y, H:i")))
     intakes = []
     # Only what the list shows: joining the case, receipt and branch cost more CPU to compile than the rows.

@@ -96,10 +96,9 @@ def text_in(value: object, language: str) -> str:
 @register.filter
 def organization_name(organization: object) -> str:
     """`{{ task.organization|organization_name }}`: the organization's name in the active language ("—" for none)."""
-    from django.utils.translation import get_language
-
+    from qyzmet.core.i18n import active_language
     from qyzmet.identity.models import Organization
 
     if not isinstance(organization, Organization):
         return "—"
-    return organization.name((get_language() or "kk").split("-")[0])
+    return organization.name(active_language())
